@@ -1,0 +1,161 @@
+// Package result holds what a diagnosis learnt: the data contract between
+// the probe, which fills it, and the report, which renders it. Its JSON form
+// is ftpsdiag's machine-readable output (see README "JSON output").
+package result
+
+import "time"
+
+// SchemaVersion is bumped on any incompatible change to the JSON form.
+const SchemaVersion = 1
+
+// Status is the overall verdict, ordered from best to worst.
+type Status string
+
+const (
+	StatusOK       Status = "ok"
+	StatusWarning  Status = "warning"
+	StatusCritical Status = "critical"
+	StatusUnknown  Status = "unknown"
+)
+
+// Severity grades a finding.
+type Severity string
+
+const (
+	SeverityInfo     Severity = "info"
+	SeverityWarning  Severity = "warning"
+	SeverityCritical Severity = "critical"
+)
+
+// Rank orders severities: info < warning < critical.
+func (s Severity) Rank() int {
+	switch s {
+	case SeverityCritical:
+		return 2
+	case SeverityWarning:
+		return 1
+	}
+	return 0
+}
+
+// Mode is how TLS starts on the control connection.
+type Mode string
+
+const (
+	ModeImplicit Mode = "implicit" // TLS handshake first (port 990)
+	ModeExplicit Mode = "explicit" // plaintext 220, AUTH TLS, handshake (port 21)
+)
+
+// Result is one diagnosis of one target.
+type Result struct {
+	SchemaVersion int       `json:"schema_version"` // always SchemaVersion
+	Tool          string    `json:"tool"`           // "ftpsdiag <version>"
+	Target        string    `json:"target"`         // the target as the user typed it
+	Host          string    `json:"host"`           // host name or address probed
+	ServerName    string    `json:"server_name"`    // SNI and the name the certificate must match
+	StartedAt     time.Time `json:"started_at"`     // wall clock at the start
+	DurationMS    float64   `json:"duration_ms"`    // whole diagnosis, milliseconds
+	Status        Status    `json:"status"`         // worst severity among findings, or unknown
+	Verdict       string    `json:"verdict"`        // one sentence for humans
+	Attempts      []Attempt `json:"attempts"`       // one per mode tried, implicit first
+	Findings      []Finding `json:"findings"`       // all findings, worst first
+}
+
+// Attempt is one connection strategy (implicit or explicit) on one port.
+type Attempt struct {
+	Mode          Mode          `json:"mode"`                      // implicit or explicit
+	Port          int           `json:"port"`                      // TCP port
+	Address       string        `json:"address,omitempty"`         // ip:port connected to; empty if never connected
+	DetectedBy    string        `json:"detected_by,omitempty"`     // how --mode auto chose this mode; empty otherwise
+	OK            bool          `json:"ok"`                        // control channel reached TLS and the server answered inside it
+	Server        string        `json:"server,omitempty"`          // server software guessed from banner/replies (vsftpd, ProFTPD, ...)
+	Banner        []string      `json:"banner,omitempty"`          // the 220 greeting, all lines
+	AuthMechanism string        `json:"auth_mechanism,omitempty"`  // AUTH argument that got 234 (explicit only)
+	FeatBeforeTLS *Features     `json:"feat_before_tls,omitempty"` // FEAT in clear; absent if not sent
+	FeatAfterTLS  *Features     `json:"feat_after_tls,omitempty"`  // FEAT inside TLS; absent if not sent
+	TLS           *TLSInfo      `json:"tls,omitempty"`             // absent if no handshake completed
+	Certificates  []Certificate `json:"certificates,omitempty"`    // chain as sent by the server, leaf first
+	Verification  *Verification `json:"verification,omitempty"`    // our own verification of that chain
+	RoundTrips    int           `json:"round_trips"`               // sequential network round trips this attempt cost
+	Timeline      []Event       `json:"timeline"`                  // every step, in order
+	Error         string        `json:"error,omitempty"`           // the step that ended the attempt, if it failed
+}
+
+// Features is a parsed FEAT reply (RFC 2389).
+type Features struct {
+	Code    int      `json:"code"`     // reply code: 211 when supported
+	Lines   []string `json:"lines"`    // feature lines as sent, trimmed
+	AuthTLS bool     `json:"auth_tls"` // lists AUTH with TLS
+	PBSZ    bool     `json:"pbsz"`     // lists PBSZ
+	PROT    bool     `json:"prot"`     // lists PROT
+}
+
+// TLSInfo describes a completed handshake.
+type TLSInfo struct {
+	Version           string  `json:"version"`               // "TLS 1.3"
+	CipherSuite       string  `json:"cipher_suite"`          // IANA name
+	Group             string  `json:"group,omitempty"`       // key exchange group (X25519, P-256, ...)
+	ALPN              string  `json:"alpn,omitempty"`        // negotiated protocol, if any
+	SNISent           bool    `json:"sni_sent"`              // whether a server_name extension was sent
+	Resumed           bool    `json:"resumed"`               // session resumption happened
+	SessionTicket     bool    `json:"session_ticket"`        // server issued a resumable session (ticket)
+	OCSPStapled       bool    `json:"ocsp_stapled"`          // server stapled an OCSP response
+	ClientCertRequest bool    `json:"client_cert_requested"` // server sent a CertificateRequest
+	HandshakeMS       float64 `json:"handshake_ms"`          // handshake duration, milliseconds
+}
+
+// Certificate is our own view of an X.509 certificate (never x509.Certificate).
+type Certificate struct {
+	Subject            string    `json:"subject"`             // RFC 2253 form
+	Issuer             string    `json:"issuer"`              // RFC 2253 form
+	SANs               []string  `json:"sans"`                // DNS names, IPs, emails, URIs
+	Serial             string    `json:"serial"`              // hex
+	NotBefore          time.Time `json:"not_before"`          // validity start
+	NotAfter           time.Time `json:"not_after"`           // validity end
+	DaysLeft           int       `json:"days_left"`           // whole days until not_after (negative when expired)
+	KeyType            string    `json:"key_type"`            // RSA, ECDSA, Ed25519
+	KeyBits            int       `json:"key_bits"`            // modulus or curve size
+	SignatureAlgorithm string    `json:"signature_algorithm"` // e.g. SHA256-RSA
+	IsCA               bool      `json:"is_ca"`               // basic constraints CA
+	SelfSigned         bool      `json:"self_signed"`         // issuer == subject and self-signature verifies
+	SHA256             string    `json:"sha256"`              // fingerprint of the DER, hex
+}
+
+// Verification is the result of verifying the chain ourselves.
+type Verification struct {
+	Trusted      bool     `json:"trusted"`                 // chains to a trusted root
+	NameMatches  bool     `json:"name_matches"`            // leaf valid for server_name
+	TimeValid    bool     `json:"time_valid"`              // every sent certificate within validity
+	Error        string   `json:"error,omitempty"`         // first verification error, as crypto/x509 states it
+	VerifiedPath []string `json:"verified_path,omitempty"` // subjects leaf..root when trusted
+}
+
+// Event is one line of the timeline.
+type Event struct {
+	AtMS float64 `json:"at_ms"`          // milliseconds since the diagnosis started
+	From Source  `json:"from"`           // who acted
+	Conn string  `json:"conn,omitempty"` // "control" (default) or "data"
+	Text string  `json:"text"`           // command sent, reply line, or what happened
+}
+
+// Source is the actor of an event.
+type Source string
+
+const (
+	FromClient Source = "client" // a command we sent
+	FromServer Source = "server" // a reply line the server sent
+	FromTLS    Source = "tls"    // a TLS event (handshake, certificate, alert)
+	FromNet    Source = "net"    // a TCP event (connect, close, timeout, reset)
+)
+
+// Finding is one diagnosed cause or audit result.
+type Finding struct {
+	ID       string   `json:"id"`             // stable kebab-case id from the catalog
+	Severity Severity `json:"severity"`       // info, warning or critical
+	Stage    string   `json:"stage"`          // where it happened: connect, greeting, auth, tls, certificate, ...
+	Mode     Mode     `json:"mode,omitempty"` // attempt it belongs to; empty when it concerns the target as a whole
+	Port     int      `json:"port,omitempty"` // port of that attempt
+	Title    string   `json:"title"`          // one line: what is wrong
+	Evidence string   `json:"evidence"`       // the exact reply, alert or error that shows it
+	Remedy   string   `json:"remedy"`         // what a server administrator can change
+}
