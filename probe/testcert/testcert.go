@@ -61,7 +61,7 @@ func newCA(name string, parent *CA) (*CA, error) {
 	tmpl := &x509.Certificate{
 		SerialNumber:          serial(),
 		Subject:               pkix.Name{CommonName: name, Organization: []string{"ftpsdiag test"}},
-		NotBefore:             now.Add(-time.Hour),
+		NotBefore:             now.Add(-5 * 365 * 24 * time.Hour), // older than any leaf a test backdates
 		NotAfter:              now.Add(10 * 365 * 24 * time.Hour),
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign | x509.KeyUsageDigitalSignature,
 		BasicConstraintsValid: true,

@@ -1,0 +1,203 @@
+package probe
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/ftpsdiag/ftpsdiag/probe/result"
+	"github.com/ftpsdiag/ftpsdiag/rfc2228"
+)
+
+// attempt is one control connection in one mode, with what it learnt.
+type attempt struct {
+	cfg      *Config
+	start    time.Time
+	addr     netip.AddrPort
+	res      result.Attempt
+	findings []result.Finding
+
+	tap       *tapConn       // the TCP connection, recording what the server sent
+	ctrl      *rfc2228.Conn  // control channel, plaintext or TLS
+	tlsConn   *tls.Conn      // nil until the handshake
+	tickets   *ticketWatcher // sees session tickets arrive
+	certAsked bool           // the server sent a CertificateRequest
+	tlsAt     time.Time      // when the handshake started
+}
+
+func newAttempt(cfg *Config, start time.Time, mode result.Mode, addr netip.AddrPort) *attempt {
+	return &attempt{
+		cfg:   cfg,
+		start: start,
+		addr:  addr,
+		res:   result.Attempt{Mode: mode, Port: int(addr.Port()), Timeline: []result.Event{}},
+	}
+}
+
+// run makes the whole attempt and leaves its outcome in a.res.
+func (a *attempt) run(ctx context.Context) {
+	defer a.close()
+	if !a.dial(ctx) {
+		return
+	}
+	switch a.res.Mode {
+	case result.ModeImplicit:
+		a.implicit(ctx, a.handshake(ctx))
+	case result.ModeExplicit:
+		a.explicit(ctx, nil)
+	}
+}
+
+// event appends a timeline entry stamped now.
+func (a *attempt) event(from result.Source, text string) {
+	a.res.Timeline = append(a.res.Timeline, result.Event{
+		AtMS: ms(a.cfg.Clock().Sub(a.start)),
+		From: from,
+		Text: text,
+	})
+}
+
+// find records a finding from the catalog.
+func (a *attempt) find(id, evidence string) {
+	f := newFinding(id, a.res.Server, evidence)
+	f.Mode, f.Port = a.res.Mode, a.res.Port
+	a.findings = append(a.findings, f)
+}
+
+// fail ends the attempt: the error of the step that stopped it.
+func (a *attempt) fail(err error) {
+	a.res.Error = err.Error()
+	a.event(result.FromNet, "gave up: "+err.Error())
+}
+
+// step bounds one exchange by the per-step timeout.
+func (a *attempt) step(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, a.cfg.Timeout)
+}
+
+func (a *attempt) dial(ctx context.Context) bool {
+	ctx, cancel := a.step(ctx)
+	defer cancel()
+	a.event(result.FromNet, "TCP connect to "+a.addr.String())
+	c, err := a.cfg.Dial(ctx, "tcp", a.addr.String())
+	a.res.RoundTrips++
+	if err != nil {
+		err = fmt.Errorf("connecting to %s: %w", a.addr, err)
+		if isTimeout(err) {
+			a.event(result.FromNet, "no answer to TCP SYN")
+			a.find("port-timeout", fmt.Sprintf("no TCP answer from %s within %s", a.addr, a.cfg.Timeout))
+		} else {
+			a.event(result.FromNet, "connection failed: "+errText(err))
+			a.find("port-closed", err.Error())
+		}
+		a.fail(err)
+		return false
+	}
+	a.res.Address = a.addr.String()
+	a.tap = newTapConn(c)
+	a.ctrl = rfc2228.NewConn(a.tap)
+	a.event(result.FromNet, "TCP connected")
+	return true
+}
+
+func (a *attempt) close() {
+	if a.tap == nil {
+		return
+	}
+	if a.tlsConn != nil {
+		_ = a.tlsConn.Close() // sends close_notify
+	} else {
+		_ = a.tap.Close()
+	}
+	a.event(result.FromNet, "connection closed")
+	a.tap = nil
+}
+
+// cmd sends one command and reads its reply, drawing both on the timeline.
+func (a *attempt) cmd(ctx context.Context, format string, args ...any) (rfc2228.Reply, error) {
+	ctx, cancel := a.step(ctx)
+	defer cancel()
+	line := fmt.Sprintf(format, args...)
+	a.event(result.FromClient, maskPassword(line))
+	a.res.RoundTrips++
+	if err := a.ctrl.Send(ctx, "%s", line); err != nil {
+		return rfc2228.Reply{}, a.ioError(fmt.Errorf("sending %s: %w", verb(line), err))
+	}
+	return a.reply(ctx, "reading reply to "+verb(line))
+}
+
+// reply reads one reply within ctx, which the caller bounds.
+func (a *attempt) reply(ctx context.Context, what string) (rfc2228.Reply, error) {
+	r, err := a.ctrl.ReadReply(ctx)
+	if err != nil {
+		return r, a.ioError(fmt.Errorf("%s: %w", what, err))
+	}
+	for _, l := range r.Lines {
+		a.event(result.FromServer, l)
+	}
+	if a.res.Server == "" {
+		a.res.Server = identify(r)
+	}
+	return r, nil
+}
+
+// ioError draws a failed exchange on the timeline and turns plaintext
+// arriving inside TLS into its finding.
+func (a *attempt) ioError(err error) error {
+	if rh, ok := errors.AsType[tls.RecordHeaderError](err); ok && a.tlsConn != nil {
+		text := a.tap.plaintext(rh.RecordHeader[:])
+		a.event(result.FromServer, text+" (plaintext inside TLS)")
+		a.find("server-error-plaintext-inside-tls", "after TLS the server sent plaintext: "+text)
+		return err
+	}
+	a.event(result.FromNet, errText(err))
+	return err
+}
+
+// maskPassword keeps secrets off the timeline.
+func maskPassword(line string) string {
+	if strings.EqualFold(verb(line), "PASS") {
+		return "PASS ****"
+	}
+	return line
+}
+
+func verb(line string) string {
+	v, _, _ := strings.Cut(line, " ")
+	return strings.ToUpper(v)
+}
+
+// isTimeout reports a deadline hit, ours or the kernel's.
+func isTimeout(err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, syscall.ETIMEDOUT) {
+		return true
+	}
+	ne, ok := errors.AsType[net.Error](err)
+	return ok && ne.Timeout()
+}
+
+// errText names what happened on the wire in a few words.
+func errText(err error) string {
+	switch {
+	case isTimeout(err):
+		return "timeout: no reply"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "connection refused (RST)"
+	case errors.Is(err, syscall.ECONNRESET):
+		return "connection reset by peer"
+	case errors.Is(err, syscall.EPIPE):
+		return "connection closed by peer (broken pipe)"
+	case errors.Is(err, context.Canceled):
+		return "cancelled"
+	}
+	if isEOF(err) {
+		return "connection closed by peer (EOF)"
+	}
+	return err.Error()
+}

@@ -1,0 +1,206 @@
+package probe
+
+import (
+	"github.com/ftpsdiag/ftpsdiag/probe/result"
+)
+
+// Stages name where in a session a finding arose.
+const (
+	StageConnect     = "connect"
+	StageGreeting    = "greeting"
+	StageFeat        = "feat"
+	StageAuth        = "auth"
+	StageTLS         = "tls"
+	StageCertificate = "certificate"
+	StageSession     = "session"
+)
+
+// Server software names, as identify returns them.
+const (
+	ServerVsftpd    = "vsftpd"
+	ServerProFTPD   = "ProFTPD"
+	ServerPureFTPd  = "Pure-FTPd"
+	ServerPyftpdlib = "pyftpdlib"
+	ServerFileZilla = "FileZilla Server"
+	ServerIIS       = "IIS"
+	ServerServU     = "Serv-U"
+)
+
+// Cause is one entry of the failure-cause catalog: everything about a
+// finding that does not depend on the evidence.
+type Cause struct {
+	ID       string
+	Severity result.Severity
+	Stage    string
+	Title    string
+	Remedy   string            // for any server
+	ByServer map[string]string // remedy naming the identified server's own setting
+}
+
+// remedyFor prefers the identified server's own setting.
+func (c Cause) remedyFor(server string) string {
+	if r, ok := c.ByServer[server]; ok {
+		return r
+	}
+	return c.Remedy
+}
+
+// Catalog is every finding ftpsdiag can report, in README order. Each id is
+// defined here once.
+var Catalog = []Cause{
+	{ID: "port-closed", Severity: result.SeverityCritical, Stage: StageConnect,
+		Title:  "nothing accepts connections on this port",
+		Remedy: "Start the FTP server or open the port in the firewall; check that the server listens on this address and port."},
+	{ID: "port-timeout", Severity: result.SeverityCritical, Stage: StageConnect,
+		Title:  "the TCP connection timed out (port filtered or host unreachable)",
+		Remedy: "A firewall drops packets to this port: allow it, or check the host and port are right."},
+	{ID: "too-many-connections", Severity: result.SeverityCritical, Stage: StageGreeting,
+		Title:  "the server refused the session with 421 (too many connections or shutting down)",
+		Remedy: "Raise the server's connection limits or wait for sessions to end.",
+		ByServer: map[string]string{
+			ServerVsftpd:   "Raise vsftpd max_clients / max_per_ip.",
+			ServerProFTPD:  "Raise ProFTPD MaxClients / MaxClientsPerHost / MaxInstances.",
+			ServerPureFTPd: "Raise Pure-FTPd -c (max clients) / -C (per IP); note it caps users at half the passive port range.",
+		}},
+	{ID: "no-greeting", Severity: result.SeverityCritical, Stage: StageGreeting,
+		Title:  "the server did not send a valid FTP greeting",
+		Remedy: "Check that an FTP server (not another service) listens on this port and that it starts sessions cleanly; its log tells why it closed."},
+	{ID: "implicit-got-plaintext", Severity: result.SeverityCritical, Stage: StageTLS,
+		Title:  "implicit TLS attempted, but the port answers with a plaintext FTP greeting: it is an explicit-FTPS (AUTH TLS) port",
+		Remedy: "Clients must use explicit FTPS (ftpes://, \"Require explicit FTP over TLS\") on this port, or enable implicit TLS on the server.",
+		ByServer: map[string]string{
+			ServerVsftpd:  "Clients must use explicit FTPS here; for implicit TLS run a vsftpd instance with implicit_ssl=YES on port 990.",
+			ServerProFTPD: "Clients must use explicit FTPS here; for implicit TLS add a <VirtualHost> on port 990 with TLSOptions UseImplicitSSL.",
+		}},
+	{ID: "explicit-got-silence", Severity: result.SeverityCritical, Stage: StageGreeting,
+		Title:  "connected, but the server sent no greeting: an implicit-TLS port waits silently for a TLS ClientHello",
+		Remedy: "Clients must use implicit FTPS (ftps://) on this port, or the server is stuck before its greeting (reverse-DNS or ident lookups)."},
+	{ID: "auth-not-supported", Severity: result.SeverityCritical, Stage: StageAuth,
+		Title:  "the server refuses AUTH TLS and AUTH SSL: TLS is not enabled",
+		Remedy: "Enable TLS on the server with a certificate and key.",
+		ByServer: map[string]string{
+			ServerVsftpd:   "Set ssl_enable=YES with rsa_cert_file and rsa_private_key_file in vsftpd.conf.",
+			ServerProFTPD:  "Load mod_tls (LoadModule mod_tls.c) and set TLSEngine on, TLSRSACertificateFile, TLSRSACertificateKeyFile.",
+			ServerPureFTPd: "Start Pure-FTPd with --tls=1 (or -Y 1..3) and a certificate (/etc/ssl/private/pure-ftpd.pem or -2 cert,key).",
+		}},
+	{ID: "auth-no-certificate", Severity: result.SeverityCritical, Stage: StageAuth,
+		Title:  "the server has TLS on but no usable certificate (431)",
+		Remedy: "Configure a certificate and key the server can read.",
+		ByServer: map[string]string{
+			ServerProFTPD: "Set TLSRSACertificateFile/TLSECCertificateFile and the key file, readable at start-up.",
+		}},
+	{ID: "auth-nonstandard-success", Severity: result.SeverityWarning, Stage: StageAuth,
+		Title:  "AUTH accepted with a reply other than 234: strict clients abort",
+		Remedy: "Answer AUTH TLS with 234 (RFC 2228, RFC 4217 §4); upgrade the server firmware."},
+	{ID: "feat-missing-auth", Severity: result.SeverityWarning, Stage: StageFeat,
+		Title:  "AUTH TLS works, but FEAT does not advertise it (RFC 4217 §6)",
+		Remedy: "Make FEAT list AUTH TLS, PBSZ and PROT: clients that read FEAT before offering TLS fall back to plaintext or give up."},
+	{ID: "alg-breaks-tls-after-234", Severity: result.SeverityCritical, Stage: StageTLS,
+		Title:  "the server accepted AUTH TLS, then the TLS handshake stalled or was reset",
+		Remedy: "A firewall or router inspecting FTP cannot follow the encrypted session: exempt this port from FTP inspection (Cisco ASA \"inspect ftp\", Windows \"netsh advfirewall set global StatefulFTP disable\"), or check the server's TLS log."},
+	{ID: "tls-handshake-failed", Severity: result.SeverityCritical, Stage: StageTLS,
+		Title:  "the TLS handshake failed",
+		Remedy: "Read the server's TLS log for the reason; check its certificate, key, protocol and cipher settings.",
+		ByServer: map[string]string{
+			ServerProFTPD: "Set TLSLog in proftpd.conf and read why mod_tls refused the handshake; check TLSProtocol and TLSCipherSuite.",
+			ServerVsftpd:  "Set debug_ssl=YES and read vsftpd's log; check ssl_ciphers and the certificate/key files.",
+		}},
+	{ID: "tls-no-common-version", Severity: result.SeverityCritical, Stage: StageTLS,
+		Title:  "the server and a modern client share no TLS version",
+		Remedy: "Enable TLS 1.2 and TLS 1.3 on the server.",
+		ByServer: map[string]string{
+			ServerProFTPD: "Set TLSProtocol TLSv1.2 TLSv1.3 in proftpd.conf.",
+			ServerVsftpd:  "Enable TLS 1.2/1.3: ssl_tlsv1_2=YES (patched builds) or the MinProtocol/MaxProtocol of the OpenSSL configuration vsftpd uses.",
+		}},
+	{ID: "tls-sni-unrecognized", Severity: result.SeverityCritical, Stage: StageTLS,
+		Title:  "the server rejected the TLS server name (alert unrecognized_name)",
+		Remedy: "Make the name clients use known to the server, or connect with the name it expects.",
+		ByServer: map[string]string{
+			ServerProFTPD: "Add the name as a ServerAlias of the right <VirtualHost>, or set TLSOptions IgnoreSNI.",
+		}},
+	{ID: "tls-client-cert-requested", Severity: result.SeverityInfo, Stage: StageTLS,
+		Title:  "the server asks clients for a certificate",
+		Remedy: "If client certificates are not used, stop requesting them: some clients (IBM z/OS) fail when asked.",
+		ByServer: map[string]string{
+			ServerVsftpd: "Set ssl_request_cert=NO unless client certificates are used.",
+		}},
+	{ID: "tls-legacy-version", Severity: result.SeverityWarning, Stage: StageTLS,
+		Title:  "the handshake negotiated TLS 1.0 or 1.1, which current clients refuse by default",
+		Remedy: "Enable TLS 1.2 and 1.3 on the server and disable 1.0/1.1.",
+		ByServer: map[string]string{
+			ServerProFTPD: "Set TLSProtocol TLSv1.2 TLSv1.3.",
+			ServerVsftpd:  "Use a vsftpd/OpenSSL build that offers TLS 1.2+ (ssl_tlsv1_2=YES where available, or OpenSSL MinProtocol TLSv1.2).",
+		}},
+	{ID: "server-error-plaintext-inside-tls", Severity: result.SeverityCritical, Stage: StageSession,
+		Title:  "the server wrote plaintext into the TLS session (its session process failed)",
+		Remedy: "The plaintext shows the server's own error: fix it on the server.",
+		ByServer: map[string]string{
+			ServerVsftpd: "vsftpd's session process died (500 OOPS): for \"writable root inside chroot\" set allow_writeable_chroot=YES or make the root read-only; on musl/Alpine set seccomp_sandbox=NO; under SELinux setsebool -P ftp_home_dir 1.",
+		}},
+	{ID: "cert-expired", Severity: result.SeverityCritical, Stage: StageCertificate,
+		Title:  "the server certificate has expired",
+		Remedy: "Renew the certificate and reload the server.",
+		ByServer: map[string]string{
+			ServerVsftpd:   "Renew the certificate named by rsa_cert_file and restart vsftpd.",
+			ServerProFTPD:  "Renew the certificate named by TLSRSACertificateFile/TLSECCertificateFile and reload ProFTPD.",
+			ServerPureFTPd: "Renew /etc/ssl/private/pure-ftpd.pem (or the -2 certificate) and restart Pure-FTPd.",
+		}},
+	{ID: "cert-not-yet-valid", Severity: result.SeverityCritical, Stage: StageCertificate,
+		Title:  "the server certificate is not valid yet",
+		Remedy: "Check the server's clock and the certificate's start date; reissue it if the date is wrong."},
+	{ID: "cert-self-signed", Severity: result.SeverityCritical, Stage: StageCertificate,
+		Title:  "the server certificate is self-signed: clients cannot verify it",
+		Remedy: "Install a certificate from a public or company CA; until then clients must trust this certificate explicitly (pass it with --ca-file here)."},
+	{ID: "cert-untrusted", Severity: result.SeverityCritical, Stage: StageCertificate,
+		Title:  "the certificate chain ends at a root that is not trusted",
+		Remedy: "Use a certificate from a CA clients trust, or distribute the private root to clients (pass it with --ca-file here)."},
+	{ID: "cert-chain-incomplete", Severity: result.SeverityCritical, Stage: StageCertificate,
+		Title:  "the server does not send the certificate that issued its own, and it is not a trusted root",
+		Remedy: "Configure the full chain (leaf, then intermediates) on the server; if the issuer is a private root, clients need it (pass it with --ca-file here).",
+		ByServer: map[string]string{
+			ServerVsftpd:   "Put the leaf followed by the intermediates in the file named by rsa_cert_file.",
+			ServerProFTPD:  "Set TLSCertificateChainFile to the intermediates (or append them to TLSRSACertificateFile).",
+			ServerPureFTPd: "Append the intermediates after the leaf in /etc/ssl/private/pure-ftpd.pem.",
+		}},
+	{ID: "cert-name-mismatch", Severity: result.SeverityCritical, Stage: StageCertificate,
+		Title:  "the certificate is not valid for the name clients connect to",
+		Remedy: "Issue the certificate with this name in its subjectAltName (an IP address needs an IP SAN), or have clients connect by a name the certificate covers (--servername here)."},
+	{ID: "cert-weak-key", Severity: result.SeverityCritical, Stage: StageCertificate,
+		Title:  "the certificate key is too small (RSA under 2048 bits): OpenSSL 3 clients at security level 2 refuse it",
+		Remedy: "Reissue the certificate with an RSA-2048 (or larger) or ECDSA P-256 key."},
+	{ID: "cert-weak-signature", Severity: result.SeverityCritical, Stage: StageCertificate,
+		Title:  "a certificate in the chain is signed with SHA-1 or MD5, which current clients reject",
+		Remedy: "Reissue the certificate (and any intermediate) with a SHA-256 signature."},
+	{ID: "cert-expiring-soon", Severity: result.SeverityWarning, Stage: StageCertificate,
+		Title:  "the server certificate expires soon",
+		Remedy: "Renew the certificate before it expires and reload the server."},
+}
+
+// causeByID indexes Catalog.
+var causeByID = func() map[string]Cause {
+	m := make(map[string]Cause, len(Catalog))
+	for _, c := range Catalog {
+		if _, dup := m[c.ID]; dup {
+			panic("probe: duplicate cause id " + c.ID)
+		}
+		m[c.ID] = c
+	}
+	return m
+}()
+
+// newFinding fills a finding from the catalog; an id missing from the
+// catalog is a programming error caught by tests.
+func newFinding(id, server, evidence string) result.Finding {
+	c, ok := causeByID[id]
+	if !ok {
+		panic("probe: unknown cause id " + id)
+	}
+	return result.Finding{
+		ID:       c.ID,
+		Severity: c.Severity,
+		Stage:    c.Stage,
+		Title:    c.Title,
+		Evidence: evidence,
+		Remedy:   c.remedyFor(server),
+	}
+}

@@ -1,0 +1,212 @@
+package probe
+
+import (
+	"bytes"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/ftpsdiag/ftpsdiag/probe/result"
+)
+
+// minRSABits is the smallest RSA key OpenSSL 3 accepts at security level 2.
+const minRSABits = 2048
+
+// convertCertificate makes our own view of a certificate.
+func convertCertificate(c *x509.Certificate, now time.Time) result.Certificate {
+	sum := sha256.Sum256(c.Raw)
+	keyType, bits := keyInfo(c)
+	return result.Certificate{
+		Subject:            c.Subject.String(),
+		Issuer:             c.Issuer.String(),
+		SANs:               sans(c),
+		Serial:             fmt.Sprintf("%X", c.SerialNumber),
+		NotBefore:          c.NotBefore.UTC(),
+		NotAfter:           c.NotAfter.UTC(),
+		DaysLeft:           daysLeft(c, now),
+		KeyType:            keyType,
+		KeyBits:            bits,
+		SignatureAlgorithm: c.SignatureAlgorithm.String(),
+		IsCA:               c.IsCA,
+		SelfSigned:         selfSigned(c),
+		SHA256:             hex.EncodeToString(sum[:]),
+	}
+}
+
+func sans(c *x509.Certificate) []string {
+	out := []string{}
+	out = append(out, c.DNSNames...)
+	for _, ip := range c.IPAddresses {
+		out = append(out, "IP:"+ip.String())
+	}
+	for _, e := range c.EmailAddresses {
+		out = append(out, "email:"+e)
+	}
+	for _, u := range c.URIs {
+		out = append(out, "URI:"+u.String())
+	}
+	return out
+}
+
+func daysLeft(c *x509.Certificate, now time.Time) int {
+	return int(math.Floor(c.NotAfter.Sub(now).Hours() / 24))
+}
+
+func keyInfo(c *x509.Certificate) (string, int) {
+	switch k := c.PublicKey.(type) {
+	case *rsa.PublicKey:
+		return "RSA", k.N.BitLen()
+	case *ecdsa.PublicKey:
+		return "ECDSA", k.Curve.Params().BitSize
+	case ed25519.PublicKey:
+		return "Ed25519", 256
+	}
+	return c.PublicKeyAlgorithm.String(), 0
+}
+
+// selfSigned: the issuer is the subject and the certificate's own key
+// verifies its signature.
+func selfSigned(c *x509.Certificate) bool {
+	if !bytes.Equal(c.RawIssuer, c.RawSubject) {
+		return false
+	}
+	err := c.CheckSignature(c.SignatureAlgorithm, c.RawTBSCertificate, c.Signature)
+	return err == nil || errors.As(err, new(x509.InsecureAlgorithmError))
+}
+
+// weakSignature reports MD5 and SHA-1 signatures, which current clients
+// refuse. A root's self-signature is never checked by anyone, so roots are
+// exempt.
+func weakSignature(c *x509.Certificate) bool {
+	if selfSigned(c) {
+		return false
+	}
+	switch c.SignatureAlgorithm {
+	case x509.MD2WithRSA, x509.MD5WithRSA, x509.SHA1WithRSA, x509.DSAWithSHA1, x509.ECDSAWithSHA1:
+		return true
+	}
+	return false
+}
+
+// verify checks the chain the way a careful client would, but records each
+// problem at its root instead of stopping at the first: expiry, name and
+// trust are checked separately, so an expired self-signed certificate shows
+// both.
+func (a *attempt) verify(chain []*x509.Certificate) {
+	if len(chain) == 0 {
+		return
+	}
+	now := a.cfg.Clock()
+	leaf := chain[0]
+	v := &result.Verification{TimeValid: true}
+	a.res.Verification = v
+
+	for i, c := range chain {
+		switch {
+		case now.After(c.NotAfter):
+			v.TimeValid = false
+			a.find("cert-expired", fmt.Sprintf("%s %s expired on %s (%d days ago)", position(i), c.Subject, c.NotAfter.UTC().Format(time.DateOnly), -daysLeft(c, now)))
+		case now.Before(c.NotBefore):
+			v.TimeValid = false
+			a.find("cert-not-yet-valid", fmt.Sprintf("%s %s is valid from %s; the time is %s", position(i), c.Subject, c.NotBefore.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339)))
+		}
+		if weakSignature(c) {
+			a.find("cert-weak-signature", fmt.Sprintf("%s %s is signed with %s", position(i), c.Subject, c.SignatureAlgorithm))
+		}
+	}
+	if k, ok := leaf.PublicKey.(*rsa.PublicKey); ok && k.N.BitLen() < minRSABits {
+		a.find("cert-weak-key", fmt.Sprintf("leaf key is RSA-%d", k.N.BitLen()))
+	}
+	if d := daysLeft(leaf, now); v.TimeValid && d < a.cfg.WarnDays {
+		a.find("cert-expiring-soon", fmt.Sprintf("leaf expires on %s, in %d days (warning below %d)", leaf.NotAfter.UTC().Format(time.DateOnly), d, a.cfg.WarnDays))
+	}
+
+	if err := leaf.VerifyHostname(a.cfg.ServerName); err != nil {
+		a.find("cert-name-mismatch", nameEvidence(leaf, a.cfg.ServerName))
+		v.Error = err.Error()
+	} else {
+		v.NameMatches = true
+	}
+	a.verifyTrust(chain, v)
+}
+
+// verifyTrust builds a path to a trusted root. When the leaf is outside its
+// validity (reported already), the path is built at a moment inside it, so
+// that expiry does not mask a trust problem. A SHA-1 signature anywhere
+// makes the path unverifiable; that is reported once, as the weak signature.
+func (a *attempt) verifyTrust(chain []*x509.Certificate, v *result.Verification) {
+	leaf := chain[0]
+	inter := x509.NewCertPool()
+	for _, c := range chain[1:] {
+		inter.AddCert(c)
+	}
+	var paths [][]*x509.Certificate
+	var err error
+	for _, at := range []time.Time{a.cfg.Clock(), leaf.NotAfter.Add(-time.Second), leaf.NotBefore.Add(time.Second)} {
+		paths, err = leaf.Verify(x509.VerifyOptions{
+			Roots:         a.cfg.Roots,
+			Intermediates: inter,
+			CurrentTime:   at,
+			KeyUsages:     []x509.ExtKeyUsage{x509.ExtKeyUsageAny},
+		})
+		if ce, ok := errors.AsType[x509.CertificateInvalidError](err); !ok || ce.Reason != x509.Expired {
+			break
+		}
+	}
+	if err == nil {
+		v.Trusted = true
+		for _, c := range paths[0] {
+			v.VerifiedPath = append(v.VerifiedPath, c.Subject.String())
+		}
+		return
+	}
+	if v.Error == "" {
+		v.Error = err.Error()
+	}
+	top := chain[len(chain)-1]
+	switch {
+	case a.has("cert-weak-signature"):
+	case errors.As(err, new(x509.InsecureAlgorithmError)):
+		a.find("cert-weak-signature", err.Error())
+	case len(chain) == 1 && selfSigned(leaf):
+		a.find("cert-self-signed", fmt.Sprintf("the server sent one certificate, %s, signed by itself", leaf.Subject))
+	case selfSigned(top):
+		a.find("cert-untrusted", fmt.Sprintf("the chain ends at root %s, which is not a trusted root", top.Subject))
+	case errors.As(err, new(x509.UnknownAuthorityError)):
+		a.find("cert-chain-incomplete", fmt.Sprintf("the server sent %d certificate(s) ending at %s, issued by %s, which it did not send and no trusted root matches", len(chain), top.Subject, top.Issuer))
+	default:
+		a.find("cert-untrusted", err.Error())
+	}
+}
+
+func (a *attempt) has(id string) bool {
+	for _, f := range a.findings {
+		if f.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+func position(i int) string {
+	if i == 0 {
+		return "leaf"
+	}
+	return fmt.Sprintf("chain[%d]", i)
+}
+
+func nameEvidence(leaf *x509.Certificate, name string) string {
+	names := sans(leaf)
+	if len(names) == 0 {
+		names = []string{"CN=" + leaf.Subject.CommonName + " (no subjectAltName)"}
+	}
+	return fmt.Sprintf("connected as %q; the certificate is valid for %s", name, strings.Join(names, ", "))
+}

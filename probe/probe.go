@@ -1,0 +1,265 @@
+// Package probe diagnoses an FTPS server: it dials the target, tries
+// implicit TLS and explicit TLS (RFC 4217 AUTH TLS), records every step on a
+// timeline and classifies what went wrong into catalogued causes.
+package probe
+
+import (
+	"context"
+	"crypto/x509"
+	"fmt"
+	"net"
+	"net/netip"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/ftpsdiag/ftpsdiag/probe/result"
+)
+
+// ModeChoice is what --mode asks for.
+type ModeChoice string
+
+const (
+	ModeDefault  ModeChoice = ""         // from the target: URL scheme, auto for HOST:PORT, both for HOST
+	ModeImplicit ModeChoice = "implicit" // implicit TLS only
+	ModeExplicit ModeChoice = "explicit" // explicit TLS only
+	ModeBoth     ModeChoice = "both"     // implicit and explicit, concurrently, each on its port
+	ModeAuto     ModeChoice = "auto"     // find out which kind of port it is
+)
+
+// Config is one diagnosis request.
+type Config struct {
+	Target       Target
+	Mode         ModeChoice
+	ImplicitPort int // port for implicit TLS when the target names none; 0 = 990
+	ExplicitPort int // port for explicit TLS when the target names none; 0 = 21
+	ServerName   string         // SNI and certificate name; "" = the target host
+	Roots        *x509.CertPool // trusted roots; nil = the system pool
+	Timeout      time.Duration  // per step; 0 = 10 s
+	WarnDays     int            // cert-expiring-soon threshold in days
+	Tool         string         // "ftpsdiag <version>" for the result
+
+	// Clock and Dial are seams for tests; nil means the real ones.
+	Clock func() time.Time
+	Dial  func(ctx context.Context, network, addr string) (net.Conn, error)
+}
+
+// plan is one attempt to make: a mode on a port, or auto-detection.
+type plan struct {
+	mode result.Mode // empty for auto
+	port int
+}
+
+// Plan turns the target and flags into the attempts to make, or explains
+// why the combination makes no sense.
+func (c Config) plans() ([]plan, error) {
+	t := c.Target
+	implicitPort, explicitPort := orDefault(c.ImplicitPort, DefaultImplicitPort), orDefault(c.ExplicitPort, DefaultExplicitPort)
+	mode := c.Mode
+	if t.Mode != "" {
+		if mode != ModeDefault && ModeChoice(t.Mode) != mode {
+			return nil, fmt.Errorf("target %q is %s, but --mode asks for %s", t.Raw, t.Mode, mode)
+		}
+		mode = ModeChoice(t.Mode)
+	}
+	if t.Port != 0 {
+		implicitPort, explicitPort = t.Port, t.Port
+		if (c.ImplicitPort != 0 || c.ExplicitPort != 0) && t.Mode == "" {
+			return nil, fmt.Errorf("target %q names a port; --implicit-port/--explicit-port apply only to a bare host", t.Raw)
+		}
+	}
+	if mode == ModeDefault {
+		mode = ModeBoth
+		if t.Port != 0 {
+			mode = ModeAuto
+		}
+	}
+	switch mode {
+	case ModeImplicit:
+		return []plan{{result.ModeImplicit, implicitPort}}, nil
+	case ModeExplicit:
+		return []plan{{result.ModeExplicit, explicitPort}}, nil
+	case ModeAuto:
+		if t.Port == 0 {
+			return nil, fmt.Errorf("--mode auto needs a port in the target (HOST:PORT)")
+		}
+		return []plan{{"", t.Port}}, nil
+	case ModeBoth:
+		return []plan{{result.ModeImplicit, implicitPort}, {result.ModeExplicit, explicitPort}}, nil
+	}
+	return nil, fmt.Errorf("unknown mode %q (want implicit, explicit, both or auto)", mode)
+}
+
+func orDefault(v, d int) int {
+	if v == 0 {
+		return d
+	}
+	return v
+}
+
+// Validate reports a configuration that cannot run, before any I/O.
+func (c Config) Validate() error {
+	_, err := c.plans()
+	return err
+}
+
+// Run diagnoses the target. It always returns a result: failures of the
+// server are findings, and a failure to even resolve the host is an
+// "unknown" result.
+func Run(ctx context.Context, cfg Config) *result.Result {
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 10 * time.Second
+	}
+	if cfg.Dial == nil {
+		d := &net.Dialer{}
+		cfg.Dial = d.DialContext
+	}
+	if cfg.ServerName == "" {
+		cfg.ServerName = cfg.Target.Host
+	}
+	start := cfg.Clock()
+	res := &result.Result{
+		SchemaVersion: result.SchemaVersion,
+		Tool:          cfg.Tool,
+		Target:        cfg.Target.Raw,
+		Host:          cfg.Target.Host,
+		ServerName:    cfg.ServerName,
+		StartedAt:     start,
+		Attempts:      []result.Attempt{},
+		Findings:      []result.Finding{},
+	}
+	defer func() {
+		res.DurationMS = ms(cfg.Clock().Sub(start))
+	}()
+
+	plans, err := cfg.plans()
+	if err != nil {
+		res.Status, res.Verdict = result.StatusUnknown, err.Error()
+		return res
+	}
+	ip, err := resolve(ctx, cfg.Target.Host)
+	if err != nil {
+		res.Status, res.Verdict = result.StatusUnknown, fmt.Sprintf("cannot resolve %s: %v", cfg.Target.Host, err)
+		return res
+	}
+
+	attempts := make([]*attempt, len(plans))
+	var wg sync.WaitGroup
+	for i, p := range plans {
+		wg.Go(func() {
+			a := newAttempt(&cfg, start, p.mode, netip.AddrPortFrom(ip, uint16(p.port)))
+			if p.mode == "" {
+				a = detect(ctx, &cfg, start, a.addr)
+			} else {
+				a.run(ctx)
+			}
+			attempts[i] = a
+		})
+	}
+	wg.Wait()
+	for _, a := range attempts {
+		res.Attempts = append(res.Attempts, a.res)
+	}
+	res.Findings = collectFindings(attempts)
+	res.Status, res.Verdict = summarise(res)
+	return res
+}
+
+// resolve picks the address every attempt of this diagnosis connects to,
+// so that implicit and explicit results speak of the same machine.
+func resolve(ctx context.Context, host string) (netip.Addr, error) {
+	if ip, err := netip.ParseAddr(host); err == nil {
+		return ip, nil
+	}
+	ips, err := net.DefaultResolver.LookupNetIP(ctx, "ip", host)
+	if err != nil {
+		return netip.Addr{}, err
+	}
+	for _, ip := range ips { // prefer IPv4, as most FTP clients still do
+		if ip.Unmap().Is4() {
+			return ip.Unmap(), nil
+		}
+	}
+	return ips[0], nil
+}
+
+// collectFindings gathers every attempt's findings, lowering to info the
+// connection-level failures of an attempt when another attempt worked: a
+// closed port 990 is not a fault on a server that speaks explicit FTPS.
+func collectFindings(attempts []*attempt) []result.Finding {
+	anyOK := slices.ContainsFunc(attempts, func(a *attempt) bool { return a.res.OK })
+	var out []result.Finding
+	for _, a := range attempts {
+		for _, f := range a.findings {
+			if anyOK && !a.res.OK && modeLevel(f.ID) {
+				f.Severity = result.SeverityInfo
+			}
+			out = append(out, f)
+		}
+	}
+	slices.SortStableFunc(out, func(x, y result.Finding) int { return y.Severity.Rank() - x.Severity.Rank() })
+	if out == nil {
+		out = []result.Finding{}
+	}
+	return out
+}
+
+// modeLevel reports whether a finding only says "this mode is not offered
+// on this port".
+func modeLevel(id string) bool {
+	switch id {
+	case "port-closed", "port-timeout", "implicit-got-plaintext", "explicit-got-silence", "auth-not-supported", "no-greeting":
+		return true
+	}
+	return false
+}
+
+func summarise(res *result.Result) (result.Status, string) {
+	status := result.StatusOK
+	switch {
+	case len(res.Findings) == 0:
+	case res.Findings[0].Severity == result.SeverityCritical:
+		status = result.StatusCritical
+	case res.Findings[0].Severity == result.SeverityWarning:
+		status = result.StatusWarning
+	}
+	var working []string
+	for _, a := range res.Attempts {
+		if a.OK {
+			working = append(working, fmt.Sprintf("%s TLS on port %d (%s)", a.Mode, a.Port, a.TLS.Version))
+		}
+	}
+	problems := 0
+	for _, f := range res.Findings {
+		if f.Severity != result.SeverityInfo {
+			problems++
+		}
+	}
+	switch {
+	case len(working) > 0 && problems == 0:
+		return status, "FTPS works: " + joinAnd(working) + "."
+	case len(working) > 0:
+		return status, fmt.Sprintf("FTPS works (%s), with %d problem(s); worst: %s.", joinAnd(working), problems, res.Findings[0].Title)
+	case len(res.Findings) > 0:
+		return status, "FTPS fails: " + res.Findings[0].Title + "."
+	}
+	return result.StatusUnknown, "no attempt could be made"
+}
+
+func joinAnd(s []string) string {
+	switch len(s) {
+	case 0:
+		return ""
+	case 1:
+		return s[0]
+	}
+	return fmt.Sprintf("%s and %s", s[0], s[1])
+}
+
+// ms converts a duration to milliseconds rounded to 0.1 ms.
+func ms(d time.Duration) float64 {
+	return float64(d.Round(100*time.Microsecond)) / float64(time.Millisecond)
+}

@@ -1,0 +1,205 @@
+package probe
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/ftpsdiag/ftpsdiag/probe/result"
+	"github.com/ftpsdiag/ftpsdiag/rfc2228"
+)
+
+// authMechanisms are tried in order: TLS is RFC 4217's name; SSL and
+// TLS-C are older names some servers still want.
+var authMechanisms = []string{"TLS", "SSL", "TLS-C"}
+
+// explicit runs an explicit-TLS session: banner, FEAT, AUTH, handshake,
+// then the secured session. banner is the greeting already read by
+// auto-detection, or nil.
+func (a *attempt) explicit(ctx context.Context, banner *rfc2228.Reply) {
+	if banner == nil {
+		r, ok := a.greeting(ctx)
+		if !ok {
+			return
+		}
+		banner = &r
+	} else if !a.checkGreeting(*banner, nil) {
+		return
+	}
+	a.res.Banner = banner.Lines
+	feat := a.feat(ctx)
+	if feat == nil && a.res.Error != "" {
+		return
+	}
+	a.res.FeatBeforeTLS = feat
+	if !a.auth(ctx) {
+		return
+	}
+	if a.handshake(ctx) != nil {
+		return
+	}
+	if feat != nil && !feat.AuthTLS {
+		a.find("feat-missing-auth", fmt.Sprintf("FEAT (%d) lists %s; AUTH %s got 234", feat.Code, featSummary(feat), a.res.AuthMechanism))
+	}
+	a.secured(ctx, true)
+}
+
+// implicit runs an implicit-TLS session on a connection whose handshake
+// has just been made (hsErr is its outcome).
+func (a *attempt) implicit(ctx context.Context, hsErr error) {
+	if hsErr != nil {
+		return
+	}
+	r, ok := a.greeting(ctx)
+	if !ok {
+		return
+	}
+	a.res.Banner = r.Lines
+	a.secured(ctx, false)
+}
+
+// greeting reads and checks the 220.
+func (a *attempt) greeting(ctx context.Context) (rfc2228.Reply, bool) {
+	r, err := a.readGreeting(ctx)
+	return r, a.checkGreeting(r, err)
+}
+
+// readGreeting reads the greeting, skipping a 120 "ready in nnn minutes".
+func (a *attempt) readGreeting(ctx context.Context) (rfc2228.Reply, error) {
+	ctx, cancel := a.step(ctx)
+	defer cancel()
+	r, err := a.reply(ctx, "reading the greeting")
+	for err == nil && r.Code == rfc2228.CodeServiceReadySoon {
+		r, err = a.reply(ctx, "reading the greeting after 120")
+	}
+	return r, err
+}
+
+// checkGreeting tells silence, garbage and refusals apart.
+func (a *attempt) checkGreeting(r rfc2228.Reply, err error) bool {
+	switch {
+	case err != nil && a.res.Mode == result.ModeExplicit && isTimeout(err):
+		a.find("explicit-got-silence", fmt.Sprintf("TCP connected, then no byte within %s", a.cfg.Timeout))
+	case err != nil:
+		a.find("no-greeting", greetingEvidence(err))
+	case r.Code == rfc2228.CodeServiceNotAvailable:
+		a.find("too-many-connections", r.String())
+		err = fmt.Errorf("server refused the session: %s", firstLine(r))
+	case r.Code != rfc2228.CodeServiceReady:
+		a.find("no-greeting", "expected 220, got: "+r.String())
+		err = fmt.Errorf("unexpected greeting: %s", firstLine(r))
+	default:
+		return true
+	}
+	a.fail(err)
+	return false
+}
+
+func greetingEvidence(err error) string {
+	if pe, ok := errors.AsType[*rfc2228.ProtocolError](err); ok {
+		return fmt.Sprintf("not an FTP reply (%s): %q", pe.Reason, pe.Seen)
+	}
+	return errText(err) + " before any greeting"
+}
+
+// feat sends FEAT; a server that does not know it is not an error. It
+// returns nil when the exchange itself failed.
+func (a *attempt) feat(ctx context.Context) *result.Features {
+	r, err := a.cmd(ctx, "FEAT")
+	if err != nil {
+		a.fail(err)
+		return nil
+	}
+	f := rfc2228.ParseFeat(r)
+	return &result.Features{
+		Code:    r.Code,
+		Lines:   nonNil(f.Lines),
+		AuthTLS: hasAuthTLS(f),
+		PBSZ:    f.Has("PBSZ"),
+		PROT:    f.Has("PROT"),
+	}
+}
+
+func hasAuthTLS(f rfc2228.Features) bool {
+	for _, m := range f.AuthMechanisms() {
+		if m == "TLS" || m == "TLS-C" {
+			return true
+		}
+	}
+	return false
+}
+
+// auth tries each AUTH mechanism until one is accepted.
+func (a *attempt) auth(ctx context.Context) bool {
+	var refusals []string
+	for _, mech := range authMechanisms {
+		r, err := a.cmd(ctx, "AUTH %s", mech)
+		if err != nil {
+			a.fail(err)
+			return false
+		}
+		switch {
+		case r.Code == rfc2228.CodeAuthOK:
+			a.res.AuthMechanism = mech
+			return true
+		case r.Code/100 == 2:
+			a.res.AuthMechanism = mech
+			a.find("auth-nonstandard-success", fmt.Sprintf("AUTH %s answered %s", mech, firstLine(r)))
+			return true
+		case r.Code == rfc2228.CodeSecurityResourceMissing:
+			a.find("auth-no-certificate", fmt.Sprintf("AUTH %s answered %s", mech, firstLine(r)))
+			a.fail(fmt.Errorf("AUTH %s refused: %s", mech, firstLine(r)))
+			return false
+		}
+		refusals = append(refusals, fmt.Sprintf("AUTH %s: %s", mech, firstLine(r)))
+		if r.Code == rfc2228.CodeServiceNotAvailable { // the server hung up
+			break
+		}
+	}
+	a.find("auth-not-supported", strings.Join(refusals, "; "))
+	a.fail(errors.New("no AUTH mechanism accepted"))
+	return false
+}
+
+// secured runs the commands that prove the protected session works:
+// FEAT again (explicit only), PBSZ 0, PROT P, QUIT.
+func (a *attempt) secured(ctx context.Context, featAgain bool) {
+	defer a.finishTLS()
+	if featAgain {
+		f := a.feat(ctx)
+		if f == nil {
+			return
+		}
+		a.res.FeatAfterTLS = f
+	}
+	// The server answered inside TLS: the control channel works.
+	a.res.OK = true
+	for _, c := range []string{"PBSZ 0", "PROT P", "QUIT"} {
+		if _, err := a.cmd(ctx, "%s", c); err != nil {
+			a.fail(err)
+			return
+		}
+	}
+}
+
+func firstLine(r rfc2228.Reply) string {
+	if len(r.Lines) == 0 {
+		return fmt.Sprint(r.Code)
+	}
+	return r.Lines[0]
+}
+
+func featSummary(f *result.Features) string {
+	if len(f.Lines) == 0 {
+		return "no features"
+	}
+	return strings.Join(f.Lines, ", ")
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

@@ -1,0 +1,73 @@
+package probe
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"net"
+	"sync"
+	"time"
+)
+
+// tapSize bounds what a tapConn remembers.
+const tapSize = 4096
+
+// tapConn is the TCP connection under TLS. It remembers the last bytes the
+// server sent, so that when crypto/tls rejects a record that is not TLS
+// (RecordHeaderError keeps only 5 bytes) we can show the whole plaintext
+// line: "220 (vsFTPd 3.0.3)", "500 OOPS: ...", "421 TLS handshake failed".
+type tapConn struct {
+	net.Conn
+	mu     sync.Mutex
+	recent []byte
+}
+
+func newTapConn(c net.Conn) *tapConn {
+	return &tapConn{Conn: c, recent: make([]byte, 0, tapSize)}
+}
+
+func (t *tapConn) Read(p []byte) (int, error) {
+	n, err := t.Conn.Read(p)
+	t.mu.Lock()
+	t.recent = append(t.recent, p[:n]...)
+	if over := len(t.recent) - tapSize; over > 0 {
+		t.recent = append(t.recent[:0], t.recent[over:]...)
+	}
+	t.mu.Unlock()
+	return n, err
+}
+
+// plaintext returns the line that starts with header (the bytes crypto/tls
+// complained about), reading a little more when the line is unfinished.
+func (t *tapConn) plaintext(header []byte) string {
+	t.mu.Lock()
+	seen := bytes.Clone(t.recent)
+	t.mu.Unlock()
+	i := bytes.LastIndex(seen, header)
+	if i < 0 {
+		return string(header)
+	}
+	line := seen[i:]
+	if !bytes.ContainsRune(line, '\n') {
+		line = append(line, t.readMore()...)
+	}
+	line, _, _ = bytes.Cut(line, []byte("\n"))
+	line = bytes.TrimRight(line, "\r")
+	if len(line) > 200 {
+		line = line[:200]
+	}
+	return string(line)
+}
+
+// readMore waits briefly for the rest of an unfinished plaintext line.
+func (t *tapConn) readMore() []byte {
+	buf := make([]byte, 512)
+	_ = t.Conn.SetReadDeadline(time.Now().Add(500 * time.Millisecond))
+	n, _ := io.ReadAtLeast(t.Conn, buf, 1)
+	return buf[:n]
+}
+
+// isEOF reports a peer that closed the connection, cleanly or mid-message.
+func isEOF(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
+}

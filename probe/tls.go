@@ -1,0 +1,230 @@
+package probe
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"sync"
+	"syscall"
+
+	"github.com/ftpsdiag/ftpsdiag/probe/result"
+)
+
+// TLS alerts the diagnosis names (RFC 8446 §6).
+const (
+	alertProtocolVersion  = 70
+	alertUnrecognizedName = 112
+)
+
+// offeredSuites is every suite crypto/tls can speak, legacy ones included:
+// naming them explicitly turns on RSA key exchange and 3DES, which Go's
+// defaults hide, so that a legacy server is diagnosed instead of refused.
+var offeredSuites = func() []uint16 {
+	var ids []uint16
+	for _, s := range tls.CipherSuites() {
+		ids = append(ids, s.ID)
+	}
+	for _, s := range tls.InsecureCipherSuites() {
+		ids = append(ids, s.ID)
+	}
+	return ids
+}()
+
+// tlsConfig offers TLS 1.0 to 1.3 and every suite Go knows. It does not
+// verify the chain: verification is done afterwards and recorded as data,
+// so that an untrusted server still shows its certificate.
+func (a *attempt) tlsConfig() *tls.Config {
+	return &tls.Config{
+		ServerName:         a.cfg.ServerName,
+		InsecureSkipVerify: true,
+		MinVersion:         tls.VersionTLS10,
+		MaxVersion:         tls.VersionTLS13,
+		CipherSuites:       offeredSuites,
+		ClientSessionCache: a.tickets,
+		GetClientCertificate: func(*tls.CertificateRequestInfo) (*tls.Certificate, error) {
+			a.certAsked = true
+			return &tls.Certificate{}, nil // no certificate: that is the point
+		},
+	}
+}
+
+// handshake runs the TLS handshake on the control connection now, so that a
+// failure is blamed on TLS and not on the next command.
+func (a *attempt) handshake(ctx context.Context) error {
+	ctx, cancel := a.step(ctx)
+	defer cancel()
+	a.tickets = &ticketWatcher{ClientSessionCache: tls.NewLRUClientSessionCache(4)}
+	a.tlsAt = a.cfg.Clock()
+	sni := "no SNI (IP address)"
+	if sniSent(a.cfg.ServerName) {
+		sni = "SNI " + a.cfg.ServerName
+	}
+	a.event(result.FromTLS, fmt.Sprintf("ClientHello: TLS 1.0-1.3, %d cipher suites, %s", len(offeredSuites), sni))
+	tc := tls.Client(a.tap, a.tlsConfig())
+	if err := tc.HandshakeContext(ctx); err != nil {
+		a.res.RoundTrips++
+		err = fmt.Errorf("TLS handshake: %w", err)
+		a.handshakeFailed(err)
+		return err
+	}
+	a.tlsConn = tc
+	if err := a.ctrl.Upgrade(tc); err != nil {
+		err = fmt.Errorf("switching the control channel to TLS: %w", err)
+		a.event(result.FromNet, err.Error())
+		a.find("tls-handshake-failed", err.Error())
+		return err
+	}
+	a.recordTLS(tc.ConnectionState())
+	return nil
+}
+
+// handshakeFailed turns a failed handshake into its root cause.
+func (a *attempt) handshakeFailed(err error) {
+	if rh, ok := errors.AsType[tls.RecordHeaderError](err); ok {
+		text := a.tap.plaintext(rh.RecordHeader[:])
+		a.event(result.FromServer, text)
+		switch {
+		case !looksLikeReply(text):
+			a.find("tls-handshake-failed", fmt.Sprintf("the server answered the ClientHello with bytes that are not TLS: %q", text))
+		case a.res.Mode == result.ModeImplicit:
+			a.find("implicit-got-plaintext", "expected a TLS ServerHello, got plaintext: "+text)
+		default:
+			a.find("tls-handshake-failed", "the server answered the ClientHello in plaintext: "+text)
+		}
+		a.fail(err)
+		return
+	}
+	if code, ok := receivedAlert(err); ok {
+		evidence := fmt.Sprintf("server sent TLS alert %d (%s)", code, tls.AlertError(code).Error())
+		a.event(result.FromTLS, "alert from server: "+evidence[len("server sent TLS alert "):])
+		switch code {
+		case alertProtocolVersion:
+			a.find("tls-no-common-version", evidence+" to a ClientHello offering TLS 1.0 to 1.3")
+		case alertUnrecognizedName:
+			a.find("tls-sni-unrecognized", evidence+" for server name "+a.cfg.ServerName)
+		default:
+			a.find("tls-handshake-failed", evidence)
+		}
+		a.fail(err)
+		return
+	}
+	a.event(result.FromNet, errText(err))
+	if a.res.Mode == result.ModeExplicit && (isTimeout(err) || isEOF(err) || errors.Is(err, syscall.ECONNRESET)) {
+		a.find("alg-breaks-tls-after-234", "after 234 the TLS handshake got: "+errText(err))
+	} else {
+		a.find("tls-handshake-failed", errText(err)+": "+err.Error())
+	}
+	a.fail(err)
+}
+
+// receivedAlert extracts the alert the server sent. crypto/tls reports a
+// received alert as a net.OpError "remote error" around an unexported type
+// whose text equals AlertError's, so the code is recovered from that text.
+func receivedAlert(err error) (uint8, bool) {
+	oe, ok := errors.AsType[*net.OpError](err)
+	if !ok || oe.Op != "remote error" || oe.Err == nil {
+		return 0, false
+	}
+	text := oe.Err.Error()
+	for code := range 256 {
+		if tls.AlertError(code).Error() == text {
+			return uint8(code), true
+		}
+	}
+	return 0, false
+}
+
+func (a *attempt) recordTLS(cs tls.ConnectionState) {
+	took := a.cfg.Clock().Sub(a.tlsAt)
+	a.res.RoundTrips += handshakeRoundTrips(cs)
+	info := &result.TLSInfo{
+		Version:           tls.VersionName(cs.Version),
+		CipherSuite:       tls.CipherSuiteName(cs.CipherSuite),
+		ALPN:              cs.NegotiatedProtocol,
+		SNISent:           sniSent(a.cfg.ServerName),
+		Resumed:           cs.DidResume,
+		OCSPStapled:       len(cs.OCSPResponse) > 0,
+		ClientCertRequest: a.certAsked,
+		HandshakeMS:       ms(took),
+	}
+	if cs.CurveID != 0 {
+		info.Group = cs.CurveID.String()
+	}
+	a.res.TLS = info
+	a.event(result.FromTLS, fmt.Sprintf("handshake done: %s, %s%s", info.Version, info.CipherSuite, prefixed(", ", info.Group)))
+	for i, c := range cs.PeerCertificates {
+		a.res.Certificates = append(a.res.Certificates, convertCertificate(c, a.cfg.Clock()))
+		if i == 0 {
+			a.event(result.FromTLS, fmt.Sprintf("certificate: %s (issuer %s), %d in chain", c.Subject, c.Issuer, len(cs.PeerCertificates)))
+		}
+	}
+	if a.certAsked {
+		a.find("tls-client-cert-requested", "the server sent a CertificateRequest in the handshake")
+	}
+	if cs.Version < tls.VersionTLS12 {
+		a.find("tls-legacy-version", fmt.Sprintf("negotiated %s with %s", info.Version, info.CipherSuite))
+	}
+	a.verify(cs.PeerCertificates)
+}
+
+// handshakeRoundTrips counts what a full or resumed handshake costs.
+func handshakeRoundTrips(cs tls.ConnectionState) int {
+	if cs.Version >= tls.VersionTLS13 || cs.DidResume {
+		return 1
+	}
+	return 2
+}
+
+// finishTLS notes what only shows after the handshake: TLS 1.3 tickets
+// arrive with the first reply read inside TLS.
+func (a *attempt) finishTLS() {
+	if a.res.TLS == nil || a.tickets == nil {
+		return
+	}
+	a.res.TLS.SessionTicket = a.tickets.stored()
+}
+
+func sniSent(name string) bool {
+	_, err := netip.ParseAddr(name)
+	return name != "" && err != nil
+}
+
+func prefixed(prefix, s string) string {
+	if s == "" {
+		return ""
+	}
+	return prefix + s
+}
+
+// looksLikeReply reports whether text starts like an FTP reply ("220 ").
+func looksLikeReply(text string) bool {
+	return len(text) >= 3 && isDigit(text[0]) && isDigit(text[1]) && isDigit(text[2])
+}
+
+func isDigit(b byte) bool { return b >= '0' && b <= '9' }
+
+// ticketWatcher is the session cache of one control connection; it notes
+// whether the server handed out a resumable session.
+type ticketWatcher struct {
+	tls.ClientSessionCache
+	mu  sync.Mutex
+	put bool
+}
+
+func (w *ticketWatcher) Put(key string, cs *tls.ClientSessionState) {
+	if cs != nil {
+		w.mu.Lock()
+		w.put = true
+		w.mu.Unlock()
+	}
+	w.ClientSessionCache.Put(key, cs)
+}
+
+func (w *ticketWatcher) stored() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.put
+}
