@@ -1,0 +1,137 @@
+package ftpstest
+
+import (
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"time"
+)
+
+// passive answers PASV or EPSV with a fresh listener on 127.0.0.1, replacing any earlier one.
+func (ss *session) passive(verb, arg string) error {
+	ss.closePassive()
+	if text, ok := ss.s.override(verb, arg); ok {
+		return ss.reply(text)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		ss.s.logf("ftpstest: %s: listening: %v", verb, err)
+		return ss.reply("425 Cannot open passive connection.")
+	}
+	if !ss.s.track(ln) {
+		ln.Close()
+		return errClosed
+	}
+	ss.pasv = ln
+	port := ln.Addr().(*net.TCPAddr).Port
+	if verb == "EPSV" {
+		return ss.reply(fmt.Sprintf("229 Entering Extended Passive Mode (|||%d|)", port))
+	}
+	host := strings.ReplaceAll(ss.cfg.PassiveHost, ".", ",")
+	return ss.reply(fmt.Sprintf("227 Entering Passive Mode (%s,%d,%d).", host, port>>8, port&0xff))
+}
+
+func (ss *session) closePassive() {
+	if ss.pasv != nil {
+		ss.pasv.Close()
+		ss.s.untrack(ss.pasv)
+		ss.pasv = nil
+	}
+}
+
+// transfer runs LIST, NLST or MLSD the way vsftpd does: accept the data connection, 150,
+// TLS handshake under PROT P, the lines, close, 226.
+func (ss *session) transfer(verb, arg string) error {
+	if ss.pasv == nil {
+		return ss.reply("425 Use PASV or EPSV first.")
+	}
+	ln := ss.pasv
+	defer ss.closePassive()
+	if !ss.protP && ss.cfg.ClearDataRefusal != "" {
+		return ss.reply(ss.cfg.ClearDataRefusal)
+	}
+	mark, ok := ss.s.override(verb, arg)
+	if !ok {
+		mark = "150 Opening data connection."
+	} else if !strings.HasPrefix(mark, "1") {
+		return ss.reply(mark)
+	}
+
+	ln.(*net.TCPListener).SetDeadline(time.Now().Add(ss.cfg.IdleTimeout))
+	dc, err := ln.Accept()
+	if err != nil {
+		if errors.Is(err, net.ErrClosed) {
+			return errClosed
+		}
+		ss.s.logf("ftpstest: %s: accepting data connection: %v", verb, err)
+		return ss.reply("425 Failed to establish connection.")
+	}
+	if !ss.s.track(dc) {
+		dc.Close()
+		return errClosed
+	}
+	defer func() {
+		dc.Close()
+		ss.s.untrack(dc)
+	}()
+	dc.SetDeadline(time.Now().Add(ss.cfg.IdleTimeout))
+	if err := ss.reply(mark); err != nil {
+		return err
+	}
+
+	var w io.Writer = dc
+	var tc *tls.Conn
+	if ss.protP {
+		tc = tls.Server(dc, ss.cfg.TLS)
+		if err := tc.Handshake(); err != nil {
+			ss.s.logf("ftpstest: %s: data TLS handshake: %v", verb, err)
+			return ss.reply("522 SSL connection failed.")
+		}
+		if ss.cfg.ReuseRefusal != "" && !tc.ConnectionState().DidResume {
+			return ss.reply(ss.cfg.ReuseRefusal)
+		}
+		w = tc
+	}
+	var b strings.Builder
+	for _, line := range ss.dataLines(verb) {
+		b.WriteString(line + "\r\n")
+	}
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		ss.s.logf("ftpstest: %s: writing data: %v", verb, err)
+		return ss.reply("426 Connection closed; transfer aborted.")
+	}
+	if tc != nil && !ss.cfg.SkipCloseNotify {
+		tc.Close() // close_notify, then the TCP close
+	}
+	dc.Close()
+	return ss.reply(ss.cfg.TransferComplete)
+}
+
+// dataLines derives the lines of verb from the configured `ls -l` listing.
+func (ss *session) dataLines(verb string) []string {
+	if verb == "LIST" {
+		return ss.cfg.Listing
+	}
+	out := make([]string, 0, len(ss.cfg.Listing))
+	for _, line := range ss.cfg.Listing {
+		f := strings.Fields(line)
+		if len(f) < 9 {
+			out = append(out, line) // not `ls -l` shaped: pass it through
+			continue
+		}
+		name := strings.Join(f[8:], " ")
+		if verb == "NLST" {
+			out = append(out, name)
+			continue
+		}
+		kind := "file"
+		if strings.HasPrefix(f[0], "d") {
+			kind = "dir"
+		}
+		out = append(out, fmt.Sprintf("type=%s;size=%s; %s", kind, f[4], name))
+	}
+	return out
+}

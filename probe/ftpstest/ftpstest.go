@@ -1,0 +1,305 @@
+// Package ftpstest provides a scriptable fake FTPS server (RFC 959, RFC 2228, RFC 4217) on loopback for tests and demos.
+package ftpstest
+
+import (
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Limits that keep a broken or hostile client from hanging or ballooning the server.
+const (
+	maxLine        = 4096             // longest command line, CRLF included
+	defaultIdle    = 30 * time.Second // default Config.IdleTimeout
+	lingerTimeout  = time.Second      // how long a closing connection drains the peer's last bytes
+	lingerMax      = 64 << 10         // how many of those bytes it reads at most
+	maxCommandsLog = 10000            // Commands keeps at most this many lines
+)
+
+// Config scripts a Server. The zero value (plus TLS) is a small, correct explicit FTPS server.
+type Config struct {
+	// Implicit makes the server hand-shake TLS immediately on accept (port-990 style) and
+	// send the greeting inside TLS; otherwise the greeting is in clear and AUTH TLS upgrades.
+	Implicit bool
+	// TLS is the server TLS configuration, used for control and data connections alike, so a
+	// data connection can resume the control session. Nil means no TLS: AUTH gets AuthRefusal.
+	TLS *tls.Config
+
+	// Greeting is the raw greeting, one line per Write; default {"220 ftpstest ready"}.
+	Greeting []string
+	// GreetingDelay delays the greeting (a slow reverse-DNS or ident lookup).
+	GreetingDelay time.Duration
+	// Features are the FEAT lines without the leading space. Nil gives a default list (without
+	// AUTH TLS, PBSZ and PROT when TLS is nil); empty and non-nil gives "211 No features.".
+	Features []string
+	// Replies scripts the reply to a command. The key is the verb, optionally with its
+	// argument ("AUTH TLS", "PROT P", "USER ALICE", "LIST"), matched case-insensitively, the
+	// key with the argument first; PASS is matched by verb only. Unknown verbs can be
+	// scripted too ("HOST", "SITE"). The value is the raw reply; "\r\n" separates the lines
+	// of a multi-line reply. The command takes effect only if the override is of the same
+	// class (first digit) as the default reply: "234 ..." to AUTH still upgrades, "534 ..."
+	// to PROT P leaves protection unchanged, a "1xx" to LIST replaces the 150 and the
+	// transfer proceeds, anything else answers LIST without a transfer. PASV and EPSV
+	// overrides are sent verbatim and open no listener (see PassiveHost). Not overridable:
+	// sequence and argument errors (501, 503, 425 without PASV, 530 before login), a wrong
+	// password (530), AuthRefusal, ClearLoginRefusal, ClearDataRefusal, ReuseRefusal.
+	Replies map[string]string
+	// AuthRefusal answers AUTH when TLS is nil or the mechanism is unknown;
+	// default "504 Unknown AUTH type.".
+	AuthRefusal string
+	// UnknownReply answers commands the server does not implement (and that Replies does
+	// not script); default "502 Command not implemented.".
+	UnknownReply string
+	// ReplyDelay delays every reply to a command (a slow server).
+	ReplyDelay time.Duration
+	// IdleTimeout bounds every wait for the client (command, handshake, data connection);
+	// default 30 s.
+	IdleTimeout time.Duration
+
+	// Users maps user names to passwords. "anonymous" and "ftp" log in with any password
+	// unless DenyAnonymous is set.
+	Users         map[string]string
+	DenyAnonymous bool
+	// ClearLoginRefusal, if set, answers USER and PASS sent before TLS
+	// (e.g. VsftpdClearLoginRefusal); by default clear logins are allowed.
+	ClearLoginRefusal string
+
+	// Listing holds the LIST lines; nil gives two realistic `ls -l` lines. NLST and MLSD
+	// derive their lines from it.
+	Listing []string
+	// PassiveHost is the IPv4 address advertised in the 227 reply to PASV (the listener is
+	// always on 127.0.0.1), e.g. "10.0.0.5" to simulate a server behind NAT; default "127.0.0.1".
+	PassiveHost string
+	// ClearDataRefusal, if set, answers a transfer under PROT C instead of the 150
+	// (e.g. VsftpdClearDataRefusal); by default clear data is allowed.
+	ClearDataRefusal string
+	// ReuseRefusal, if set, makes the server require that the data TLS session resumes the
+	// control session, like vsftpd's require_ssl_reuse: an unresumed data handshake is
+	// answered with this reply after the 150 (e.g. VsftpdReuseRefusal).
+	ReuseRefusal string
+	// SkipCloseNotify ends protected data connections without a TLS close_notify.
+	SkipCloseNotify bool
+	// TransferComplete is the reply after a successful transfer; default "226 Transfer complete.".
+	TransferComplete string
+	// AllowCCC makes CCC answer 200, send close_notify, wait for the client's and go on in
+	// clear; by default CCC is refused with 533.
+	AllowCCC bool
+
+	// OnConnect, if set, replaces the whole session (silence, garbage, reset, slow drip). It
+	// gets the raw accepted connection, with a deadline of IdleTimeout, and owns it until it
+	// returns; the server then closes it. It must return once the connection is closed.
+	OnConnect func(c net.Conn)
+	// AfterAuth, if set, is called after the 234 to AUTH instead of the TLS handshake
+	// (plaintext after 234, a TLS alert, a reset), under the same rules as OnConnect.
+	AfterAuth func(c net.Conn)
+
+	// Logf, if set, gets one line per session saying why it ended (t.Logf fits: Close
+	// waits for every session).
+	Logf func(format string, args ...any)
+}
+
+// Server is a fake FTPS server listening on 127.0.0.1.
+type Server struct {
+	Addr string // "127.0.0.1:port"
+	Port int
+
+	cfg     Config
+	replies map[string]string // cfg.Replies with normalised keys
+	ln      net.Listener
+	done    chan struct{} // closed by Close
+	wg      sync.WaitGroup
+	once    sync.Once
+	lnErr   error
+
+	mu     sync.Mutex
+	closed bool
+	live   map[io.Closer]struct{} // control and data connections, passive listeners
+	cmds   []string
+}
+
+// NewServer starts a server for cfg on 127.0.0.1 with a kernel-chosen port. By default a
+// session is: greeting; FEAT; AUTH TLS|TLS-C|SSL|TLS-P → 234 and handshake (SSL and TLS-P
+// also set PBSZ 0 and PROT P); PBSZ (503 before TLS) and PROT C|P (503 before PBSZ); USER,
+// PASS (anonymous or Users; 530 Login incorrect); login required for PWD, CWD, TYPE, PASV,
+// EPSV, LIST, NLST, MLSD; SYST, NOOP, OPTS UTF8 ON, QUIT; anything else UnknownReply.
+// A transfer goes like vsftpd's: accept the passive connection, 150, TLS handshake under
+// PROT P (so a client must send LIST before it waits for its data handshake), data,
+// close_notify and close, 226.
+func NewServer(cfg Config) (*Server, error) {
+	if cfg.Implicit && cfg.TLS == nil {
+		return nil, errors.New("ftpstest: implicit mode needs a TLS config")
+	}
+	if cfg.PassiveHost != "" {
+		if ip := net.ParseIP(cfg.PassiveHost); ip == nil || ip.To4() == nil {
+			return nil, fmt.Errorf("ftpstest: PassiveHost %q is not an IPv4 address", cfg.PassiveHost)
+		}
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("ftpstest: listening: %w", err)
+	}
+	s := &Server{
+		Addr:    ln.Addr().String(),
+		Port:    ln.Addr().(*net.TCPAddr).Port,
+		cfg:     withDefaults(cfg),
+		replies: make(map[string]string, len(cfg.Replies)),
+		ln:      ln,
+		done:    make(chan struct{}),
+		live:    make(map[io.Closer]struct{}),
+	}
+	for k, v := range cfg.Replies {
+		s.replies[strings.Join(strings.Fields(strings.ToUpper(k)), " ")] = v
+	}
+	s.wg.Add(1)
+	go s.acceptLoop()
+	return s, nil
+}
+
+func withDefaults(cfg Config) Config {
+	if cfg.Greeting == nil {
+		cfg.Greeting = []string{"220 ftpstest ready"}
+	}
+	if cfg.Features == nil {
+		if cfg.TLS != nil {
+			cfg.Features = []string{"AUTH TLS", "PBSZ", "PROT", "EPSV", "PASV", "UTF8"}
+		} else {
+			cfg.Features = []string{"EPSV", "PASV", "UTF8"}
+		}
+	}
+	if cfg.AuthRefusal == "" {
+		cfg.AuthRefusal = "504 Unknown AUTH type."
+	}
+	if cfg.UnknownReply == "" {
+		cfg.UnknownReply = "502 Command not implemented."
+	}
+	if cfg.IdleTimeout <= 0 {
+		cfg.IdleTimeout = defaultIdle
+	}
+	if cfg.Listing == nil {
+		cfg.Listing = []string{
+			"drwxr-xr-x    2 1000     1000         4096 Mar 14 09:26 pub",
+			"-rw-r--r--    1 1000     1000         1048 Mar 14 09:26 readme.txt",
+		}
+	}
+	if cfg.PassiveHost == "" {
+		cfg.PassiveHost = "127.0.0.1"
+	}
+	cfg.PassiveHost = net.ParseIP(cfg.PassiveHost).To4().String()
+	if cfg.TransferComplete == "" {
+		cfg.TransferComplete = "226 Transfer complete."
+	}
+	return cfg
+}
+
+// Close stops accepting, closes every live control and data connection and passive
+// listener, and waits for all the server's goroutines to exit. It is idempotent.
+func (s *Server) Close() error {
+	s.once.Do(func() {
+		s.mu.Lock()
+		s.closed = true
+		live := s.live
+		s.live = nil
+		s.mu.Unlock()
+		close(s.done)
+		s.lnErr = s.ln.Close()
+		for c := range live {
+			c.Close()
+		}
+	})
+	s.wg.Wait()
+	return s.lnErr
+}
+
+// Commands returns every command line received, in order, across sessions, with the
+// argument of PASS replaced by "****". It keeps the first 10 000; a line over the 4 KiB cap
+// is answered 500 and closes the session unrecorded.
+func (s *Server) Commands() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.cmds...)
+}
+
+func (s *Server) record(line string) {
+	if verb, arg, ok := strings.Cut(line, " "); ok && strings.EqualFold(verb, "PASS") && arg != "" {
+		line = verb + " ****"
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.cmds) < maxCommandsLog {
+		s.cmds = append(s.cmds, line)
+	}
+}
+
+// track registers c to be closed by Close. It reports false, and c must be closed by the
+// caller, if the server is already closed.
+func (s *Server) track(c io.Closer) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return false
+	}
+	s.live[c] = struct{}{}
+	return true
+}
+
+func (s *Server) untrack(c io.Closer) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.live, c)
+}
+
+// pause waits for d, or less if the server closes; it reports whether the server is still open.
+func (s *Server) pause(d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-s.done:
+		return false
+	}
+}
+
+func (s *Server) acceptLoop() {
+	defer s.wg.Done()
+	var backoff time.Duration
+	for {
+		c, err := s.ln.Accept()
+		if err != nil {
+			if errors.Is(err, net.ErrClosed) {
+				return
+			}
+			// Out of file descriptors or similar: back off like net/http does.
+			backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
+			if !s.pause(backoff) {
+				return
+			}
+			continue
+		}
+		backoff = 0
+		if !s.track(c) {
+			c.Close()
+			return
+		}
+		s.wg.Add(1)
+		go s.serve(c)
+	}
+}
+
+// closeGently half-closes c and drains what the peer still sends for a moment before closing,
+// so unread client bytes do not turn the close into a reset that hides our last reply.
+func closeGently(c net.Conn) {
+	if tc, ok := c.(*net.TCPConn); ok && tc.CloseWrite() == nil {
+		tc.SetReadDeadline(time.Now().Add(lingerTimeout))
+		io.Copy(io.Discard, io.LimitReader(tc, lingerMax))
+	}
+	c.Close()
+}
