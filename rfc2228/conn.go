@@ -1,0 +1,355 @@
+package rfc2228
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/textproto"
+	"os"
+	"strings"
+	"time"
+)
+
+// Default limits of a new Conn.
+const (
+	DefaultMaxLineLength = 8 << 10
+	DefaultMaxReplySize  = 64 << 10
+)
+
+// ErrInvalidCommand reports a command containing CR, LF or NUL, which would
+// smuggle a second command onto the wire.
+var ErrInvalidCommand = errors.New("command contains CR, LF or NUL")
+
+// Conn is the client side of an FTP control connection. It is not safe for
+// concurrent use.
+//
+// Every method that does I/O sets the connection's deadline from ctx (none if
+// ctx has none) and interrupts pending I/O when ctx is done. The error then
+// wraps both ctx.Err() (context.Canceled or context.DeadlineExceeded) and the
+// net error (os.ErrDeadlineExceeded, a net.Error with Timeout() true). With
+// ctx already done it does no I/O and returns ctx.Err(), wrapped. A reply cut
+// off this way leaves the Conn out of step with the server.
+type Conn struct {
+	// MaxLineLength and MaxReplySize bound one reply line and one whole
+	// reply, CRLFs included, and so also what ReadReply reads from the
+	// network. A reply beyond them fails with a *ProtocolError wrapping
+	// ErrReplyTooLarge, after which the Conn is out of step with the server.
+	MaxLineLength int
+	MaxReplySize  int
+
+	nc net.Conn
+	lr *limitReader
+	tp *textproto.Reader
+}
+
+// NewConn returns a Conn on nc with the default limits.
+func NewConn(nc net.Conn) *Conn {
+	lr := &limitReader{r: nc}
+	return &Conn{
+		MaxLineLength: DefaultMaxLineLength,
+		MaxReplySize:  DefaultMaxReplySize,
+		nc:            nc,
+		lr:            lr,
+		tp:            textproto.NewReader(bufio.NewReader(lr)),
+	}
+}
+
+// NetConn returns the connection replies are read from.
+func (c *Conn) NetConn() net.Conn { return c.nc }
+
+// Buffered returns the number of bytes read from the network but not yet
+// consumed.
+func (c *Conn) Buffered() int { return c.tp.R.Buffered() }
+
+// Upgrade makes c read and write through nc, typically the *tls.Conn wrapping
+// the old connection after a 234 reply. Bytes the server sent after that reply
+// would be lost, so Upgrade refuses with a *ProtocolError holding them and
+// leaves c unchanged.
+func (c *Conn) Upgrade(nc net.Conn) error {
+	if n := c.tp.R.Buffered(); n > 0 {
+		b, _ := c.tp.R.Peek(n)
+		return &ProtocolError{
+			Reason: fmt.Sprintf("server sent %d bytes after the reply, before the TLS handshake", n),
+			Seen:   bytes.Clone(b[:min(n, maxSeen)]),
+		}
+	}
+	c.nc = nc
+	c.lr = &limitReader{r: nc}
+	c.tp.R.Reset(c.lr)
+	return nil
+}
+
+// ReadReply reads one reply. EOF before its first byte returns an error
+// wrapping io.EOF; EOF inside it, io.ErrUnexpectedEOF. Bytes that are not an
+// RFC 959 reply, such as a TLS record or an SSH banner, return a
+// *ProtocolError. On error the Reply holds the lines read so far.
+func (c *Conn) ReadReply(ctx context.Context) (Reply, error) {
+	var r Reply
+	err := c.exchange(ctx, func() (err error) {
+		r, err = c.readReply()
+		return err
+	})
+	if err != nil {
+		return r, fmt.Errorf("reading reply: %w", err)
+	}
+	return r, nil
+}
+
+// Send writes one command followed by CRLF. It refuses, with
+// ErrInvalidCommand, a command containing CR, LF or NUL.
+func (c *Conn) Send(ctx context.Context, format string, args ...any) error {
+	line := fmt.Sprintf(format, args...)
+	if err := c.exchange(ctx, func() error { return c.send(line) }); err != nil {
+		return fmt.Errorf("sending %s: %w", verb(line), err)
+	}
+	return nil
+}
+
+// Cmd sends one command and reads its reply. Errors name the command's verb
+// only, never its arguments, which may be a password.
+func (c *Conn) Cmd(ctx context.Context, format string, args ...any) (Reply, error) {
+	line := fmt.Sprintf(format, args...)
+	return c.cmd(ctx, verb(line), line)
+}
+
+// Auth sends AUTH with a mechanism such as "TLS" (RFC 2228, RFC 4217).
+func (c *Conn) Auth(ctx context.Context, mechanism string) (Reply, error) {
+	line := "AUTH " + mechanism
+	return c.cmd(ctx, line, line)
+}
+
+// PBSZ sends the protection buffer size; it is 0 for TLS (RFC 4217 §8).
+func (c *Conn) PBSZ(ctx context.Context, size int) (Reply, error) {
+	line := fmt.Sprintf("PBSZ %d", size)
+	return c.cmd(ctx, line, line)
+}
+
+// ProtLevel is a data channel protection level for PROT (RFC 2228).
+type ProtLevel byte
+
+// Protection levels.
+const (
+	ProtClear        ProtLevel = 'C'
+	ProtSafe         ProtLevel = 'S'
+	ProtConfidential ProtLevel = 'E'
+	ProtPrivate      ProtLevel = 'P'
+)
+
+// Prot sends PROT with the data channel protection level.
+func (c *Conn) Prot(ctx context.Context, level ProtLevel) (Reply, error) {
+	line := fmt.Sprintf("PROT %c", level)
+	return c.cmd(ctx, line, line)
+}
+
+// CCC asks to return the control channel to plaintext (RFC 4217 §5). After a
+// 200 the caller closes TLS and calls Upgrade with the underlying connection.
+func (c *Conn) CCC(ctx context.Context) (Reply, error) {
+	return c.cmd(ctx, "CCC", "CCC")
+}
+
+// cmd sends line and reads its reply; errors are labelled with name.
+func (c *Conn) cmd(ctx context.Context, name, line string) (Reply, error) {
+	var r Reply
+	sent := false
+	err := c.exchange(ctx, func() error {
+		if err := c.send(line); err != nil {
+			return err
+		}
+		sent = true
+		var err error
+		r, err = c.readReply()
+		return err
+	})
+	switch {
+	case err == nil:
+		return r, nil
+	case !sent:
+		return r, fmt.Errorf("sending %s: %w", name, err)
+	}
+	return r, fmt.Errorf("reading reply to %s: %w", name, err)
+}
+
+// verb returns the command name, to label errors without the arguments.
+func verb(line string) string {
+	if i := strings.IndexAny(line, " \r\n\x00"); i >= 0 {
+		line = line[:i]
+	}
+	return strings.ToUpper(line)
+}
+
+// longAgo is a deadline in the past, to interrupt blocked I/O.
+var longAgo = time.Unix(1, 0)
+
+// exchange runs f with the connection's deadline taken from ctx and with
+// pending I/O interrupted when ctx is done.
+func (c *Conn) exchange(ctx context.Context, f func() error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	// SetDeadline fails only on a closed connection (net.Pipe: also when the
+	// peer closed), which the I/O then reports better, after any buffered
+	// reply has been read.
+	deadline, _ := ctx.Deadline()
+	_ = c.nc.SetDeadline(deadline)
+	interrupted := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() {
+		_ = c.nc.SetDeadline(longAgo)
+		close(interrupted)
+	})
+	err := f()
+	if !stop() {
+		// Wait, so that a late SetDeadline(longAgo) cannot hit the next exchange.
+		<-interrupted
+	}
+	if !errors.Is(err, os.ErrDeadlineExceeded) {
+		return err
+	}
+	// The deadline can fire a moment before ctx notices it has expired.
+	if cerr := ctx.Err(); cerr != nil {
+		return fmt.Errorf("%w: %w", cerr, err)
+	}
+	if _, ok := ctx.Deadline(); ok {
+		return fmt.Errorf("%w: %w", context.DeadlineExceeded, err)
+	}
+	return err
+}
+
+func (c *Conn) send(line string) error {
+	if strings.ContainsAny(line, "\r\n\x00") {
+		return ErrInvalidCommand
+	}
+	_, err := io.WriteString(c.nc, line+"\r\n")
+	return err
+}
+
+func (c *Conn) readReply() (Reply, error) {
+	var r Reply
+	c.lr.startReply(c.tp.R)
+	replyLimit := c.lr.n + int64(c.MaxReplySize)
+	size := 0
+	for {
+		c.lr.limit = min(replyLimit, c.lr.n+int64(c.MaxLineLength)+2)
+		if len(r.Lines) == 0 {
+			// Fail at the first byte that cannot start a reply: a TLS
+			// record or binary junk may never contain a line feed.
+			b, err := c.tp.R.Peek(1)
+			if err != nil {
+				return r, c.readError(err, replyLimit)
+			}
+			if !isDigit(b[0]) {
+				_, _ = c.tp.R.Discard(c.tp.R.Buffered())
+				return r, c.protocolError("not an FTP reply: "+foreignProtocol(c.lr.seen), nil)
+			}
+		}
+		line, err := c.tp.ReadLine()
+		if err != nil {
+			if len(r.Lines) > 0 && errors.Is(err, io.EOF) {
+				err = io.ErrUnexpectedEOF
+			}
+			return r, c.readError(err, replyLimit)
+		}
+		// bufio hands back a line cut short by a read error as if it were
+		// complete; the error is then the latest one from lr.
+		cut := c.tp.R.Buffered() == 0 && c.lr.last != '\n'
+		if len(line) > c.MaxLineLength {
+			return r, c.lineTooLarge()
+		}
+		if size += len(line); !cut {
+			size += len("\r\n")
+		}
+		if size > c.MaxReplySize {
+			return r, c.replyTooLarge()
+		}
+		if cut {
+			if errors.Is(c.lr.err, io.EOF) {
+				return r, io.ErrUnexpectedEOF
+			}
+			return r, c.readError(c.lr.err, replyLimit)
+		}
+		if len(r.Lines) == 0 {
+			code, multi, reason := parseCodeLine(line)
+			if reason != "" {
+				return r, c.protocolError(reason, nil)
+			}
+			r.Code = code
+			r.Lines = append(r.Lines, line)
+			if !multi {
+				return r, nil
+			}
+			continue
+		}
+		// RFC 959 §4.2: the reply ends at the first line starting with
+		// its code and a space; any other line is text.
+		r.Lines = append(r.Lines, line)
+		if len(line) >= 4 && line[3] == ' ' && line[:3] == r.Lines[0][:3] {
+			return r, nil
+		}
+	}
+}
+
+// readError turns the limit reader's refusal into ErrReplyTooLarge.
+func (c *Conn) readError(err error, replyLimit int64) error {
+	switch {
+	case !errors.Is(err, errLimit):
+		return err
+	case c.lr.n >= replyLimit:
+		return c.replyTooLarge()
+	}
+	return c.lineTooLarge()
+}
+
+func (c *Conn) lineTooLarge() error {
+	return c.protocolError(fmt.Sprintf("reply line longer than %d bytes", c.MaxLineLength), ErrReplyTooLarge)
+}
+
+func (c *Conn) replyTooLarge() error {
+	return c.protocolError(fmt.Sprintf("reply longer than %d bytes", c.MaxReplySize), ErrReplyTooLarge)
+}
+
+func (c *Conn) protocolError(reason string, err error) error {
+	return &ProtocolError{Reason: reason, Seen: bytes.Clone(c.lr.seen), Err: err}
+}
+
+// errLimit is the limit reader's refusal to read past the current cap.
+var errLimit = errors.New("read limit reached")
+
+// limitReader sits between the connection and the textproto reader so that
+// no line or reply makes ReadReply read more than its caps from the network:
+// textproto.Reader.ReadLine alone would buffer a line of any length.
+type limitReader struct {
+	r     io.Reader
+	n     int64  // bytes delivered so far
+	limit int64  // bytes that may be delivered in all
+	err   error  // error of the latest Read
+	last  byte   // latest byte delivered
+	seen  []byte // bytes of the current reply, at most maxSeen
+}
+
+// startReply begins recording a reply, whose first bytes may already sit in
+// br's buffer.
+func (l *limitReader) startReply(br *bufio.Reader) {
+	b, _ := br.Peek(br.Buffered())
+	l.seen = append(l.seen[:0], b[:min(len(b), maxSeen)]...)
+}
+
+func (l *limitReader) Read(p []byte) (int, error) {
+	if l.n >= l.limit {
+		l.err = errLimit
+		return 0, errLimit
+	}
+	if int64(len(p)) > l.limit-l.n {
+		p = p[:l.limit-l.n]
+	}
+	n, err := l.r.Read(p)
+	if n > 0 {
+		l.n += int64(n)
+		l.last = p[n-1]
+		l.seen = append(l.seen, p[:min(n, maxSeen-len(l.seen))]...)
+	}
+	l.err = err
+	return n, err
+}
