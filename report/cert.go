@@ -1,0 +1,132 @@
+package report
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/olekukonko/tablewriter/tw"
+
+	"github.com/ftpsdiag/ftpsdiag/probe/result"
+)
+
+const (
+	dateLayout = "2006-01-02"
+	maxSANs    = 8 // SANs listed per certificate; the rest are counted
+)
+
+// writeCertificates writes the chain the server sent, one row per
+// certificate, then our verification of it.
+func (p *printer) writeCertificates(a *result.Attempt) {
+	if len(a.Certificates) == 0 {
+		p.line("certificates: none received")
+		return
+	}
+	p.subhead(fmt.Sprintf("certificate chain (%d, leaf first)", len(a.Certificates)))
+	rows := make([][]string, len(a.Certificates))
+	for i, c := range a.Certificates {
+		rows[i] = certRow(i+1, c)
+	}
+	p.writeTable([]string{"#", "subject", "issuer", "SANs", "validity", "key\nsignature"}, rows, tw.On)
+	p.writeVerification(a.Verification)
+}
+
+// certRow is one certificate as table cells.
+func certRow(n int, c result.Certificate) []string {
+	subject := distinguishedName(c.Subject)
+	if c.IsCA {
+		subject += "\n[CA]"
+	}
+	issuer := distinguishedName(c.Issuer)
+	if c.SelfSigned {
+		issuer += "\n[self-signed]"
+	}
+	return []string{
+		strconv.Itoa(n),
+		subject,
+		issuer,
+		sans(c.SANs),
+		c.NotBefore.UTC().Format(dateLayout) + "\n" + c.NotAfter.UTC().Format(dateLayout) + "\n" + daysLeft(c.DaysLeft),
+		joinNonEmpty(" ", Sanitize(c.KeyType), bits(c.KeyBits)) + "\n" + Sanitize(c.SignatureAlgorithm),
+	}
+}
+
+// distinguishedName puts each RDN of an RFC 2253 name on its own line;
+// escaped commas (`\,`) stay inside their RDN.
+func distinguishedName(dn string) string {
+	var rdns []string
+	start := 0
+	for i := 0; i < len(dn); i++ {
+		switch dn[i] {
+		case '\\':
+			i++ // skip the escaped character
+		case ',':
+			rdns = append(rdns, Sanitize(dn[start:i]))
+			start = i + 1
+		}
+	}
+	return strings.Join(append(rdns, Sanitize(dn[start:])), "\n")
+}
+
+// sans lists the first maxSANs names, one a line.
+func sans(names []string) string {
+	if len(names) == 0 {
+		return "(none)"
+	}
+	shown := make([]string, 0, maxSANs+1)
+	for i, n := range names {
+		if i == maxSANs {
+			shown = append(shown, fmt.Sprintf("(+%d more)", len(names)-maxSANs))
+			break
+		}
+		shown = append(shown, Sanitize(n))
+	}
+	return strings.Join(shown, "\n")
+}
+
+// daysLeft is "90 days left" or "EXPIRED 3 days ago".
+func daysLeft(d int) string {
+	switch {
+	case d < 0:
+		return "EXPIRED " + plural(-d, "day") + " ago"
+	case d == 0:
+		return "expires today"
+	}
+	return plural(d, "day") + " left"
+}
+
+func bits(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return strconv.Itoa(n)
+}
+
+// writeVerification states whether we trust the chain, and why not.
+func (p *printer) writeVerification(v *result.Verification) {
+	if v == nil {
+		p.line("verification: not performed")
+		return
+	}
+	p.wrapped("verification: ", fmt.Sprintf("trusted %s · name matches %s · time valid %s",
+		p.mark(v.Trusted), p.mark(v.NameMatches), p.mark(v.TimeValid)))
+	if v.Error != "" {
+		p.wrapped("  error: ", Sanitize(v.Error))
+	}
+	if len(v.VerifiedPath) > 0 {
+		path := make([]string, len(v.VerifiedPath))
+		for i, s := range v.VerifiedPath {
+			path[i] = Sanitize(s)
+		}
+		p.wrapped("  verified path: ", strings.Join(path, " → "))
+	}
+}
+
+// mark is a coloured yes or no.
+func (p *printer) mark(b bool) string {
+	c := p.pal.critical
+	if b {
+		c = p.pal.ok
+	}
+	return c.Sprint(yesNo(b))
+}

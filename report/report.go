@@ -1,0 +1,210 @@
+// Package report renders a diagnosis result as a terminal report (timeline
+// diagram and tables) or as JSON.
+package report
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ftpsdiag/ftpsdiag/probe/result"
+)
+
+// Options control the text report.
+type Options struct {
+	Color bool // ANSI colour on (caller decides: terminal and no NO_COLOR and no --no-color)
+	Width int  // terminal width for the timeline; 0 = 100
+}
+
+// Text writes the human report: per attempt a header, the timeline, the
+// certificate chain and the protocol details; then the findings and the
+// verdict.
+func Text(w io.Writer, r *result.Result, o Options) error {
+	if r == nil {
+		return errors.New("report: nil result")
+	}
+	p := newPrinter(w, o)
+	p.writeSummary(r)
+	if len(r.Attempts) == 0 {
+		p.line("")
+		p.line("no connection attempts recorded")
+	}
+	for i := range r.Attempts {
+		p.writeAttempt(r, &r.Attempts[i])
+	}
+	p.line("")
+	p.rule("findings")
+	p.writeFindings(r.Findings)
+	p.line("")
+	p.writeVerdict(r)
+	return p.err
+}
+
+// printer writes one text report, remembering the first write error.
+type printer struct {
+	w     io.Writer
+	err   error
+	width int
+	pal   palette
+}
+
+func newPrinter(w io.Writer, o Options) *printer {
+	n := o.Width
+	if n == 0 {
+		n = defaultWidth
+	}
+	return &printer{w: w, width: max(n, minWidth), pal: newPalette(o.Color)}
+}
+
+// Write lets tables render through the printer; after a failure it only
+// returns the first error.
+func (p *printer) Write(b []byte) (int, error) {
+	if p.err != nil {
+		return 0, p.err
+	}
+	n, err := p.w.Write(b)
+	p.err = err
+	return n, err
+}
+
+// line writes s and a newline.
+func (p *printer) line(s string) {
+	_, _ = io.WriteString(p, s+"\n")
+}
+
+// fail records err unless an earlier error is already recorded.
+func (p *printer) fail(err error) {
+	if p.err == nil {
+		p.err = err
+	}
+}
+
+// rule writes a section heading drawn across the width.
+func (p *printer) rule(title string) {
+	head := "━━ " + truncate(title, p.width-4) + " "
+	p.line(p.pal.heading.Sprint(head + strings.Repeat("━", max(p.width-width(head), 0))))
+}
+
+// writeSummary names the target and the run.
+func (p *printer) writeSummary(r *result.Result) {
+	host := r.Host
+	if host == r.Target {
+		host = ""
+	}
+	p.wrapped("", joinNonEmpty(" · ",
+		Sanitize(r.Tool),
+		labelled("target", r.Target),
+		labelled("host", host),
+		labelled("server name", r.ServerName)))
+	started := ""
+	if !r.StartedAt.IsZero() {
+		started = "started " + r.StartedAt.Format(time.RFC3339)
+	}
+	p.wrapped("", joinNonEmpty(" · ", started, fmt.Sprintf("took %.1f ms", r.DurationMS), plural(len(r.Attempts), "attempt")))
+}
+
+// writeAttempt writes one attempt: header, timeline, certificates, protocol.
+func (p *printer) writeAttempt(r *result.Result, a *result.Attempt) {
+	p.line("")
+	p.rule(attemptTitle(r, a))
+	if a.DetectedBy != "" {
+		p.wrapped("detected by: ", Sanitize(a.DetectedBy))
+	}
+	p.writeOutcome(a)
+	p.line("")
+	p.writeTimeline(a.Timeline)
+	p.line("")
+	p.writeCertificates(a)
+	p.line("")
+	p.writeProtocol(a)
+}
+
+// attemptTitle is e.g. "explicit FTPS  127.0.0.1:21  (vsftpd)".
+func attemptTitle(r *result.Result, a *result.Attempt) string {
+	addr := a.Address
+	if addr == "" {
+		addr = net.JoinHostPort(r.Host, strconv.Itoa(a.Port))
+	}
+	server := ""
+	if a.Server != "" {
+		server = "(" + Sanitize(a.Server) + ")"
+	}
+	return joinNonEmpty("  ", Sanitize(string(a.Mode))+" FTPS", Sanitize(addr), server)
+}
+
+// subhead writes the title of a part of an attempt.
+func (p *printer) subhead(title string) {
+	p.line(p.pal.heading.Sprint(title))
+}
+
+// writeOutcome says whether the attempt worked and, if not, where it stopped.
+func (p *printer) writeOutcome(a *result.Attempt) {
+	if a.OK {
+		p.statement("result: "+p.pal.ok.Sprint("ok"), "TLS on the control connection works")
+		return
+	}
+	p.statement("result: "+p.pal.critical.Sprint("FAILED"), Sanitize(a.Error))
+}
+
+// writeVerdict writes the verdict: one line unless it is wider than the
+// report.
+func (p *printer) writeVerdict(r *result.Result) {
+	status := r.Status
+	if status == "" {
+		status = result.StatusUnknown
+	}
+	p.statement(p.pal.status(status).Sprint("VERDICT: "+strings.ToUpper(Sanitize(string(status)))), Sanitize(r.Verdict))
+}
+
+// labelled is "label value", or "" when value is empty.
+func labelled(label, value string) string {
+	if value == "" {
+		return ""
+	}
+	return label + " " + Sanitize(value)
+}
+
+// joinNonEmpty joins the non-empty parts with sep.
+func joinNonEmpty(sep string, parts ...string) string {
+	var kept []string
+	for _, s := range parts {
+		if s != "" {
+			kept = append(kept, s)
+		}
+	}
+	return strings.Join(kept, sep)
+}
+
+// plural is "1 attempt", "2 attempts".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}
+
+// statement writes "head — text", or only head when there is no text.
+func (p *printer) statement(head, text string) {
+	if text == "" {
+		p.line(head)
+		return
+	}
+	p.wrapped(head+" — ", text)
+}
+
+// wrapped writes prefix and text wrapped to the width, continuation lines
+// indented under the text.
+func (p *printer) wrapped(prefix, text string) {
+	indent := strings.Repeat(" ", width(prefix))
+	for i, l := range wrapText(text, p.width-width(prefix)) {
+		if i == 0 {
+			p.line(prefix + l)
+		} else {
+			p.line(indent + l)
+		}
+	}
+}

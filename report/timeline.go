@@ -1,0 +1,130 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/fatih/color"
+	"github.com/ftpsdiag/ftpsdiag/probe/result"
+)
+
+const (
+	msWidth      = 8    // the "ms" column
+	defaultWidth = 100  // Options.Width when unset
+	minWidth     = 60   // narrower requests are drawn at this width
+	gapMS        = 1000 // a pause this long is drawn as a break in the lifelines
+	boxWidth     = 10   // an actor box, "┌────────┐"
+	boxStem      = 4    // offset of the lifeline inside its box
+)
+
+// lanes places the two lifelines: the client's at column left, the server's
+// at column right; the actor boxes hang around them.
+type lanes struct{ left, right int }
+
+func newLanes(total int) lanes {
+	return lanes{left: msWidth + 1 + boxStem, right: total - (boxWidth - boxStem)}
+}
+
+// inner is the room between the lifelines.
+func (l lanes) inner() int { return l.right - l.left - 1 }
+
+// stroke is how one kind of event is drawn between the lifelines:
+// caps on the lifelines, a lead before the text, a fill after it, a head.
+type stroke struct {
+	capL, capR, lead, fill, head string
+}
+
+var (
+	toServer = stroke{"│", "│", "───", "─", "▶"}
+	toClient = stroke{"│", "│", "◀──", "─", ""}
+	tlsBand  = stroke{"╞", "╡", "═══", "═", ""}
+	netBand  = stroke{"├", "┤", "┄┄┄", "┄", ""}
+	note     = stroke{"│", "│", "   ", " ", ""}
+	pause    = stroke{"┆", "┆", "   ", " ", ""}
+)
+
+// writeTimeline draws the events as a sequence diagram, client left,
+// server right, time running down.
+func (p *printer) writeTimeline(events []result.Event) {
+	if len(events) == 0 {
+		p.line("  (no timeline recorded)")
+		return
+	}
+	l := newLanes(p.width)
+	for _, s := range l.actors() {
+		p.line(s)
+	}
+	prev, prevMS := events[0].AtMS, ""
+	for _, e := range events {
+		if e.AtMS-prev >= gapMS {
+			p.line(l.row("", pause, fmt.Sprintf("⋯ %.1f s later", (e.AtMS-prev)/1000), nil))
+		}
+		ms := fmt.Sprintf("%.1f", e.AtMS)
+		shown := ms
+		if ms == prevMS {
+			shown = "" // same instant as the row above: a multi-line reply
+		}
+		prev, prevMS = e.AtMS, ms
+		s, c := p.strokeFor(e)
+		p.line(l.row(shown, s, eventText(e), c))
+	}
+}
+
+// actors draws the two actor boxes the lifelines hang from.
+func (l lanes) actors() []string {
+	gap := strings.Repeat(" ", l.right-l.left-boxWidth)
+	stem := strings.Repeat("─", boxStem-1)
+	tail := strings.Repeat("─", boxWidth-boxStem-2)
+	top := "┌" + strings.Repeat("─", boxWidth-2) + "┐"
+	bottom := "└" + stem + "┬" + tail + "┘"
+	margin := strings.Repeat(" ", l.left-boxStem)
+	return []string{
+		margin + top + gap + top,
+		pad(fmt.Sprintf("%*s", msWidth, "ms"), l.left-boxStem) + "│ client │" + gap + "│ server │",
+		margin + bottom + gap + bottom,
+	}
+}
+
+// row draws one line of the diagram: the time, then the stroke carrying
+// text between the lifelines, truncated so it never crosses them.
+func (l lanes) row(ms string, s stroke, text string, c *color.Color) string {
+	room := l.inner() - width(s.lead) - width(s.head) - 2
+	text = truncate(text, room-2)
+	body := s.lead + " " + text + " "
+	if text == "" {
+		body = s.lead
+	}
+	body += strings.Repeat(s.fill, max(l.inner()-width(body)-width(s.head), 0)) + s.head
+	drawn := s.capL + body + s.capR
+	if c != nil {
+		drawn = c.Sprint(drawn)
+	}
+	return fmt.Sprintf("%*s", msWidth, ms) + strings.Repeat(" ", l.left-msWidth) + drawn
+}
+
+// strokeFor chooses how an event is drawn, and its colour.
+func (p *printer) strokeFor(e result.Event) (stroke, *color.Color) {
+	switch e.From {
+	case result.FromClient:
+		return toServer, nil
+	case result.FromServer:
+		if strings.HasPrefix(e.Text, "4") || strings.HasPrefix(e.Text, "5") {
+			return toClient, p.pal.errReply
+		}
+		return toClient, nil
+	case result.FromTLS:
+		return tlsBand, p.pal.tls
+	case result.FromNet:
+		return netBand, p.pal.net
+	}
+	return note, nil
+}
+
+// eventText is what an event's row says: data-connection events are tagged.
+func eventText(e result.Event) string {
+	text := Sanitize(e.Text)
+	if e.Conn == "data" {
+		return "[data] " + text
+	}
+	return text
+}
