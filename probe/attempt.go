@@ -126,10 +126,12 @@ func (a *attempt) cmd(ctx context.Context, format string, args ...any) (rfc2228.
 	line := fmt.Sprintf(format, args...)
 	a.event(result.FromClient, maskPassword(line))
 	a.res.RoundTrips++
-	if err := a.ctrl.Send(ctx, "%s", line); err != nil {
-		return rfc2228.Reply{}, a.ioError(fmt.Errorf("sending %s: %w", verb(line), err))
+	r, err := a.ctrl.Cmd(ctx, "%s", line)
+	if err != nil {
+		return r, a.ioError(err)
 	}
-	return a.reply(ctx, "reading reply to "+verb(line))
+	a.drawReply(r)
+	return r, nil
 }
 
 // reply reads one reply within ctx, which the caller bounds.
@@ -138,13 +140,19 @@ func (a *attempt) reply(ctx context.Context, what string) (rfc2228.Reply, error)
 	if err != nil {
 		return r, a.ioError(fmt.Errorf("%s: %w", what, err))
 	}
+	a.drawReply(r)
+	return r, nil
+}
+
+// drawReply puts every line of a reply on the timeline and names the
+// server software when the reply gives it away.
+func (a *attempt) drawReply(r rfc2228.Reply) {
 	for _, l := range r.Lines {
 		a.event(result.FromServer, l)
 	}
 	if a.res.Server == "" {
 		a.res.Server = identify(r)
 	}
-	return r, nil
 }
 
 // ioError draws a failed exchange on the timeline and turns plaintext

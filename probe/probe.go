@@ -31,8 +31,8 @@ const (
 type Config struct {
 	Target       Target
 	Mode         ModeChoice
-	ImplicitPort int // port for implicit TLS when the target names none; 0 = 990
-	ExplicitPort int // port for explicit TLS when the target names none; 0 = 21
+	ImplicitPort int            // port for implicit TLS when the target names none; 0 = 990
+	ExplicitPort int            // port for explicit TLS when the target names none; 0 = 21
 	ServerName   string         // SNI and certificate name; "" = the target host
 	Roots        *x509.CertPool // trusted roots; nil = the system pool
 	Timeout      time.Duration  // per step; 0 = 10 s

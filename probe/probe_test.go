@@ -28,7 +28,7 @@ func TestMain(m *testing.M) {
 
 var testCA = sync.OnceValues(func() (*testcert.CA, error) { return testcert.NewRoot("ftpsdiag probe test root") })
 
-func rootCA(t *testing.T) *testcert.CA {
+func rootCA(t testing.TB) *testcert.CA {
 	t.Helper()
 	ca, err := testCA()
 	if err != nil {
@@ -39,7 +39,7 @@ func rootCA(t *testing.T) *testcert.CA {
 
 // localCert is a certificate valid for localhost and 127.0.0.1, issued by
 // the test root, adjusted by o.
-func localCert(t *testing.T, o testcert.Options) tls.Certificate {
+func localCert(t testing.TB, o testcert.Options) tls.Certificate {
 	t.Helper()
 	if o.DNSNames == nil {
 		o.DNSNames = []string{"localhost"}
@@ -54,7 +54,7 @@ func localCert(t *testing.T, o testcert.Options) tls.Certificate {
 	return c
 }
 
-func serve(t *testing.T, cfg ftpstest.Config) *ftpstest.Server {
+func serve(t testing.TB, cfg ftpstest.Config) *ftpstest.Server {
 	t.Helper()
 	s, err := ftpstest.NewServer(cfg)
 	if err != nil {
@@ -65,7 +65,7 @@ func serve(t *testing.T, cfg ftpstest.Config) *ftpstest.Server {
 }
 
 // goodServer is a healthy explicit (or implicit) FTPS server.
-func goodServer(t *testing.T, implicit bool) *ftpstest.Server {
+func goodServer(t testing.TB, implicit bool) *ftpstest.Server {
 	return serve(t, ftpstest.Config{Implicit: implicit, TLS: ftpstest.NewTLSConfig(localCert(t, testcert.Options{}))})
 }
 
@@ -397,6 +397,7 @@ func TestHandshakeFailures(t *testing.T) {
 		}, "critical:tls-handshake-failed", "alert 40"},
 		{"plaintext instead of ServerHello", func(c net.Conn) { readHello(c); c.Write([]byte("421 Service not available\r\n")) }, "critical:tls-handshake-failed", "in plaintext: 421 Service not available"},
 		{"garbage", func(c net.Conn) { readHello(c); c.Write([]byte("HTTP/1.1 400 Bad Request\r\n")) }, "critical:tls-handshake-failed", "not TLS"},
+		{"plaintext right after 234", func(c net.Conn) { c.Write([]byte("421 TLS not available\r\n")); readHello(c) }, "critical:tls-handshake-failed", "before any ClientHello, the server sent: 421 TLS not available"},
 		{"reset after 234", func(c net.Conn) { c.(*net.TCPConn).SetLinger(0) }, "critical:alg-breaks-tls-after-234", "after 234"},
 		{"stall after 234", func(c net.Conn) { readHello(c); readHello(c) }, "critical:alg-breaks-tls-after-234", "timeout"},
 	}

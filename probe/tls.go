@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"strings"
 	"sync"
 	"syscall"
 
 	"github.com/ftpsdiag/ftpsdiag/probe/result"
+	"github.com/ftpsdiag/ftpsdiag/rfc2228"
 )
 
 // TLS alerts the diagnosis names (RFC 8446 §6).
@@ -62,6 +64,9 @@ func (a *attempt) handshake(ctx context.Context) error {
 	if sniSent(a.cfg.ServerName) {
 		sni = "SNI " + a.cfg.ServerName
 	}
+	if a.ctrl.Buffered() > 0 {
+		return a.spokeFirst()
+	}
 	a.event(result.FromTLS, fmt.Sprintf("ClientHello: TLS 1.0-1.3, %d cipher suites, %s", len(offeredSuites), sni))
 	tc := tls.Client(a.tap, a.tlsConfig())
 	if err := tc.HandshakeContext(ctx); err != nil {
@@ -79,6 +84,21 @@ func (a *attempt) handshake(ctx context.Context) error {
 	}
 	a.recordTLS(tc.ConnectionState())
 	return nil
+}
+
+// spokeFirst reports a server that sent bytes right after its 234, before
+// any ClientHello: a TLS server waits for the client, so these are an error.
+func (a *attempt) spokeFirst() error {
+	err := a.ctrl.Upgrade(a.tap) // fails, and hands over what is buffered
+	seen := ""
+	if pe, ok := errors.AsType[*rfc2228.ProtocolError](err); ok {
+		seen, _, _ = strings.Cut(strings.TrimRight(string(pe.Seen), "\r\n"), "\n")
+	}
+	a.event(result.FromServer, seen)
+	err = fmt.Errorf("TLS handshake: the server spoke first after 234: %q", seen)
+	a.find("tls-handshake-failed", "after 234, before any ClientHello, the server sent: "+seen)
+	a.fail(err)
+	return err
 }
 
 // handshakeFailed turns a failed handshake into its root cause.
