@@ -1,0 +1,237 @@
+package main
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/mattn/go-isatty"
+	"github.com/spf13/pflag"
+
+	"github.com/ftpsdiag/ftpsdiag/probe"
+	"github.com/ftpsdiag/ftpsdiag/probe/result"
+	"github.com/ftpsdiag/ftpsdiag/report"
+)
+
+// version is set at release time with -ldflags "-X main.version=...".
+var version = "0.1.0-dev"
+
+// Exit codes follow the monitoring-plugin convention.
+const (
+	exitOK       = 0
+	exitWarning  = 1
+	exitCritical = 2
+	exitUnknown  = 3 // also usage errors
+)
+
+const usageText = `ftpsdiag - diagnose FTPS (FTP over TLS) servers
+
+Usage:
+  ftpsdiag [flags] TARGET
+  ftpsdiag demo [flags]       diagnose a built-in faulty server on 127.0.0.1
+
+TARGET is HOST, HOST:PORT, [IPv6]:PORT, ftps://HOST[:PORT] (implicit TLS,
+default port 990) or ftpes://HOST[:PORT] / ftp://HOST[:PORT] (explicit TLS,
+default port 21). A bare HOST tries implicit TLS on 990 and explicit TLS on
+21 at the same time; HOST:PORT finds out which kind of port it is.
+
+Examples:
+  ftpsdiag ftp.example.com
+  ftpsdiag ftpes://ftp.example.com:2121
+  ftpsdiag --servername ftp.example.com --ca-file corp-root.pem 10.0.0.5:21
+  ftpsdiag --format json ftps://ftp.example.com > report.json
+
+Flags:
+`
+
+// options are the parsed command line.
+type options struct {
+	mode         string
+	implicitPort int
+	explicitPort int
+	serverName   string
+	caFile       string
+	timeout      time.Duration
+	deadline     time.Duration
+	format       string
+	noColor      bool
+	warnDays     int
+	version      bool
+}
+
+// usageError is a mistake on the command line: exit 3 with a hint.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	demo := len(args) > 0 && args[0] == "demo"
+	if demo {
+		args = args[1:]
+	}
+	fs, o := newFlagSet(stderr)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			return exitOK
+		}
+		return usage(stderr, err)
+	}
+	if o.version {
+		fmt.Fprintln(stdout, "ftpsdiag", version)
+		return exitOK
+	}
+	if err := o.check(); err != nil {
+		return usage(stderr, err)
+	}
+	cfg := probe.Config{
+		Mode:         probe.ModeChoice(o.mode),
+		ImplicitPort: o.implicitPort,
+		ExplicitPort: o.explicitPort,
+		ServerName:   o.serverName,
+		Timeout:      o.timeout,
+		WarnDays:     o.warnDays,
+		Tool:         "ftpsdiag " + version,
+	}
+	var err error
+	if cfg.Roots, err = loadRoots(o.caFile); err != nil {
+		return usage(stderr, err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, o.deadline)
+	defer cancel()
+
+	var res *result.Result
+	if demo {
+		if fs.NArg() != 0 {
+			return usage(stderr, usageError{"demo takes no target: it starts its own server"})
+		}
+		res, err = runDemo(ctx, cfg)
+		if err != nil {
+			fmt.Fprintf(stderr, "ftpsdiag: error: starting the demo server: %v\n", err)
+			return exitUnknown
+		}
+	} else {
+		if fs.NArg() != 1 {
+			return usage(stderr, usageError{fmt.Sprintf("want exactly one TARGET, got %d", fs.NArg())})
+		}
+		if cfg.Target, err = probe.ParseTarget(fs.Arg(0)); err != nil {
+			return usage(stderr, err)
+		}
+		if err := cfg.Validate(); err != nil {
+			return usage(stderr, usageError{err.Error()})
+		}
+		res = probe.Run(ctx, cfg)
+	}
+	if err := render(stdout, res, o); err != nil {
+		fmt.Fprintf(stderr, "ftpsdiag: error: writing the report: %v\n", err)
+		return exitUnknown
+	}
+	return exitCode(res.Status)
+}
+
+func newFlagSet(stderr io.Writer) (*pflag.FlagSet, *options) {
+	o := &options{}
+	fs := pflag.NewFlagSet("ftpsdiag", pflag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.SortFlags = false
+	fs.StringVar(&o.mode, "mode", "", "implicit, explicit, both or auto (default: from the target)")
+	fs.IntVar(&o.implicitPort, "implicit-port", 0, "port for implicit TLS with a bare HOST (default 990)")
+	fs.IntVar(&o.explicitPort, "explicit-port", 0, "port for explicit TLS with a bare HOST (default 21)")
+	fs.StringVar(&o.serverName, "servername", "", "name for SNI and certificate checks (default: the target host)")
+	fs.StringVar(&o.caFile, "ca-file", "", "PEM file of extra trusted root certificates")
+	fs.DurationVar(&o.timeout, "timeout", 10*time.Second, "limit for each step (connect, each reply, handshake)")
+	fs.DurationVar(&o.deadline, "deadline", 60*time.Second, "limit for the whole diagnosis")
+	fs.StringVar(&o.format, "format", "text", "output format: text or json")
+	fs.BoolVar(&o.noColor, "no-color", false, "no colour (also off when NO_COLOR is set or output is not a terminal)")
+	fs.IntVar(&o.warnDays, "warn-days", 30, "warn when the certificate expires within this many days")
+	fs.BoolVar(&o.version, "version", false, "print the version and exit")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, usageText)
+		fs.PrintDefaults()
+	}
+	return fs, o
+}
+
+func (o *options) check() error {
+	switch o.mode {
+	case "", "implicit", "explicit", "both", "auto":
+	default:
+		return usageError{fmt.Sprintf("--mode %q: want implicit, explicit, both or auto", o.mode)}
+	}
+	switch o.format {
+	case "text", "json":
+	default:
+		return usageError{fmt.Sprintf("--format %q: want text or json", o.format)}
+	}
+	for _, p := range []struct {
+		flag string
+		port int
+	}{{"--implicit-port", o.implicitPort}, {"--explicit-port", o.explicitPort}} {
+		if p.port < 0 || p.port > 65535 {
+			return usageError{fmt.Sprintf("%s %d: want a port from 1 to 65535", p.flag, p.port)}
+		}
+	}
+	if o.timeout <= 0 || o.deadline <= 0 {
+		return usageError{"--timeout and --deadline must be positive durations such as 10s"}
+	}
+	if o.warnDays < 0 {
+		return usageError{"--warn-days must not be negative"}
+	}
+	return nil
+}
+
+// loadRoots returns the system roots plus the PEM certificates in file.
+func loadRoots(file string) (*x509.CertPool, error) {
+	if file == "" {
+		return nil, nil
+	}
+	pem, err := os.ReadFile(file)
+	if err != nil {
+		return nil, usageError{fmt.Sprintf("--ca-file: %v", err)}
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil {
+		pool = x509.NewCertPool()
+	}
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, usageError{fmt.Sprintf("--ca-file %s: no PEM certificates found", file)}
+	}
+	return pool, nil
+}
+
+func render(w io.Writer, res *result.Result, o *options) error {
+	if o.format == "json" {
+		return report.JSON(w, res)
+	}
+	return report.Text(w, res, report.Options{Color: useColor(w, o.noColor)})
+}
+
+// useColor: only on a terminal, and never when NO_COLOR is set (no-color.org).
+func useColor(w io.Writer, noColor bool) bool {
+	if noColor || os.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	f, ok := w.(*os.File)
+	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
+}
+
+func exitCode(s result.Status) int {
+	switch s {
+	case result.StatusOK:
+		return exitOK
+	case result.StatusWarning:
+		return exitWarning
+	case result.StatusCritical:
+		return exitCritical
+	}
+	return exitUnknown
+}
+
+// usage prints a one-line error with a hint and returns exit code 3.
+func usage(stderr io.Writer, err error) int {
+	fmt.Fprintf(stderr, "ftpsdiag: error: %v (see ftpsdiag --help)\n", err)
+	return exitUnknown
+}
