@@ -1,0 +1,106 @@
+package ftpdtest
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+)
+
+// defaultCache is where testdata/servers/install.sh unpacks the servers
+// that cannot be installed next to vsftpd; FTPSDIAG_SERVER_CACHE overrides it.
+const defaultCache = "/var/cache/ftpsdiag-servers"
+
+// install locates one server's files.
+type install struct {
+	bin    string // the server binary
+	modDir string // ProFTPD only: the directory holding mod_tls.so
+}
+
+var installs = map[Kind]func() (install, error){
+	Vsftpd:   sync.OnceValues(func() (install, error) { return locate(Vsftpd) }),
+	ProFTPD:  sync.OnceValues(func() (install, error) { return locate(ProFTPD) }),
+	PureFTPd: sync.OnceValues(func() (install, error) { return locate(PureFTPd) }),
+}
+
+// Available reports whether the server binary (and, for ProFTPD, mod_tls)
+// is present and runs, and the harness has the privileges it needs.
+func Available(kind Kind) error {
+	if _, err := lookup(kind); err != nil {
+		return fmt.Errorf("%s: %w", kind, err)
+	}
+	return nil
+}
+
+func lookup(kind Kind) (install, error) {
+	f, ok := installs[kind]
+	if !ok {
+		return install{}, fmt.Errorf("%w %q", errUnknownKind, kind)
+	}
+	return f()
+}
+
+func cacheDir() string {
+	if d := os.Getenv("FTPSDIAG_SERVER_CACHE"); d != "" {
+		return d
+	}
+	return defaultCache
+}
+
+// locate finds kind's binary in PATH, /usr/sbin or the install cache and
+// checks that it runs (a binary unpacked without its libraries does not).
+func locate(kind Kind) (install, error) {
+	var name, pkg, check string
+	switch kind {
+	case Vsftpd:
+		name, pkg, check = "vsftpd", "vsftpd", "-v"
+	case ProFTPD:
+		name, pkg, check = "proftpd", "proftpd-core", "-v"
+	case PureFTPd:
+		name, pkg, check = "pure-ftpd", "pure-ftpd", "-h"
+	}
+	bin := findFile(pathOf(name), "/usr/sbin/"+name, filepath.Join(cacheDir(), pkg, "usr/sbin", name))
+	if bin == "" {
+		return install{}, fmt.Errorf("binary not found in PATH, /usr/sbin or %s", cacheDir())
+	}
+	if out, err := exec.Command(bin, check).CombinedOutput(); err != nil {
+		return install{}, fmt.Errorf("%s %s: %v: %s", bin, check, err, strings.TrimSpace(string(out)))
+	}
+	if kind == PureFTPd && os.Geteuid() != 0 {
+		return install{}, errors.New("needs root (Debian's build has no non-root mode)")
+	}
+	in := install{bin: bin}
+	if kind == ProFTPD {
+		mod := findFile(
+			filepath.Join(filepath.Dir(bin), "../lib/proftpd/mod_tls.so"),
+			filepath.Join(cacheDir(), "proftpd-mod-crypto/usr/lib/proftpd/mod_tls.so"),
+			"/usr/lib/proftpd/mod_tls.so",
+		)
+		if mod == "" {
+			return install{}, errors.New("mod_tls.so (package proftpd-mod-crypto) not found")
+		}
+		in.modDir = filepath.Dir(mod)
+	}
+	return in, nil
+}
+
+func pathOf(name string) string {
+	p, _ := exec.LookPath(name)
+	return p
+}
+
+// findFile returns the first of paths that exists as a regular file.
+func findFile(paths ...string) string {
+	for _, p := range paths {
+		if p == "" {
+			continue
+		}
+		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
+			return filepath.Clean(p)
+		}
+	}
+	return ""
+}

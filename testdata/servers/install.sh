@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Installs the real FTPS servers that probe/ftpdtest runs in tests: vsftpd
+# (installed normally), ProFTPD with mod_tls and Pure-FTPd (unpacked into a
+# cache folder, because Debian lets only one ftp-server package be installed),
+# plus openssl and curl. Idempotent and non-interactive; run as root.
+#
+#   sudo bash testdata/servers/install.sh
+#
+# FTPSDIAG_SERVER_CACHE overrides the cache folder; ftpdtest reads it too.
+set -euo pipefail
+
+cache=${FTPSDIAG_SERVER_CACHE:-/var/cache/ftpsdiag-servers}
+extracted=(proftpd-core proftpd-mod-crypto pure-ftpd)
+
+if [[ $(id -u) -ne 0 ]]; then
+	echo "install.sh: must run as root" >&2
+	exit 1
+fi
+
+vsftpd_bin() {
+	local f
+	for f in "$(command -v vsftpd || true)" /usr/sbin/vsftpd "$cache/vsftpd/usr/sbin/vsftpd"; do
+		if [[ -n $f && -x $f ]]; then
+			echo "$f"
+			return 0
+		fi
+	done
+	return 0
+}
+
+binary_of() {
+	case $1 in
+	vsftpd) vsftpd_bin ;;
+	proftpd-core) echo "$cache/proftpd-core/usr/sbin/proftpd" ;;
+	proftpd-mod-crypto) echo "$cache/proftpd-mod-crypto/usr/lib/proftpd/mod_tls.so" ;;
+	pure-ftpd) echo "$cache/pure-ftpd/usr/sbin/pure-ftpd" ;;
+	esac
+}
+
+# missing_libs prints the shared libraries a binary needs that are not installed.
+missing_libs() { ldd "$1" 2>/dev/null | awk '/not found/ {print $1}'; }
+
+ready() {
+	command -v openssl >/dev/null && command -v curl >/dev/null || return 1
+	[[ -n $(vsftpd_bin) ]] || return 1
+	local p f
+	for p in "${extracted[@]}"; do
+		f=$(binary_of "$p")
+		[[ -e $f && -z $(missing_libs "$f") ]] || return 1
+	done
+}
+
+report() {
+	local p
+	for p in vsftpd "${extracted[@]}"; do
+		printf '%-20s %s\n' "$p" "$(binary_of "$p")"
+	done
+}
+
+if ready; then
+	echo "install.sh: servers already present"
+	report
+	exit 0
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q || echo "install.sh: apt-get update reported errors; trying anyway" >&2
+
+work=$(mktemp -d)
+chown _apt "$work" 2>/dev/null || true # lets apt-get download sandbox itself
+
+# Keep packaged daemons from starting (and taking port 21) while installing;
+# put back whatever policy-rc.d was there before.
+policy=/usr/sbin/policy-rc.d
+backup=""
+if [[ -e $policy ]]; then
+	backup=$(mktemp)
+	cp -p "$policy" "$backup"
+fi
+# shellcheck disable=SC2317 # called by the trap
+cleanup() {
+	if [[ -n $backup ]]; then mv -f "$backup" "$policy"; else rm -f "$policy"; fi
+	rm -rf "$work"
+}
+trap cleanup EXIT
+printf '#!/bin/sh\nexit 101\n' >"$policy"
+chmod 755 "$policy"
+
+# unpack extracts a package into $cache/<pkg> without installing it.
+unpack() {
+	(cd "$work" && apt-get download -q "$1")
+	rm -rf "${cache:?}/$1.tmp" "${cache:?}/$1"
+	mkdir -p "$cache"
+	dpkg -x "$work/$1"_*.deb "$cache/$1.tmp"
+	mv "$cache/$1.tmp" "$cache/$1"
+}
+
+# lib_deps prints a package's shared-library dependencies (first
+# alternative, version dropped), to install by name.
+lib_deps() {
+	apt-cache show --no-all-versions "$1" | sed -n 's/^Depends: //p' | tr ',' '\n' |
+		sed 's/|.*//; s/(.*)//; s/[[:space:]]//g' | grep -E '^(lib|zlib)' || true
+}
+
+libs=()
+for p in "${extracted[@]}"; do
+	[[ -e $(binary_of "$p") ]] || unpack "$p"
+	mapfile -t -O "${#libs[@]}" libs < <(lib_deps "$p")
+done
+
+vsftpd=()
+if [[ -z $(vsftpd_bin) ]]; then
+	if dpkg-query -W -f '${db:Status-Abbrev} ${Provides}\n' | awk '/^ii/ && /ftp-server/ {f = 1} END {exit !f}'; then
+		# Another ftp-server is installed: leave it and unpack vsftpd too.
+		unpack vsftpd
+		mapfile -t -O "${#libs[@]}" libs < <(lib_deps vsftpd)
+	else
+		vsftpd=(vsftpd)
+	fi
+fi
+
+apt-get install -y -q --no-install-recommends openssl curl "${vsftpd[@]}" "${libs[@]}"
+
+fail=0
+for p in vsftpd "${extracted[@]}"; do
+	f=$(binary_of "$p")
+	if [[ ! -e $f ]]; then
+		echo "install.sh: $p: binary missing" >&2
+		fail=1
+	elif m=$(missing_libs "$f") && [[ -n $m ]]; then
+		echo "install.sh: $f: missing libraries: $m" >&2
+		fail=1
+	fi
+done
+report
+exit $fail
