@@ -229,7 +229,7 @@ func summarise(res *result.Result) (result.Status, string) {
 	var working []string
 	for _, a := range res.Attempts {
 		if a.OK {
-			working = append(working, fmt.Sprintf("%s TLS on port %d (%s)", a.Mode, a.Port, a.TLS.Version))
+			working = append(working, fmt.Sprintf("%s %s on port %d", a.Mode, a.TLS.Version, a.Port))
 		}
 	}
 	problems := 0

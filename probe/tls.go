@@ -3,6 +3,7 @@ package probe
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509/pkix"
 	"errors"
 	"fmt"
 	"net"
@@ -106,6 +107,9 @@ func (a *attempt) handshakeFailed(err error) {
 	if rh, ok := errors.AsType[tls.RecordHeaderError](err); ok {
 		text := a.tap.plaintext(rh.RecordHeader[:])
 		a.event(result.FromServer, text)
+		if a.res.Server == "" {
+			a.res.Server = identify(rfc2228.Reply{Lines: []string{text}})
+		}
 		switch {
 		case !looksLikeReply(text):
 			a.find("tls-handshake-failed", fmt.Sprintf("the server answered the ClientHello with bytes that are not TLS: %q", text))
@@ -178,7 +182,7 @@ func (a *attempt) recordTLS(cs tls.ConnectionState) {
 	for i, c := range cs.PeerCertificates {
 		a.res.Certificates = append(a.res.Certificates, convertCertificate(c, a.cfg.Clock()))
 		if i == 0 {
-			a.event(result.FromTLS, fmt.Sprintf("certificate: %s (issuer %s), %d in chain", c.Subject, c.Issuer, len(cs.PeerCertificates)))
+			a.event(result.FromTLS, fmt.Sprintf("certificate: %s, issued by %s, %d in chain", shortName(c.Subject), shortName(c.Issuer), len(cs.PeerCertificates)))
 		}
 	}
 	if a.certAsked {
@@ -205,6 +209,14 @@ func (a *attempt) finishTLS() {
 		return
 	}
 	a.res.TLS.SessionTicket = a.tickets.stored()
+}
+
+// shortName is the CN when there is one: the timeline has little room.
+func shortName(n pkix.Name) string {
+	if n.CommonName != "" {
+		return "CN=" + n.CommonName
+	}
+	return n.String()
 }
 
 func sniSent(name string) bool {

@@ -1,0 +1,161 @@
+package probe
+
+import (
+	"cmp"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ftpsdiag/ftpsdiag/probe/ftpdtest"
+	"github.com/ftpsdiag/ftpsdiag/probe/result"
+	"github.com/ftpsdiag/ftpsdiag/probe/testcert"
+)
+
+// These tests run the probe against servers we did not write: vsftpd,
+// ProFTPD (mod_tls) and Pure-FTPd from Debian, started by ftpdtest on free
+// loopback ports. They skip when a server is missing, unless CI or
+// FTPSDIAG_REAL_SERVERS=1 says it must be there.
+
+// realCase is one server configuration and the diagnosis it must produce.
+type realCase struct {
+	name       string
+	kind       ftpdtest.Kind
+	opts       ftpdtest.Options
+	serverName string     // default "localhost"
+	mode       ModeChoice // "" means explicit
+	want       []string   // severity:id, in report order
+	evidence   string     // a substring of the first finding's evidence
+	remedy     string     // a substring of the first finding's remedy
+	check      func(t *testing.T, a result.Attempt)
+}
+
+func TestRealServers(t *testing.T) {
+	now := time.Now()
+	good := localCert(t, testcert.Options{})
+	rsa := localCert(t, testcert.Options{RSABits: 2048})
+	expired := localCert(t, testcert.Options{NotBefore: now.Add(-400 * 24 * time.Hour), NotAfter: now.Add(-2 * 24 * time.Hour)})
+	wrongName := localCert(t, testcert.Options{DNSNames: []string{"ftp.example.com"}, IPs: []net.IP{}})
+	selfSigned, err := testcert.SelfSigned(testcert.Options{DNSNames: []string{"localhost"}, IPs: []net.IP{net.IPv4(127, 0, 0, 1)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tls13 := func(t *testing.T, a result.Attempt) {
+		if !a.OK || a.TLS == nil || a.TLS.Version != "TLS 1.3" || !a.Verification.Trusted {
+			t.Errorf("want a trusted TLS 1.3 session, got ok=%v tls=%+v verification=%+v", a.OK, a.TLS, a.Verification)
+		}
+	}
+
+	var cases []realCase
+	for _, kind := range ftpdtest.Kinds {
+		var server string
+		var clientCert []string
+		switch kind {
+		case ftpdtest.Vsftpd:
+			// vsftpd asks for a client certificate by default (ssl_request_cert=YES).
+			server, clientCert = ServerVsftpd, []string{"info:tls-client-cert-requested"}
+		case ftpdtest.ProFTPD:
+			server = ServerProFTPD
+		case ftpdtest.PureFTPd:
+			server = ServerPureFTPd
+		}
+		identified := func(t *testing.T, a result.Attempt) {
+			tls13(t, a)
+			if a.Server != server {
+				t.Errorf("server identified as %q, want %q", a.Server, server)
+			}
+		}
+		cases = append(cases,
+			realCase{name: "explicit good", kind: kind, opts: ftpdtest.Options{TLS: true, Cert: good}, want: clientCert, check: identified},
+			realCase{name: "expired", kind: kind, opts: ftpdtest.Options{TLS: true, Cert: expired},
+				want: append([]string{"critical:cert-expired"}, clientCert...), evidence: "leaf CN=localhost,O=ftpsdiag test expired on"},
+			realCase{name: "self-signed", kind: kind, opts: ftpdtest.Options{TLS: true, Cert: selfSigned},
+				want: append([]string{"critical:cert-self-signed"}, clientCert...), evidence: "signed by itself"},
+			realCase{name: "wrong name", kind: kind, opts: ftpdtest.Options{TLS: true, Cert: wrongName},
+				want: append([]string{"critical:cert-name-mismatch"}, clientCert...), evidence: `connected as "localhost"; the certificate is valid for ftp.example.com`},
+			realCase{name: "TLS disabled", kind: kind, opts: ftpdtest.Options{TLS: false},
+				want: []string{"critical:auth-not-supported"}},
+		)
+		if kind != ftpdtest.PureFTPd { // Debian's Pure-FTPd has no implicit TLS
+			cases = append(cases, realCase{name: "implicit good", kind: kind, mode: ModeImplicit,
+				opts: ftpdtest.Options{TLS: true, Implicit: true, Cert: good}, want: clientCert, check: identified})
+		}
+	}
+	cases = append(cases,
+		realCase{name: "TLS disabled evidence", kind: ftpdtest.Vsftpd, opts: ftpdtest.Options{TLS: false},
+			want: []string{"critical:auth-not-supported"}, evidence: "AUTH TLS: 530 Please login with USER and PASS.", remedy: "ssl_enable=YES"},
+		realCase{name: "TLS disabled evidence", kind: ftpdtest.ProFTPD, opts: ftpdtest.Options{TLS: false},
+			want: []string{"critical:auth-not-supported"}, evidence: "AUTH TLS: 500 AUTH not understood", remedy: "TLSEngine on"},
+		realCase{name: "TLS disabled evidence", kind: ftpdtest.PureFTPd, opts: ftpdtest.Options{TLS: false},
+			want: []string{"critical:auth-not-supported"}, evidence: "AUTH TLS: 500 This security scheme is not implemented", remedy: "--tls"},
+		realCase{name: "TLS 1.0 only", kind: ftpdtest.Vsftpd, opts: ftpdtest.Options{
+			TLS: true, Cert: rsa, OpenSSLConf: ftpdtest.ProtocolConf("TLSv1", "TLSv1"), Extra: []string{"ssl_ciphers=DEFAULT:@SECLEVEL=0"}},
+			want: []string{"warning:tls-legacy-version", "info:tls-client-cert-requested"}, evidence: "negotiated TLS 1.0",
+			check: func(t *testing.T, a result.Attempt) {
+				if !a.OK || a.TLS.Version != "TLS 1.0" {
+					t.Errorf("want a working TLS 1.0 session, got ok=%v tls=%+v", a.OK, a.TLS)
+				}
+			}},
+		realCase{name: "auto detects implicit", kind: ftpdtest.ProFTPD, mode: ModeAuto,
+			opts: ftpdtest.Options{TLS: true, Implicit: true, Cert: good},
+			check: func(t *testing.T, a result.Attempt) {
+				if a.Mode != result.ModeImplicit || !a.OK || a.DetectedBy == "" {
+					t.Errorf("auto: mode %s ok %v detected_by %q", a.Mode, a.OK, a.DetectedBy)
+				}
+			}},
+		realCase{name: "auto detects explicit", kind: ftpdtest.PureFTPd, mode: ModeAuto,
+			opts: ftpdtest.Options{TLS: true, Cert: good},
+			check: func(t *testing.T, a result.Attempt) {
+				if a.Mode != result.ModeExplicit || !a.OK || len(a.Banner) != 6 {
+					t.Errorf("auto: mode %s ok %v banner %q", a.Mode, a.OK, a.Banner)
+				}
+			}},
+		realCase{name: "implicit probe on explicit port", kind: ftpdtest.Vsftpd, mode: ModeImplicit,
+			opts: ftpdtest.Options{TLS: true, Cert: good},
+			want: []string{"critical:implicit-got-plaintext"}, evidence: "got plaintext: 220 (vsFTPd 3.0.3)"},
+		realCase{name: "explicit probe on implicit port", kind: ftpdtest.Vsftpd, mode: ModeExplicit,
+			opts: ftpdtest.Options{TLS: true, Implicit: true, Cert: good},
+			want: []string{"critical:explicit-got-silence"}},
+	)
+
+	for _, tc := range cases {
+		t.Run(string(tc.kind)+"/"+tc.name, func(t *testing.T) {
+			ftpdtest.Require(t, tc.kind)
+			t.Parallel()
+			srv := ftpdtest.Start(t, tc.kind, tc.opts)
+			r := diagnose(t, srv.Addr, func(c *Config) {
+				c.Mode = cmp.Or(tc.mode, ModeExplicit)
+				c.ServerName = "localhost"
+				if tc.mode == ModeExplicit && tc.opts.Implicit {
+					c.Timeout = time.Second // the silence is the finding
+				}
+			})
+			wantFindings(t, r, tc.want...)
+			if tc.evidence != "" && len(r.Findings) > 0 && !strings.Contains(r.Findings[0].Evidence, tc.evidence) {
+				t.Errorf("evidence = %q, want it to contain %q", r.Findings[0].Evidence, tc.evidence)
+			}
+			if tc.remedy != "" && len(r.Findings) > 0 && !strings.Contains(r.Findings[0].Remedy, tc.remedy) {
+				t.Errorf("remedy = %q, want it to contain %q", r.Findings[0].Remedy, tc.remedy)
+			}
+			if tc.check != nil {
+				tc.check(t, r.Attempts[0])
+			}
+		})
+	}
+}
+
+// The real servers must keep the session the probe opened: a TLS 1.3
+// ticket read from the control connection means a later data connection
+// can resume it.
+func TestRealServerTickets(t *testing.T) {
+	for _, kind := range []ftpdtest.Kind{ftpdtest.Vsftpd, ftpdtest.ProFTPD} {
+		t.Run(string(kind), func(t *testing.T) {
+			ftpdtest.Require(t, kind)
+			srv := ftpdtest.Start(t, kind, ftpdtest.Options{TLS: true, Cert: localCert(t, testcert.Options{})})
+			r := diagnose(t, srv.Addr, func(c *Config) { c.Mode = ModeExplicit; c.ServerName = "localhost" })
+			if a := r.Attempts[0]; a.TLS == nil || !a.TLS.SessionTicket {
+				t.Errorf("%s: no session ticket seen: %+v", kind, a.TLS)
+			}
+		})
+	}
+}
