@@ -1,0 +1,91 @@
+//go:build linux
+
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"syscall"
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
+
+// TestColorOnlyOnTerminal runs the demo with stdout on a pseudo-terminal,
+// which the scripts cannot do: colour is on by default there, and off with
+// NO_COLOR or --no-color. (The scripts prove that a pipe gets no colour.)
+func TestColorOnlyOnTerminal(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		noColor string
+		args    []string
+		color   bool
+	}{
+		{"terminal", "", []string{"demo"}, true},
+		{"NO_COLOR", "1", []string{"demo"}, false},
+		{"--no-color", "", []string{"demo", "--no-color"}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv("NO_COLOR", tc.noColor)
+			out, code := runOnTerminal(t, tc.args)
+			if code != exitWarning {
+				t.Errorf("exit code %d, want %d", code, exitWarning)
+			}
+			if !bytes.Contains(out, []byte("VERDICT: ")) {
+				t.Fatalf("no verdict in the report:\n%s", out)
+			}
+			if got := bytes.Contains(out, []byte("\x1b[")); got != tc.color {
+				t.Errorf("ANSI escapes in the report: %v, want %v", got, tc.color)
+			}
+		})
+	}
+}
+
+// runOnTerminal calls run with stdout on the follower side of a new
+// pseudo-terminal and returns what reached the terminal and the exit code.
+func runOnTerminal(t *testing.T, args []string) ([]byte, int) {
+	t.Helper()
+	leader, follower, err := openPTY()
+	if err != nil {
+		t.Skipf("no pseudo-terminal: %v", err)
+	}
+	defer leader.Close()
+	got := make(chan []byte)
+	go func() {
+		b, _ := io.ReadAll(leader) // ends with EIO once the follower is closed
+		got <- b
+	}()
+	var stderr bytes.Buffer
+	code := run(context.Background(), args, follower, &stderr)
+	follower.Close()
+	out := <-got
+	if stderr.Len() != 0 {
+		t.Errorf("stderr: %s", stderr.Bytes())
+	}
+	return out, code
+}
+
+// openPTY opens /dev/ptmx and its follower /dev/pts/N.
+func openPTY() (leader, follower *os.File, err error) {
+	leader, err = os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	fd := int(leader.Fd())
+	n, err := unix.IoctlGetInt(fd, unix.TIOCGPTN)
+	if err == nil {
+		err = unix.IoctlSetPointerInt(fd, unix.TIOCSPTLCK, 0)
+	}
+	if err == nil {
+		follower, err = os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|syscall.O_NOCTTY|syscall.O_CLOEXEC, 0)
+	}
+	if err != nil {
+		leader.Close()
+		return nil, nil, errors.Join(errors.New("opening a pseudo-terminal"), err)
+	}
+	return leader, follower, nil
+}
