@@ -69,11 +69,7 @@ type usageError struct{ msg string }
 func (e usageError) Error() string { return e.msg }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	demo := len(args) > 0 && args[0] == "demo"
-	if demo {
-		args = args[1:]
-	}
-	fs, o := newFlagSet(stderr)
+	fs, o := newFlagSet(stdout)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK
@@ -86,6 +82,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if err := o.check(); err != nil {
 		return usage(stderr, err)
+	}
+	demo := fs.Arg(0) == "demo"
+	if demo {
+		if err := demoArgs(fs); err != nil {
+			return usage(stderr, err)
+		}
 	}
 	cfg := probe.Config{
 		Mode:         probe.ModeChoice(o.mode),
@@ -105,9 +107,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 	var res *result.Result
 	if demo {
-		if fs.NArg() != 0 {
-			return usage(stderr, usageError{"demo takes no target: it starts its own server"})
-		}
 		res, err = runDemo(ctx, cfg)
 		if err != nil {
 			fmt.Fprintf(stderr, "ftpsdiag: error: starting the demo server: %v\n", err)
@@ -132,10 +131,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return exitCode(res.Status)
 }
 
-func newFlagSet(stderr io.Writer) (*pflag.FlagSet, *options) {
+// newFlagSet defines the flags; help asked for goes to stdout, so that it
+// can be paged. (Parse errors are returned, never printed by pflag.)
+func newFlagSet(stdout io.Writer) (*pflag.FlagSet, *options) {
 	o := &options{}
 	fs := pflag.NewFlagSet("ftpsdiag", pflag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(stdout)
 	fs.SortFlags = false
 	fs.StringVar(&o.mode, "mode", "", "implicit, explicit, both or auto (default: from the target)")
 	fs.IntVar(&o.implicitPort, "implicit-port", 0, "port for implicit TLS with a bare HOST (default 990)")
@@ -149,10 +150,24 @@ func newFlagSet(stderr io.Writer) (*pflag.FlagSet, *options) {
 	fs.IntVar(&o.warnDays, "warn-days", 30, "warn when the certificate expires within this many days")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, usageText)
+		fmt.Fprint(stdout, usageText)
 		fs.PrintDefaults()
 	}
 	return fs, o
+}
+
+// demoArgs rejects what the demo cannot honour: it makes its own server,
+// ports, names and CA.
+func demoArgs(fs *pflag.FlagSet) error {
+	if fs.NArg() != 1 {
+		return usageError{"demo takes no target: it starts its own server"}
+	}
+	for _, name := range []string{"mode", "implicit-port", "explicit-port", "servername", "ca-file"} {
+		if fs.Changed(name) {
+			return usageError{fmt.Sprintf("demo sets --%s itself; drop it", name)}
+		}
+	}
+	return nil
 }
 
 func (o *options) check() error {

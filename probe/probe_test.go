@@ -9,6 +9,7 @@ import (
 	"crypto/x509"
 	"io"
 	"net"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -314,7 +315,7 @@ func TestGreetingFailures(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := serve(t, ftpstest.Config{OnConnect: tt.onConnect})
-			r := diagnose(t, srv.Addr, func(c *Config) { c.Mode = ModeExplicit; c.Timeout = 300 * time.Millisecond })
+			r := diagnose(t, srv.Addr, func(c *Config) { c.Mode = ModeExplicit; c.Timeout = time.Second })
 			wantFindings(t, r, tt.want)
 			if f := r.Findings[0]; !strings.Contains(f.Evidence, tt.evidence) {
 				t.Errorf("evidence = %q, want it to contain %q", f.Evidence, tt.evidence)
@@ -325,7 +326,7 @@ func TestGreetingFailures(t *testing.T) {
 
 func TestAutoDetectNeither(t *testing.T) {
 	srv := serve(t, ftpstest.Config{OnConnect: func(c net.Conn) { io.Copy(io.Discard, c) }})
-	r := diagnose(t, srv.Addr, func(c *Config) { c.Timeout = 200 * time.Millisecond })
+	r := diagnose(t, srv.Addr, func(c *Config) { c.Timeout = time.Second })
 	wantFindings(t, r, "critical:no-greeting")
 	if !strings.Contains(r.Findings[0].Evidence, "no answer to a TLS ClientHello either") {
 		t.Errorf("evidence = %q", r.Findings[0].Evidence)
@@ -408,7 +409,7 @@ func TestHandshakeFailures(t *testing.T) {
 				answer:    map[string]string{"FEAT": plainFeat, "AUTH TLS": "234 AUTH TLS successful"},
 				afterAuth: tt.afterAuth,
 			}.run})
-			r := diagnose(t, srv.Addr, func(c *Config) { c.Mode = ModeExplicit; c.Timeout = 300 * time.Millisecond })
+			r := diagnose(t, srv.Addr, func(c *Config) { c.Mode = ModeExplicit; c.Timeout = time.Second })
 			wantFindings(t, r, tt.want)
 			if f := r.Findings[0]; !strings.Contains(f.Evidence, tt.evidence) {
 				t.Errorf("evidence = %q, want it to contain %q", f.Evidence, tt.evidence)
@@ -562,5 +563,18 @@ func TestOverallDeadlineMidHandshake(t *testing.T) {
 		wantFindings(t, r, "critical:alg-breaks-tls-after-234")
 	case <-time.After(10 * time.Second):
 		t.Fatal("the overall deadline did not stop a stalled handshake")
+	}
+}
+
+// The README is the user's list of finding ids: it must name every one.
+func TestREADMEListsEveryFinding(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range Catalog {
+		if !strings.Contains(string(readme), "| `"+c.ID+"` | "+string(c.Severity)+" | "+c.Stage+" |") {
+			t.Errorf("README.md has no findings-table row for %s (%s, %s)", c.ID, c.Severity, c.Stage)
+		}
 	}
 }

@@ -29,6 +29,8 @@ type Target struct {
 // ErrBadTarget is wrapped by every target parsing error.
 var ErrBadTarget = errors.New("bad target")
 
+var errCredentials = fmt.Errorf("%w: credentials do not belong in the target; they would end up in shell history and process lists", ErrBadTarget)
+
 // ParseTarget accepts HOST, HOST:PORT, [IPv6]:PORT, a bare IPv6 address, and
 // the URLs FileZilla users know: ftps:// (implicit, default port 990),
 // ftpes:// and ftp:// (explicit, default port 21).
@@ -37,6 +39,10 @@ func ParseTarget(s string) (Target, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return t, fmt.Errorf("%w: empty target", ErrBadTarget)
+	}
+	// Checked first, so that no later message can quote a password back.
+	if strings.Contains(s, "@") {
+		return t, errCredentials
 	}
 	if strings.Contains(s, "://") {
 		return parseURL(t, s)
@@ -65,9 +71,6 @@ func parseURL(t Target, s string) (Target, error) {
 		t.Mode = result.ModeExplicit
 	default:
 		return t, fmt.Errorf("%w: unknown scheme %q (use ftps:// for implicit TLS, ftpes:// or ftp:// for explicit)", ErrBadTarget, u.Scheme)
-	}
-	if u.User != nil {
-		return t, fmt.Errorf("%w: credentials do not belong in the target; they would end up in shell history and process lists", ErrBadTarget)
 	}
 	if u.Path != "" && u.Path != "/" || u.RawQuery != "" || u.Fragment != "" {
 		return t, fmt.Errorf("%w: %q: a target names a server, not a path", ErrBadTarget, s)
