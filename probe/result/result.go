@@ -81,6 +81,57 @@ type Attempt struct {
 	Error         string        `json:"error,omitempty"`           // the step that ended the attempt, if it failed
 }
 
+// Login is the USER/PASS exchange inside TLS.
+type Login struct {
+	User      string `json:"user"`      // login name (anonymous by default); the password is never recorded
+	Anonymous bool   `json:"anonymous"` // the default anonymous login was used
+	OK        bool   `json:"ok"`        // the server answered 230
+	Reply     string `json:"reply"`     // the reply that decided, e.g. "230 Login successful."
+}
+
+// DataChannel is the protected (PROT P) data connection test: a passive
+// connection and a directory listing over TLS.
+type DataChannel struct {
+	Attempted         bool     `json:"attempted"`                    // false when the test could not run
+	NotAttempted      string   `json:"not_attempted,omitempty"`      // why it could not run (e.g. login failed)
+	Prot              string   `json:"prot,omitempty"`               // protection level used: "P"
+	PassiveCommand    string   `json:"passive_command,omitempty"`    // EPSV or PASV, as used
+	EPSVSupported     *bool    `json:"epsv_supported,omitempty"`     // absent if EPSV was not tried
+	AdvertisedAddress string   `json:"advertised_address,omitempty"` // ip:port the 227 reply named (PASV only)
+	UsedAddress       string   `json:"used_address,omitempty"`       // ip:port dialled: always the control peer's address
+	ListCommand       string   `json:"list_command,omitempty"`       // LIST, MLSD or NLST
+	TLS               *TLSInfo `json:"tls,omitempty"`                // the data connection's handshake
+	SameCertificate   *bool    `json:"same_certificate,omitempty"`   // data certificate equals the control one
+	ListingBytes      int64    `json:"listing_bytes"`                // bytes of listing received (content not kept)
+	ListingLines      int      `json:"listing_lines"`                // lines of listing received
+	ListingTruncated  bool     `json:"listing_truncated"`            // the listing hit the size cap
+	CloseNotify       *bool    `json:"close_notify,omitempty"`       // the server ended data TLS with close_notify
+	TransferReply     string   `json:"transfer_reply,omitempty"`     // final reply to the listing command
+	OK                bool     `json:"ok"`                           // a protected listing completed
+}
+
+// Policy holds the server policies the audit connections measured. A nil
+// field was not tested.
+type Policy struct {
+	SessionReuseRequired   *bool  `json:"session_reuse_required,omitempty"`   // a data connection that did not resume the control session was refused
+	SessionReuseEvidence   string `json:"session_reuse_evidence,omitempty"`   // the reply that showed it
+	ClearDataAllowed       *bool  `json:"clear_data_allowed,omitempty"`       // a PROT C (unprotected) listing worked
+	ClearDataEvidence      string `json:"clear_data_evidence,omitempty"`      // the reply that showed it
+	CleartextLoginAllowed  *bool  `json:"cleartext_login_allowed,omitempty"`  // USER before AUTH got 331/230 (explicit only)
+	CleartextLoginEvidence string `json:"cleartext_login_evidence,omitempty"` // the reply to that USER
+	PBSZRequired           *bool  `json:"pbsz_required,omitempty"`            // PROT before PBSZ was refused
+	PBSZEvidence           string `json:"pbsz_evidence,omitempty"`            // the reply to that PROT
+	CCCAccepted            *bool  `json:"ccc_accepted,omitempty"`             // CCC answered 200 (--ccc only)
+	CCCEvidence            string `json:"ccc_evidence,omitempty"`             // the reply to CCC
+	CCCControlUsable       *bool  `json:"ccc_control_usable,omitempty"`       // after an accepted CCC, the clear control channel still answered
+}
+
+// Audit is an extra control connection opened to test a server policy.
+type Audit struct {
+	Purpose  string  `json:"purpose"`  // what it tested
+	Timeline []Event `json:"timeline"` // its steps, on the diagnosis clock
+}
+
 // Features is a parsed FEAT reply (RFC 2389).
 type Features struct {
 	Code    int      `json:"code"`     // reply code: 211 when supported
@@ -134,7 +185,7 @@ type Verification struct {
 type Event struct {
 	AtMS float64 `json:"at_ms"`          // milliseconds since the diagnosis started
 	From Source  `json:"from"`           // who acted
-	Conn string  `json:"conn,omitempty"` // "control" (default) or "data"
+	Conn string  `json:"conn,omitempty"` // "data" for the data connection; empty for the control connection
 	Text string  `json:"text"`           // command sent, reply line, or what happened
 }
 
