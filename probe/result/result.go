@@ -76,6 +76,10 @@ type Attempt struct {
 	TLS           *TLSInfo      `json:"tls,omitempty"`             // absent if no handshake completed
 	Certificates  []Certificate `json:"certificates,omitempty"`    // chain as sent by the server, leaf first
 	Verification  *Verification `json:"verification,omitempty"`    // our own verification of that chain
+	Login         *Login        `json:"login,omitempty"`           // absent if no login was tried
+	DataChannel   *DataChannel  `json:"data_channel,omitempty"`    // absent if the control channel never reached TLS
+	Policy        *Policy       `json:"policy,omitempty"`          // server policy checks; absent if none ran
+	Audits        []Audit       `json:"audits,omitempty"`          // extra connections the policy checks opened
 	RoundTrips    int           `json:"round_trips"`               // sequential network round trips this attempt cost
 	Timeline      []Event       `json:"timeline"`                  // every step, in order
 	Error         string        `json:"error,omitempty"`           // the step that ended the attempt, if it failed
