@@ -104,15 +104,18 @@ func tls13() *result.TLSInfo {
 		SNISent: true, SessionTicket: true, HandshakeMS: 2.7}
 }
 
-// healthyVsftpd is explicit FTPS on vsftpd that works: FTPS.md §6.
+// healthyVsftpd is explicit FTPS on vsftpd that works: FTPS.md §6. The
+// anonymous login, the protected EPSV listing (resuming the control
+// session) and an audit connection showing vsftpd's default policies.
 func healthyVsftpd() *result.Result {
-	r := newResult("ftp.example.com", 9.8, result.StatusOK, "Explicit FTPS works on port 21 with TLS 1.3 and a trusted certificate.")
+	r := newResult("ftp.example.com", 31.2, result.StatusOK, "Explicit FTPS works on port 21 with TLS 1.3 and a trusted certificate; protected listings work.")
 	r.Attempts = []result.Attempt{{
 		Mode: result.ModeExplicit, Port: 21, Address: "127.0.0.1:21", OK: true,
 		Server: "vsftpd", Banner: []string{"220 (vsFTPd 3.0.3)"}, AuthMechanism: "TLS",
 		FeatBeforeTLS: vsftpdFeatures(), FeatAfterTLS: vsftpdFeatures(),
 		TLS: tls13(), Certificates: exampleChain(), Verification: trustedVerification(),
-		RoundTrips: 9,
+		Login:      &result.Login{User: "anonymous", Anonymous: true, OK: true, Reply: "230 Login successful."},
+		RoundTrips: 16,
 		Timeline: timeline(
 			ev(0, result.FromNet, "connect 127.0.0.1:21"),
 			ev(0.3, result.FromNet, "TCP connected"),
@@ -123,11 +126,177 @@ func healthyVsftpd() *result.Result {
 			ev(4.7, result.FromTLS, "TLS 1.3 handshake done: TLS_AES_128_GCM_SHA256, X25519"),
 			ev(4.7, result.FromTLS, "certificate CN=ftp.example.com, issued by CN=Example Issuing CA 2 (2 in chain)"),
 			exchange(4.9, 5.4, "FEAT", vsftpdFeat...),
-			exchange(5.5, 5.9, "PBSZ 0", "200 PBSZ set to 0."),
-			exchange(6.0, 6.4, "PROT P", "200 PROT now Private."),
-			exchange(6.5, 6.9, "QUIT", "221 Goodbye."),
-			ev(7.0, result.FromNet, "connection closed"),
+			exchange(5.5, 5.8, "USER anonymous", "331 Please specify the password."),
+			exchange(5.9, 6.5, "PASS ****", "230 Login successful."),
+			exchange(6.6, 6.9, "PBSZ 0", "200 PBSZ set to 0."),
+			exchange(7.0, 7.3, "PROT P", "200 PROT now Private."),
+			exchange(7.4, 7.7, "EPSV", "229 Entering Extended Passive Mode (|||50069|)"),
+			dataEv(7.8, result.FromNet, "connect 127.0.0.1:50069"),
+			dataEv(8.0, result.FromNet, "TCP connected"),
+			exchange(8.1, 8.5, "LIST", "150 Here comes the directory listing."),
+			dataEv(8.6, result.FromTLS, "ClientHello sent, offering the control session"),
+			dataEv(9.9, result.FromTLS, "data TLS handshake done: TLS 1.3, TLS_AES_128_GCM_SHA256, X25519, resumed"),
+			dataEv(10.4, result.FromServer, "1234 bytes, 18 lines"),
+			dataEv(10.5, result.FromNet, "connection closed by server (close_notify)"),
+			reply(10.8, "226 Directory send OK."),
+			exchange(10.9, 11.2, "QUIT", "221 Goodbye."),
+			ev(11.3, result.FromNet, "connection closed"),
 		),
+		DataChannel: &result.DataChannel{
+			Attempted: true, Prot: "P", PassiveCommand: "EPSV", EPSVSupported: ptr(true),
+			UsedAddress: "127.0.0.1:50069", ListCommand: "LIST",
+			TLS: &result.TLSInfo{Version: "TLS 1.3", CipherSuite: "TLS_AES_128_GCM_SHA256", Group: "X25519",
+				SNISent: true, Resumed: true, HandshakeMS: 1.3},
+			SameCertificate: ptr(true), ListingBytes: 1234, ListingLines: 18, CloseNotify: ptr(true),
+			TransferReply: "226 Directory send OK.", OK: true,
+		},
+		Policy: &result.Policy{
+			SessionReuseRequired: ptr(true), SessionReuseEvidence: "522 SSL connection failed: session reuse required",
+			ClearDataAllowed: ptr(false), ClearDataEvidence: "522 Data connections must be encrypted.",
+			CleartextLoginAllowed: ptr(false), CleartextLoginEvidence: "530 Non-anonymous sessions must use encryption.",
+			PBSZRequired: ptr(false), PBSZEvidence: "200 PROT now Private.",
+		},
+		Audits: []result.Audit{{
+			Purpose: "session reuse and clear-data policy",
+			Timeline: timeline(
+				ev(0.1, result.FromNet, "connect 127.0.0.1:21"),
+				ev(0.4, result.FromNet, "TCP connected"),
+				reply(1.2, "220 (vsFTPd 3.0.3)"),
+				exchange(1.3, 1.6, "AUTH TLS", "234 Proceed with negotiation."),
+				ev(4.9, result.FromTLS, "TLS 1.3 handshake done: TLS_AES_128_GCM_SHA256, X25519"),
+				exchange(5.0, 5.6, "USER anonymous", "331 Please specify the password."),
+				exchange(5.7, 6.2, "PASS ****", "230 Login successful."),
+				exchange(6.3, 6.6, "PROT P", "200 PROT now Private."),
+				exchange(6.7, 7.0, "EPSV", "229 Entering Extended Passive Mode (|||50071|)"),
+				dataEv(7.1, result.FromNet, "connect 127.0.0.1:50071"),
+				exchange(7.3, 7.6, "LIST", "150 Here comes the directory listing."),
+				dataEv(9.8, result.FromTLS, "data TLS handshake done: TLS 1.3, TLS_AES_128_GCM_SHA256, X25519, new session"),
+				dataEv(10.0, result.FromNet, "connection closed by server"),
+				reply(10.1, "522 SSL connection failed: session reuse required"),
+				exchange(10.2, 10.5, "PROT C", "200 PROT now Clear."),
+				exchange(10.6, 10.9, "EPSV", "229 Entering Extended Passive Mode (|||50072|)"),
+				dataEv(11.0, result.FromNet, "connect 127.0.0.1:50072"),
+				exchange(11.2, 11.6, "LIST", "522 Data connections must be encrypted."),
+				dataEv(11.7, result.FromNet, "connection closed by server"),
+				exchange(11.8, 12.1, "QUIT", "221 Goodbye."),
+				ev(12.2, result.FromNet, "connection closed"),
+			),
+		}},
+	}}
+	r.Findings = []result.Finding{{
+		ID: "data-session-reuse-required", Severity: result.SeverityInfo, Stage: "policy", Mode: result.ModeExplicit, Port: 21,
+		Title:    "the server refuses data connections that do not resume the control TLS session",
+		Evidence: "522 SSL connection failed: session reuse required",
+		Remedy:   "Governed by require_ssl_reuse (default YES); set require_ssl_reuse=NO only if non-resuming clients must work.",
+	}}
+	return r
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// loginFailed: TLS works but the login is refused, so the data channel is
+// not tested; an audit connection found clear logins refused.
+func loginFailed() *result.Result {
+	r := newResult("ftp.example.com", 14.9, result.StatusCritical, "Explicit FTPS works on port 21, but the login was refused: the data channel was not tested.")
+	r.Attempts = []result.Attempt{{
+		Mode: result.ModeExplicit, Port: 21, Address: "127.0.0.1:21", OK: true,
+		Server: "vsftpd", Banner: []string{"220 (vsFTPd 3.0.3)"}, AuthMechanism: "TLS",
+		TLS: tls13(), Certificates: exampleChain(), Verification: trustedVerification(),
+		Login:      &result.Login{User: "alice", OK: false, Reply: "530 Login incorrect."},
+		RoundTrips: 6,
+		Timeline: timeline(
+			ev(0, result.FromNet, "connect 127.0.0.1:21"),
+			ev(0.3, result.FromNet, "TCP connected"),
+			reply(1.1, "220 (vsFTPd 3.0.3)"),
+			exchange(1.2, 1.5, "AUTH TLS", "234 Proceed with negotiation."),
+			ev(1.6, result.FromTLS, "ClientHello sent (SNI ftp.example.com, TLS 1.2-1.3)"),
+			ev(4.3, result.FromTLS, "TLS 1.3 handshake done: TLS_AES_128_GCM_SHA256, X25519"),
+			exchange(4.4, 4.7, "USER alice", "331 Please specify the password."),
+			exchange(4.8, 13.9, "PASS ****", "530 Login incorrect."),
+			exchange(14.0, 14.3, "QUIT", "221 Goodbye."),
+			ev(14.4, result.FromNet, "connection closed"),
+		),
+		DataChannel: &result.DataChannel{NotAttempted: "login failed: 530 Login incorrect."},
+		Policy: &result.Policy{
+			CleartextLoginAllowed: ptr(false), CleartextLoginEvidence: "530 Non-anonymous sessions must use encryption.",
+		},
+		Audits: []result.Audit{{
+			Purpose: "cleartext login: USER before AUTH TLS (no password is sent)",
+			Timeline: timeline(
+				ev(0.1, result.FromNet, "connect 127.0.0.1:21"),
+				ev(0.4, result.FromNet, "TCP connected"),
+				reply(1.2, "220 (vsFTPd 3.0.3)"),
+				exchange(1.3, 1.7, "USER alice", "530 Non-anonymous sessions must use encryption."),
+				exchange(1.8, 2.1, "QUIT", "221 Goodbye."),
+				ev(2.2, result.FromNet, "connection closed"),
+			),
+		}},
+	}}
+	r.Findings = []result.Finding{{
+		ID: "login-failed", Severity: result.SeverityCritical, Stage: "login", Mode: result.ModeExplicit, Port: 21,
+		Title:    "the login inside TLS was refused, so the data channel could not be tested",
+		Evidence: "530 Login incorrect.",
+		Remedy:   "Check the account and /etc/ftpusers; for anonymous tests set anonymous_enable=YES (and allow_anon_ssl=YES so anonymous users may use TLS).",
+	}}
+	return r
+}
+
+// pasvMismatch: ProFTPD behind NAT refuses EPSV, advertises its private
+// address in the 227 (the listing works on the control peer's address),
+// does not require session reuse and serves clear listings.
+func pasvMismatch() *result.Result {
+	r := newResult("ftp.example.net", 19.6, result.StatusWarning, "Explicit FTPS works on port 21, but the passive reply names a private address and clear data is allowed.")
+	pasv := &result.TLSInfo{Version: "TLS 1.3", CipherSuite: "TLS_AES_256_GCM_SHA384", Group: "X25519", SNISent: true, HandshakeMS: 2.4}
+	r.Attempts = []result.Attempt{{
+		Mode: result.ModeExplicit, Port: 21, Address: "127.0.0.1:21", OK: true,
+		Server: "ProFTPD", Banner: []string{"220 ProFTPD Server (Example) [10.0.0.5]"}, AuthMechanism: "TLS",
+		TLS: pasv, Certificates: exampleChain()[:1], Verification: trustedVerification(),
+		Login:      &result.Login{User: "anonymous", Anonymous: true, OK: true, Reply: "230 Anonymous access granted, restrictions apply"},
+		RoundTrips: 13,
+		Timeline: timeline(
+			ev(0, result.FromNet, "connect 127.0.0.1:21"),
+			ev(0.4, result.FromNet, "TCP connected"),
+			reply(1.3, "220 ProFTPD Server (Example) [10.0.0.5]"),
+			exchange(1.4, 1.8, "AUTH TLS", "234 AUTH TLS successful"),
+			ev(1.9, result.FromTLS, "ClientHello sent (SNI ftp.example.net, TLS 1.2-1.3)"),
+			ev(4.3, result.FromTLS, "TLS 1.3 handshake done: TLS_AES_256_GCM_SHA384, X25519"),
+			exchange(4.4, 4.8, "USER anonymous", "331 Anonymous login ok, send your complete email address as your password"),
+			exchange(4.9, 5.6, "PASS ****", "230 Anonymous access granted, restrictions apply"),
+			exchange(5.7, 6.0, "PBSZ 0", "200 PBSZ 0 successful"),
+			exchange(6.1, 6.4, "PROT P", "200 Protection set to Private"),
+			exchange(6.5, 6.8, "EPSV", "500 EPSV not understood"),
+			exchange(6.9, 7.2, "PASV", "227 Entering Passive Mode (10,0,0,5,195,80)."),
+			dataEv(7.3, result.FromNet, "connect 127.0.0.1:50000 (the control peer; the reply named 10.0.0.5:50000)"),
+			dataEv(7.5, result.FromNet, "TCP connected"),
+			exchange(7.6, 8.0, "LIST", "150 Opening ASCII mode data connection for file list"),
+			dataEv(10.4, result.FromTLS, "handshake done: TLS 1.3, TLS_AES_256_GCM_SHA384, X25519"),
+			dataEv(10.9, result.FromServer, "20480 bytes, 256 lines"),
+			dataEv(11.0, result.FromNet, "closed without TLS close_notify"),
+			reply(11.3, "226 Transfer complete"),
+			exchange(11.4, 11.7, "QUIT", "221 Goodbye."),
+			ev(11.8, result.FromNet, "connection closed"),
+		),
+		DataChannel: &result.DataChannel{
+			Attempted: true, Prot: "P", PassiveCommand: "PASV", EPSVSupported: ptr(false),
+			AdvertisedAddress: "10.0.0.5:50000", UsedAddress: "127.0.0.1:50000", ListCommand: "LIST",
+			TLS: pasv, SameCertificate: ptr(true), ListingBytes: 20480, ListingLines: 256, ListingTruncated: true,
+			CloseNotify: ptr(false), TransferReply: "226 Transfer complete", OK: true,
+		},
+		Policy: &result.Policy{
+			SessionReuseRequired: ptr(false), SessionReuseEvidence: "226 Transfer complete",
+			ClearDataAllowed: ptr(true), ClearDataEvidence: "226 Transfer complete",
+		},
+	}}
+	r.Findings = []result.Finding{{
+		ID: "pasv-address-mismatch", Severity: result.SeverityWarning, Stage: "data", Mode: result.ModeExplicit, Port: 21,
+		Title:    "the PASV reply advertises an address other than the server's",
+		Evidence: "227 Entering Passive Mode (10,0,0,5,195,80). names 10.0.0.5:50000; the control peer is 127.0.0.1",
+		Remedy:   "Set MasqueradeAddress (TLSMasqueradeAddress takes precedence for FTPS sessions).",
+	}, {
+		ID: "data-clear-allowed", Severity: result.SeverityWarning, Stage: "policy", Mode: result.ModeExplicit, Port: 21,
+		Title:    "the server sends directory listings unencrypted when a client asks for PROT C",
+		Evidence: "PROT C, LIST: 226 Transfer complete",
+		Remedy:   "Set TLSRequired on (or TLSRequired ctrl+data).",
 	}}
 	return r
 }

@@ -84,9 +84,23 @@ func (p *printer) fail(err error) {
 }
 
 // rule writes a section heading drawn across the width.
-func (p *printer) rule(title string) {
-	head := "━━ " + truncate(title, p.width-4) + " "
-	p.line(p.pal.heading.Sprint(head + strings.Repeat("━", max(p.width-width(head), 0))))
+func (p *printer) rule(title string) { p.ruleOf("━", title) }
+
+// ruleOf writes a heading: two bars, the title wrapped to the width, and
+// bars to the end of its last line.
+func (p *printer) ruleOf(bar, title string) {
+	lead := bar + bar + " "
+	lines := wrapText(title, p.width-width(lead)-1)
+	for i, l := range lines {
+		head := lead + l + " "
+		if i > 0 {
+			head = pad("", width(lead)) + l + " "
+		}
+		if i == len(lines)-1 {
+			head += strings.Repeat(bar, max(p.width-width(head), 0))
+		}
+		p.line(p.pal.heading.Sprint(strings.TrimRight(head, " ")))
+	}
 }
 
 // writeSummary names the target and the run.
@@ -107,7 +121,9 @@ func (p *printer) writeSummary(r *result.Result) {
 	p.wrapped("", joinNonEmpty(" · ", started, fmt.Sprintf("took %.1f ms", r.DurationMS), plural(len(r.Attempts), "attempt")))
 }
 
-// writeAttempt writes one attempt: header, timeline, certificates, protocol.
+// writeAttempt writes one attempt: header, outcome and login, the
+// timeline and those of its audit connections, certificates, protocol and
+// data channel.
 func (p *printer) writeAttempt(r *result.Result, a *result.Attempt) {
 	p.line("")
 	p.rule(attemptTitle(r, a))
@@ -115,12 +131,15 @@ func (p *printer) writeAttempt(r *result.Result, a *result.Attempt) {
 		p.wrapped("detected by: ", Sanitize(a.DetectedBy))
 	}
 	p.writeOutcome(a)
+	p.writeLogin(a.Login)
 	p.line("")
 	p.writeTimeline(a.Timeline)
+	p.writeAudits(a.Audits)
 	p.line("")
 	p.writeCertificates(a)
 	p.line("")
 	p.writeProtocol(a)
+	p.writeDataChannel(a.DataChannel, a.Policy)
 }
 
 // attemptTitle is e.g. "explicit FTPS  127.0.0.1:21  (vsftpd)".
@@ -144,10 +163,31 @@ func (p *printer) subhead(title string) {
 // writeOutcome says whether the attempt worked and, if not, where it stopped.
 func (p *printer) writeOutcome(a *result.Attempt) {
 	if a.OK {
-		p.statement("result: "+p.pal.ok.Sprint("ok"), "TLS on the control connection works")
+		p.statement("result: "+p.okFailed(true), "TLS on the control connection works")
 		return
 	}
-	p.statement("result: "+p.pal.critical.Sprint("FAILED"), Sanitize(a.Error))
+	p.statement("result: "+p.okFailed(false), Sanitize(a.Error))
+}
+
+// writeLogin says who logged in and what the server answered; the
+// password is never in the result.
+func (p *printer) writeLogin(l *result.Login) {
+	if l == nil {
+		return
+	}
+	user := Sanitize(l.User)
+	if l.Anonymous && l.User != "anonymous" {
+		user += " (anonymous)"
+	}
+	p.statement("login as "+user+": "+p.okFailed(l.OK), Sanitize(l.Reply))
+}
+
+// okFailed is a coloured "ok" or "FAILED".
+func (p *printer) okFailed(ok bool) string {
+	if ok {
+		return p.pal.ok.Sprint("ok")
+	}
+	return p.pal.critical.Sprint("FAILED")
 }
 
 // writeVerdict writes the verdict: one line unless it is wider than the

@@ -21,6 +21,8 @@ var cases = []struct {
 	result func() *result.Result
 }{
 	{"healthy_vsftpd", healthyVsftpd},
+	{"login_failed", loginFailed},
+	{"pasv_mismatch", pasvMismatch},
 	{"implicit_plaintext", implicitOnExplicitPort},
 	{"cert_expired_self_signed", expiredSelfSigned},
 	{"hostile", hostileServer},

@@ -15,6 +15,9 @@ const (
 	gapMS        = 1000 // a pause this long is drawn as a break in the lifelines
 	boxWidth     = 10   // an actor box, "┌────────┐"
 	boxStem      = 4    // offset of the lifeline inside its box
+
+	maxEventLines = 4      // an event's text wraps onto at most this many lines
+	connData      = "data" // result.Event.Conn of the data connection
 )
 
 // lanes places the two lifelines: the client's at column left, the server's
@@ -65,9 +68,34 @@ func (p *printer) writeTimeline(events []result.Event) {
 			shown = "" // same instant as the row above: a multi-line reply
 		}
 		prev, prevMS = e.AtMS, ms
-		s, c := p.strokeFor(e)
-		p.line(l.row(shown, s, eventText(e), c))
+		p.writeEvent(l, shown, e)
 	}
+}
+
+// writeEvent draws one event: its stroke carrying the first line of its
+// text, then up to maxEventLines-1 continuation lines between plain
+// lifelines, aligned under the text (and under the connection tag's end).
+func (p *printer) writeEvent(l lanes, ms string, e result.Event) {
+	s, c := p.strokeFor(e)
+	tag, text := eventText(e)
+	for i, t := range wrapEvent(text, l.textRoom(s)-width(tag)) {
+		if i == 0 {
+			p.line(l.row(ms, s, tag+t, c))
+		} else {
+			p.line(l.row("", note, pad("", width(tag))+t, c))
+		}
+	}
+}
+
+// wrapEvent wraps an event's text to n columns in at most maxEventLines
+// lines, the last one cut with … if the text is longer still.
+func wrapEvent(text string, n int) []string {
+	lines := wrapText(text, n)
+	if len(lines) <= maxEventLines {
+		return lines
+	}
+	last := strings.Join(lines[maxEventLines-1:], " ")
+	return append(lines[:maxEventLines-1], truncate(last, n))
 }
 
 // actors draws the two actor boxes the lifelines hang from.
@@ -85,11 +113,17 @@ func (l lanes) actors() []string {
 	}
 }
 
+// textRoom is the widest text a stroke carries between the lifelines: the
+// room left by its lead and head, a space either side of the text and a
+// fill of at least two.
+func (l lanes) textRoom(s stroke) int {
+	return l.inner() - width(s.lead) - width(s.head) - 4
+}
+
 // row draws one line of the diagram: the time, then the stroke carrying
 // text between the lifelines, truncated so it never crosses them.
 func (l lanes) row(ms string, s stroke, text string, c *color.Color) string {
-	room := l.inner() - width(s.lead) - width(s.head) - 2
-	text = truncate(text, room-2)
+	text = truncate(text, l.textRoom(s))
 	body := s.lead + " " + text + " "
 	if text == "" {
 		body = s.lead
@@ -120,11 +154,23 @@ func (p *printer) strokeFor(e result.Event) (stroke, *color.Color) {
 	return note, nil
 }
 
-// eventText is what an event's row says: data-connection events are tagged.
-func eventText(e result.Event) string {
-	text := Sanitize(e.Text)
-	if e.Conn == "data" {
-		return "[data] " + text
+// dataTag marks the rows of the data connection; it starts where every
+// stroke's text starts, so the tags line up in a column.
+const dataTag = "[data] "
+
+// eventText is what an event's row says: a tag naming its connection
+// (empty for the control connection) and its text. A "data " the probe put
+// in front of its own TLS or TCP event on the data connection ("data TLS
+// handshake done") is dropped: the tag says it. Server text is kept whole.
+func eventText(e result.Event) (tag, text string) {
+	text = Sanitize(e.Text)
+	if e.Conn != connData {
+		return "", text
 	}
-	return text
+	if e.From == result.FromTLS || e.From == result.FromNet {
+		if rest, ok := strings.CutPrefix(text, "data "); ok && rest != "" {
+			text = rest
+		}
+	}
+	return dataTag, text
 }

@@ -1,0 +1,51 @@
+package report
+
+import (
+	"github.com/olekukonko/tablewriter/tw"
+
+	"github.com/ftpsdiag/ftpsdiag/probe/result"
+)
+
+// policyCheck is one server policy: its answer (nil when not tested), the
+// reply that showed it, and whether "yes" weakens security.
+type policyCheck struct {
+	name        string
+	answer      *bool
+	evidence    string
+	riskyWhenOn bool
+}
+
+// writePolicy writes the server policies the audit connections measured.
+func (p *printer) writePolicy(pol *result.Policy) {
+	if pol == nil {
+		p.line("server policy: not tested")
+		return
+	}
+	checks := policyChecks(pol)
+	rows := make([][]string, len(checks))
+	for i, c := range checks {
+		rows[i] = []string{c.name, p.answer(c), sanitizeLines(c.evidence)}
+	}
+	p.writeTable([]string{"server policy", "answer", "evidence"}, rows, tw.Off)
+}
+
+func policyChecks(pol *result.Policy) []policyCheck {
+	return []policyCheck{
+		{"session reuse required", pol.SessionReuseRequired, pol.SessionReuseEvidence, false},
+		{"clear data (PROT C) allowed", pol.ClearDataAllowed, pol.ClearDataEvidence, true},
+		{"cleartext login allowed", pol.CleartextLoginAllowed, pol.CleartextLoginEvidence, true},
+		{"PBSZ required before PROT", pol.PBSZRequired, pol.PBSZEvidence, false},
+		{"CCC accepted", pol.CCCAccepted, pol.CCCEvidence, true},
+		{"control usable after CCC", pol.CCCControlUsable, "", false},
+	}
+}
+
+// answer is the check's yes, no or "not tested", in the warning colour
+// when the answer weakens security.
+func (p *printer) answer(c policyCheck) string {
+	s := tested(c.answer)
+	if c.riskyWhenOn && c.answer != nil && *c.answer {
+		return p.pal.warning.Sprint(s)
+	}
+	return s
+}
