@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/mattn/go-isatty"
@@ -44,6 +45,8 @@ Examples:
   ftpsdiag ftpes://ftp.example.com:2121
   ftpsdiag --servername ftp.example.com --ca-file corp-root.pem 10.0.0.5:21
   ftpsdiag --format json ftps://ftp.example.com > report.json
+  FTPSDIAG_PASSWORD=... ftpsdiag --user alice ftpes://ftp.example.com
+  ftpsdiag --user alice --password-file ~/.ftpsdiag-pass --ccc ftp.example.com
 
 Flags:
 `
@@ -60,6 +63,9 @@ type options struct {
 	format       string
 	noColor      bool
 	warnDays     int
+	user         string
+	passwordFile string
+	ccc          bool
 	version      bool
 }
 
@@ -96,10 +102,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		ServerName:   o.serverName,
 		Timeout:      o.timeout,
 		WarnDays:     o.warnDays,
+		User:         o.user,
+		CCC:          o.ccc,
 		Tool:         "ftpsdiag " + version,
 	}
 	var err error
 	if cfg.Roots, err = loadRoots(o.caFile); err != nil {
+		return usage(stderr, err)
+	}
+	if cfg.Password, err = o.password(); err != nil {
 		return usage(stderr, err)
 	}
 	ctx, cancel := context.WithTimeout(ctx, o.deadline)
@@ -148,6 +159,9 @@ func newFlagSet(stdout io.Writer) (*pflag.FlagSet, *options) {
 	fs.StringVar(&o.format, "format", "text", "output format: text or json")
 	fs.BoolVar(&o.noColor, "no-color", false, "no colour (also off when NO_COLOR is set or output is not a terminal)")
 	fs.IntVar(&o.warnDays, "warn-days", 30, "warn when the certificate expires within this many days")
+	fs.StringVar(&o.user, "user", "", "log in as this user (default: anonymous); the password comes from --password-file or $FTPSDIAG_PASSWORD")
+	fs.StringVar(&o.passwordFile, "password-file", "", "file whose first line is the password for --user")
+	fs.BoolVar(&o.ccc, "ccc", false, "also test CCC (clearing the control channel after login)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.Usage = func() {
 		fmt.Fprint(stdout, usageText)
@@ -162,7 +176,7 @@ func demoArgs(fs *pflag.FlagSet) error {
 	if fs.NArg() != 1 {
 		return usageError{"demo takes no target: it starts its own server"}
 	}
-	for _, name := range []string{"mode", "implicit-port", "explicit-port", "servername", "ca-file"} {
+	for _, name := range []string{"mode", "implicit-port", "explicit-port", "servername", "ca-file", "user", "password-file"} {
 		if fs.Changed(name) {
 			return usageError{fmt.Sprintf("demo sets --%s itself; drop it", name)}
 		}
@@ -196,6 +210,41 @@ func (o *options) check() error {
 		return usageError{"--warn-days must not be negative"}
 	}
 	return nil
+}
+
+// maxPasswordFile bounds what is read from --password-file.
+const maxPasswordFile = 4096
+
+// password finds the password for --user: from --password-file, else from
+// $FTPSDIAG_PASSWORD. There is deliberately no password flag: argv is
+// visible to every user of the machine (ps) and lands in shell history.
+func (o *options) password() (string, error) {
+	env := os.Getenv("FTPSDIAG_PASSWORD")
+	switch {
+	case o.user == "" && o.passwordFile != "":
+		return "", usageError{"--password-file needs --user"}
+	case o.user == "":
+		return "", nil
+	case o.passwordFile == "" && env == "":
+		return "", usageError{"--user needs a password: --password-file FILE or the FTPSDIAG_PASSWORD environment variable"}
+	case o.passwordFile == "":
+		return env, nil
+	}
+	f, err := os.Open(o.passwordFile)
+	if err != nil {
+		return "", usageError{fmt.Sprintf("--password-file: %v", err)}
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxPasswordFile))
+	if err != nil {
+		return "", usageError{fmt.Sprintf("--password-file %s: %v", o.passwordFile, err)}
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	line = strings.TrimSuffix(line, "\r")
+	if line == "" {
+		return "", usageError{fmt.Sprintf("--password-file %s: the first line is empty", o.passwordFile)}
+	}
+	return line, nil
 }
 
 // loadRoots returns the system roots plus the PEM certificates in file.

@@ -169,7 +169,11 @@ func cmdServeFTPS(ts *testscript.TestScript, neg bool, args []string) {
 	})
 	ts.Check(err)
 	ts.Check(os.WriteFile(ts.MkAbs("ca.pem"), ca.RootPEM(), 0o666))
-	srv, err := ftpstest.NewServer(ftpstest.Config{TLS: ftpstest.NewTLSConfig(cert)})
+	srv, err := ftpstest.NewServer(ftpstest.Config{
+		TLS:               ftpstest.NewTLSConfig(cert),
+		ClearLoginRefusal: ftpstest.VsftpdClearLoginRefusal,
+		ClearDataRefusal:  ftpstest.VsftpdClearDataRefusal,
+	})
 	ts.Check(err)
 	ts.Defer(func() { srv.Close() })
 	ts.Setenv("FTPS_PORT", strconv.Itoa(srv.Port))

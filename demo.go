@@ -19,7 +19,12 @@ const demoExpiryDays = 12
 // in the field, and diagnoses them as if they were one host:
 //   - the "implicit" port actually speaks explicit FTPS (a 220 in clear);
 //   - the explicit server speaks only TLS 1.1, its certificate expires in
-//     12 days, and its FEAT does not advertise AUTH TLS.
+//     12 days, its FEAT does not advertise AUTH TLS, and its PASV reply
+//     names a private address, as behind NAT (never dialled: ftpsdiag
+//     uses the control connection's address).
+//
+// Otherwise it is a careful vsftpd: TLS required for logins and data, and
+// session reuse required on data connections.
 func runDemo(ctx context.Context, cfg probe.Config) (*result.Result, error) {
 	ca, err := testcert.NewRoot("ftpsdiag demo root CA")
 	if err != nil {
@@ -45,8 +50,14 @@ func runDemo(ctx context.Context, cfg probe.Config) (*result.Result, error) {
 			"AUTH TLS": "234 Proceed with negotiation.",
 			"PBSZ":     "200 PBSZ set to 0.",
 			"PROT P":   "200 PROT now Private.",
+			"LIST":     "150 Here comes the directory listing.",
 			"QUIT":     "221 Goodbye.",
 		},
+		TransferComplete:  "226 Directory send OK.",
+		PassiveHost:       "192.168.1.20",
+		ClearLoginRefusal: ftpstest.VsftpdClearLoginRefusal,
+		ClearDataRefusal:  ftpstest.VsftpdClearDataRefusal,
+		ReuseRefusal:      ftpstest.VsftpdReuseRefusal,
 	})
 	if err != nil {
 		return nil, err
@@ -55,7 +66,7 @@ func runDemo(ctx context.Context, cfg probe.Config) (*result.Result, error) {
 	plaintextOn990, err := ftpstest.NewServer(ftpstest.Config{
 		TLS:      ftpstest.NewTLSConfig(cert),
 		Greeting: []string{"220 (vsFTPd 3.0.3)"},
-	})
+	}) // the implicit attempt never gets past its first handshake
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/netip"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -29,6 +30,8 @@ type attempt struct {
 	tickets   *ticketWatcher // sees session tickets arrive
 	certAsked bool           // the server sent a CertificateRequest
 	tlsAt     time.Time      // when the handshake started
+
+	mu sync.Mutex // guards the timeline and findings: the data handshake runs beside the control reply
 }
 
 func newAttempt(cfg *Config, start time.Time, mode result.Mode, addr netip.AddrPort) *attempt {
@@ -54,20 +57,59 @@ func (a *attempt) run(ctx context.Context) {
 	}
 }
 
-// event appends a timeline entry stamped now.
+// event appends a control-connection timeline entry stamped now.
 func (a *attempt) event(from result.Source, text string) {
+	a.eventOn("", from, text)
+}
+
+// dataEvent appends a data-connection timeline entry.
+func (a *attempt) dataEvent(from result.Source, text string) {
+	a.eventOn(connData, from, text)
+}
+
+// connData marks data-connection events on the timeline.
+const connData = "data"
+
+func (a *attempt) eventOn(conn string, from result.Source, text string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
 	a.res.Timeline = append(a.res.Timeline, result.Event{
 		AtMS: ms(a.cfg.Clock().Sub(a.start)),
 		From: from,
+		Conn: conn,
 		Text: text,
 	})
 }
 
 // find records a finding from the catalog.
 func (a *attempt) find(id, evidence string) {
+	a.findAs(id, "", evidence)
+}
+
+// findAs records a finding whose severity the context sets, overriding
+// the catalog's ("" keeps it).
+func (a *attempt) findAs(id string, severity result.Severity, evidence string) {
 	f := newFinding(id, a.res.Server, evidence)
 	f.Mode, f.Port = a.res.Mode, a.res.Port
+	if severity != "" {
+		f.Severity = severity
+	}
+	a.mu.Lock()
 	a.findings = append(a.findings, f)
+	a.mu.Unlock()
+}
+
+// annotate adds to the evidence of an earlier finding: a consequence is
+// reported at its root, not as a finding of its own.
+func (a *attempt) annotate(id, more string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for i := range a.findings {
+		if a.findings[i].ID == id {
+			a.findings[i].Evidence += more
+			return
+		}
+	}
 }
 
 // fail ends the attempt: the error of the step that stopped it.

@@ -13,6 +13,9 @@ const (
 	StageTLS         = "tls"
 	StageCertificate = "certificate"
 	StageSession     = "session"
+	StageLogin       = "login"
+	StageData        = "data"
+	StagePolicy      = "policy"
 )
 
 // Server software names, as identify returns them.
@@ -174,6 +177,103 @@ var Catalog = []Cause{
 	{ID: "cert-expiring-soon", Severity: result.SeverityWarning, Stage: StageCertificate,
 		Title:  "the server certificate expires soon",
 		Remedy: "Renew the certificate before it expires and reload the server."},
+	{ID: "login-failed", Severity: result.SeverityCritical, Stage: StageLogin,
+		Title:  "the login inside TLS was refused, so the data channel could not be tested (info when it was the default anonymous login)",
+		Remedy: "Check the user name and password (--user, --password-file); to test without an account, enable anonymous read-only access.",
+		ByServer: map[string]string{
+			ServerVsftpd:   "Check the account and /etc/ftpusers; for anonymous tests set anonymous_enable=YES (and allow_anon_ssl=YES so anonymous users may use TLS).",
+			ServerProFTPD:  "Check the account (RequireValidShell, /etc/ftpusers); for anonymous tests add an <Anonymous> block.",
+			ServerPureFTPd: "Check the account; for anonymous tests start Pure-FTPd without -E (--noanonymous).",
+		}},
+	{ID: "prot-p-refused", Severity: result.SeverityCritical, Stage: StageData,
+		Title:  "the server refuses PBSZ 0 / PROT P: data connections cannot be protected",
+		Remedy: "Enable protected data connections (RFC 4217 §9); without them listings and files travel in clear text."},
+	{ID: "passive-refused", Severity: result.SeverityCritical, Stage: StageData,
+		Title:  "the server refused passive mode, or its passive reply could not be used",
+		Remedy: "Enable passive mode and give it a port range the firewall allows.",
+		ByServer: map[string]string{
+			ServerVsftpd:   "Set pasv_enable=YES with pasv_min_port/pasv_max_port.",
+			ServerProFTPD:  "Set PassivePorts to a range open in the firewall.",
+			ServerPureFTPd: "Set a passive range with -p lo:hi (PassivePortRange).",
+		}},
+	{ID: "epsv-unsupported", Severity: result.SeverityInfo, Stage: StageData,
+		Title:  "EPSV is refused; clients that try EPSV first (curl, FileZilla) must fall back to PASV",
+		Remedy: "Allow EPSV (RFC 2428) on the server and in any firewall in front of it; IPv6 clients cannot use PASV at all."},
+	{ID: "pasv-address-mismatch", Severity: result.SeverityWarning, Stage: StageData,
+		Title:  "the PASV reply advertises an address other than the server's: behind NAT, a TLS-protected 227 cannot be rewritten by the router",
+		Remedy: "Configure the address clients reach the server at as the passive address. ftpsdiag connected to the control connection's address instead, as curl and FileZilla do; stricter clients time out.",
+		ByServer: map[string]string{
+			ServerVsftpd:    "Set pasv_address to the public address (pasv_addr_resolve=YES for a name; vsftpd resolves it only at start-up).",
+			ServerProFTPD:   "Set MasqueradeAddress (TLSMasqueradeAddress takes precedence for FTPS sessions).",
+			ServerPureFTPd:  "Start Pure-FTPd with -P <public address> (ForcePassiveIP).",
+			ServerFileZilla: "Set \"Use the following host\" under Passive mode, with \"Use default host for local connections\".",
+			ServerIIS:       "Set the FTP firewall support's external IP address (firewallSupport externalIp4Address).",
+		}},
+	{ID: "data-connect-timeout", Severity: result.SeverityCritical, Stage: StageData,
+		Title:  "the passive data port did not answer: the passive port range is filtered",
+		Remedy: "Open (and, behind NAT, forward) the server's passive port range in every firewall; with TLS a stateful firewall cannot read the port from the encrypted reply, so the range needs an explicit rule.",
+		ByServer: map[string]string{
+			ServerVsftpd:   "Set pasv_min_port/pasv_max_port and open exactly that range in the firewall.",
+			ServerProFTPD:  "Set PassivePorts and open exactly that range in the firewall.",
+			ServerPureFTPd: "Set -p lo:hi and open exactly that range in the firewall.",
+			ServerIIS:      "Set lowDataChannelPort/highDataChannelPort and add a firewall rule for that range.",
+		}},
+	{ID: "data-connect-refused", Severity: result.SeverityCritical, Stage: StageData,
+		Title:  "the passive data port refused the connection",
+		Remedy: "A firewall rejects the passive range, or the server listens on another address than it advertised: open the passive range and check the passive address settings."},
+	{ID: "data-list-refused", Severity: result.SeverityCritical, Stage: StageData,
+		Title:  "the server refused the directory listing before any data was sent",
+		Remedy: "The reply names the reason: check the login's permissions on its directory and the data-connection security settings."},
+	{ID: "data-tls-failed", Severity: result.SeverityCritical, Stage: StageData,
+		Title:  "the TLS-protected data connection failed",
+		Remedy: "Read the server's TLS log for why the data handshake or transfer failed; check data-channel TLS settings and any middlebox between client and passive ports.",
+		ByServer: map[string]string{
+			ServerVsftpd:  "With require_ssl_reuse=YES vsftpd appends \"session reuse required\" to any data-TLS failure: set debug_ssl=YES and read its log for the real cause.",
+			ServerProFTPD: "Set TLSLog and read why mod_tls rejected the data connection.",
+		}},
+	{ID: "resumption-session-id-only", Severity: result.SeverityWarning, Stage: StageData,
+		Title:  "the server requires session reuse but resumes TLS 1.2 only by session ID: Go clients (rclone, Go FTP libraries) cannot resume and fail; OpenSSL and GnuTLS clients work",
+		Remedy: "Issue TLS session tickets, or allow TLS 1.3.",
+		ByServer: map[string]string{
+			ServerProFTPD: "Set TLSSessionTickets on, or allow TLS 1.3 (TLSProtocol TLSv1.2 TLSv1.3).",
+		}},
+	{ID: "data-session-reuse-required", Severity: result.SeverityInfo, Stage: StagePolicy,
+		Title:  "the server refuses data connections that do not resume the control TLS session (good against data hijacking); clients that do not resume fail with 425/522 after 150",
+		Remedy: "Keep it if your clients resume (FileZilla, WinSCP, curl, lftp, Go with a session cache do). Python ftplib, some Java (JSSE) and .NET clients do not resume; relax it only if they must work.",
+		ByServer: map[string]string{
+			ServerVsftpd:    "Governed by require_ssl_reuse (default YES); set require_ssl_reuse=NO only if non-resuming clients must work.",
+			ServerProFTPD:   "Governed by TLSOptions NoSessionReuseRequired (reuse required by default); add it only if non-resuming clients must work.",
+			ServerFileZilla: "FileZilla Server requires resumption for PROT P data connections.",
+		}},
+	{ID: "data-prot-required", Severity: result.SeverityInfo, Stage: StagePolicy,
+		Title:  "the server refuses unprotected (PROT C) data: clients must send PBSZ 0 and PROT P",
+		Remedy: "Nothing to fix: this is the safe policy. Clients must enable data protection (FileZilla does; lftp: set ftp:ssl-protect-data true; curl does with ftps:// or --ssl-reqd)."},
+	{ID: "data-clear-allowed", Severity: result.SeverityWarning, Stage: StagePolicy,
+		Title:  "the server sends directory listings (and so files) unencrypted when a client asks for PROT C",
+		Remedy: "Require protected data connections.",
+		ByServer: map[string]string{
+			ServerVsftpd:   "Set force_local_data_ssl=YES (and force_anon_data_ssl=YES for anonymous users).",
+			ServerProFTPD:  "Set TLSRequired on (or TLSRequired ctrl+data).",
+			ServerPureFTPd: "Start Pure-FTPd with --tls=3 (-Y 3): TLS required on control and data.",
+		}},
+	{ID: "prot-without-pbsz-refused", Severity: result.SeverityInfo, Stage: StagePolicy,
+		Title:  "the server refuses PROT before PBSZ, as RFC 2228 allows: clients must send PBSZ 0 first",
+		Remedy: "Nothing to fix: mainstream clients send PBSZ 0 before PROT P; a home-grown client must too."},
+	{ID: "cleartext-login-allowed", Severity: result.SeverityWarning, Stage: StagePolicy,
+		Title:  "the server accepts USER before AUTH TLS: clients can send passwords in clear text",
+		Remedy: "Refuse logins before TLS.",
+		ByServer: map[string]string{
+			ServerVsftpd:   "Set force_local_logins_ssl=YES (and force_anon_logins_ssl=YES).",
+			ServerProFTPD:  "Set TLSRequired on (or TLSRequired ctrl).",
+			ServerPureFTPd: "Start Pure-FTPd with --tls=2 (-Y 2) or --tls=3.",
+			ServerIIS:      "Set the FTP SSL policy's controlChannelPolicy to SslRequire.",
+		}},
+	{ID: "ccc-refused", Severity: result.SeverityInfo, Stage: StagePolicy,
+		Title:  "the server refuses CCC: the control channel stays encrypted",
+		Remedy: "Nothing to fix unless clients behind a NAT firewall need CCC to let it read PORT/PASV; most never do."},
+	{ID: "ccc-accepted", Severity: result.SeverityInfo, Stage: StagePolicy,
+		Title:  "the server accepts CCC: a client may switch the control channel back to clear text after login",
+		Remedy: "Refuse CCC unless a firewall in front of clients needs it: commands after CCC (file names, SITE commands) travel unencrypted."},
 }
 
 // causeByID indexes Catalog.

@@ -37,6 +37,9 @@ type Config struct {
 	Roots        *x509.CertPool // trusted roots; nil = the system pool
 	Timeout      time.Duration  // per step; 0 = 10 s
 	WarnDays     int            // cert-expiring-soon threshold in days
+	User         string         // login name; "" = anonymous
+	Password     string         // password for User; never recorded anywhere
+	CCC          bool           // also test CCC (clear command channel)
 	Tool         string         // "ftpsdiag <version>" for the result
 
 	// Clock and Dial are seams for tests; nil means the real ones.

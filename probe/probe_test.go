@@ -4,6 +4,7 @@ package probe
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -55,14 +56,36 @@ func localCert(t testing.TB, o testcert.Options) tls.Certificate {
 	return c
 }
 
+// serve starts a fake server hardened the way a careful administrator
+// would: no logins and no data in clear. Tests of those policies set their
+// own refusals (or "-" to allow).
 func serve(t testing.TB, cfg ftpstest.Config) *ftpstest.Server {
 	t.Helper()
+	cfg.ClearLoginRefusal = cmp.Or(cfg.ClearLoginRefusal, ftpstest.VsftpdClearLoginRefusal)
+	cfg.ClearDataRefusal = cmp.Or(cfg.ClearDataRefusal, ftpstest.VsftpdClearDataRefusal)
+	for _, f := range []*string{&cfg.ClearLoginRefusal, &cfg.ClearDataRefusal} {
+		if *f == allow {
+			*f = ""
+		}
+	}
 	s, err := ftpstest.NewServer(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
 	return s
+}
+
+// allow, as a refusal in serve's config, lets the client do it.
+const allow = "-"
+
+// strictInfo are the findings every hardened server gives: it refuses PROT
+// before PBSZ and refuses clear data, both as it should.
+var strictInfo = []string{"info:prot-without-pbsz-refused", "info:data-prot-required"}
+
+// strict adds strictInfo to the findings a test expects.
+func strict(ids ...string) []string {
+	return append(ids, strictInfo...)
 }
 
 // goodServer is a healthy explicit (or implicit) FTPS server.
@@ -172,7 +195,7 @@ var plainFeat = "211-Features:\r\n AUTH TLS\r\n PBSZ\r\n PROT\r\n211 End"
 func TestExplicitHealthy(t *testing.T) {
 	srv := goodServer(t, false)
 	r := diagnose(t, srv.Addr, explicitOnly)
-	wantFindings(t, r)
+	wantFindings(t, r, strictInfo...)
 	if r.Status != result.StatusOK {
 		t.Errorf("status = %s, want ok; verdict %q", r.Status, r.Verdict)
 	}
@@ -194,12 +217,13 @@ func TestExplicitHealthy(t *testing.T) {
 			got = append(got, e.Text)
 		}
 	}
-	if want := []string{"FEAT", "AUTH TLS", "FEAT", "PBSZ 0", "PROT P", "QUIT"}; !slices.Equal(got, want) {
+	if want := []string{"FEAT", "AUTH TLS", "FEAT", "USER anonymous", "PASS ****", "PBSZ 0", "PROT P", "EPSV", "LIST", "QUIT"}; !slices.Equal(got, want) {
 		t.Errorf("commands = %v, want %v", got, want)
 	}
-	// connect + FEAT + AUTH + TLS 1.3 + FEAT + PBSZ + PROT + QUIT
-	if a.RoundTrips != 8 {
-		t.Errorf("round trips = %d, want 8", a.RoundTrips)
+	// connect, FEAT, AUTH, TLS 1.3, FEAT, USER, PASS, PBSZ, PROT, EPSV,
+	// data connect, LIST, data TLS, 226 after the close, QUIT
+	if a.RoundTrips != 15 {
+		t.Errorf("round trips = %d, want 15", a.RoundTrips)
 	}
 	if !a.TLS.SessionTicket {
 		t.Errorf("TLS 1.3 session ticket not seen")
@@ -212,7 +236,7 @@ func TestExplicitHealthy(t *testing.T) {
 func TestImplicitHealthy(t *testing.T) {
 	srv := goodServer(t, true)
 	r := diagnose(t, srv.Addr, implicitOnly)
-	wantFindings(t, r)
+	wantFindings(t, r, strictInfo...)
 	a := r.Attempts[0]
 	if !a.OK || a.Mode != result.ModeImplicit || len(a.Banner) == 0 {
 		t.Fatalf("attempt = %+v", a)
@@ -248,7 +272,7 @@ func TestAutoDetect(t *testing.T) {
 			if a.Mode != tt.want || !a.OK || !strings.HasPrefix(a.DetectedBy, "auto: ") {
 				t.Errorf("mode %s ok %v detected_by %q, want %s", a.Mode, a.OK, a.DetectedBy, tt.want)
 			}
-			wantFindings(t, r)
+			wantFindings(t, r, strictInfo...)
 		})
 	}
 }
@@ -264,7 +288,7 @@ func TestBothModesConcurrently(t *testing.T) {
 		t.Fatalf("attempts = %+v", r.Attempts)
 	}
 	// The explicit server works, so the implicit port's plaintext is info.
-	wantFindings(t, r, "info:implicit-got-plaintext")
+	wantFindings(t, r, strict("info:implicit-got-plaintext")...)
 	f := finding(t, r, "implicit-got-plaintext")
 	if f.Evidence != "expected a TLS ServerHello, got plaintext: 220 ftpstest ready" {
 		t.Errorf("evidence = %q", f.Evidence)
@@ -366,7 +390,7 @@ func TestAuthFailures(t *testing.T) {
 		Replies: map[string]string{"AUTH TLS": "200 AUTH command ok; starting SSL connection..."},
 	})
 	r = diagnose(t, nonstandard.Addr, explicitOnly)
-	wantFindings(t, r, "warning:auth-nonstandard-success")
+	wantFindings(t, r, strict("warning:auth-nonstandard-success")...)
 	if !r.Attempts[0].OK {
 		t.Errorf("a 200 to AUTH followed by a good handshake should still work")
 	}
@@ -376,7 +400,7 @@ func TestAuthFailures(t *testing.T) {
 		Features: []string{"UTF8", "EPSV"},
 	})
 	r = diagnose(t, noFeat.Addr, explicitOnly)
-	wantFindings(t, r, "warning:feat-missing-auth")
+	wantFindings(t, r, strict("warning:feat-missing-auth")...)
 }
 
 // tlsAlert is a plaintext TLS alert record (fatal, the given code).
@@ -498,7 +522,7 @@ func TestCertificateFindings(t *testing.T) {
 					c.Roots = tt.roots
 				}
 			})
-			wantFindings(t, r, tt.want...)
+			wantFindings(t, r, strict(tt.want...)...)
 			a := r.Attempts[0]
 			if !a.OK {
 				t.Errorf("a bad certificate must not stop the diagnosis: %s", a.Error)
@@ -516,14 +540,14 @@ func TestLegacyTLSAndClientCert(t *testing.T) {
 	conf.ClientAuth = tls.RequestClientCert
 	srv := serve(t, ftpstest.Config{TLS: conf})
 	r := diagnose(t, srv.Addr, explicitOnly)
-	wantFindings(t, r, "warning:tls-legacy-version", "info:tls-client-cert-requested")
+	wantFindings(t, r, strict("warning:tls-legacy-version", "info:tls-client-cert-requested")...)
 	a := r.Attempts[0]
 	if a.TLS.Version != "TLS 1.0" || !a.TLS.ClientCertRequest {
 		t.Errorf("tls = %+v", a.TLS)
 	}
 	// TLS 1.0: a full handshake costs two round trips.
-	if a.RoundTrips != 9 {
-		t.Errorf("round trips = %d, want 9", a.RoundTrips)
+	if a.RoundTrips != 16 {
+		t.Errorf("round trips = %d, want 16", a.RoundTrips)
 	}
 }
 

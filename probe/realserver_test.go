@@ -27,6 +27,7 @@ type realCase struct {
 	want       []string   // severity:id, in report order
 	evidence   string     // a substring of the first finding's evidence
 	remedy     string     // a substring of the first finding's remedy
+	ccc        bool       // also test CCC
 	check      func(t *testing.T, a result.Attempt)
 }
 
@@ -48,37 +49,34 @@ func TestRealServers(t *testing.T) {
 
 	var cases []realCase
 	for _, kind := range ftpdtest.Kinds {
-		var server string
-		var clientCert []string
-		switch kind {
-		case ftpdtest.Vsftpd:
-			// vsftpd asks for a client certificate by default (ssl_request_cert=YES).
-			server, clientCert = ServerVsftpd, []string{"info:tls-client-cert-requested"}
-		case ftpdtest.ProFTPD:
-			server = ServerProFTPD
-		case ftpdtest.PureFTPd:
-			server = ServerPureFTPd
-		}
+		server, infos := hardenedServer(kind)
 		identified := func(t *testing.T, a result.Attempt) {
 			tls13(t, a)
 			if a.Server != server {
 				t.Errorf("server identified as %q, want %q", a.Server, server)
 			}
+			if a.DataChannel == nil || !a.DataChannel.OK || a.DataChannel.ListingLines == 0 {
+				t.Errorf("want a protected listing, got %+v", a.DataChannel)
+			}
+		}
+		hard := func(o ftpdtest.Options) ftpdtest.Options {
+			o.Extra = append(hardening(kind), o.Extra...)
+			return o
 		}
 		cases = append(cases,
-			realCase{name: "explicit good", kind: kind, opts: ftpdtest.Options{TLS: true, Cert: good}, want: clientCert, check: identified},
-			realCase{name: "expired", kind: kind, opts: ftpdtest.Options{TLS: true, Cert: expired},
-				want: append([]string{"critical:cert-expired"}, clientCert...), evidence: "leaf CN=localhost,O=ftpsdiag test expired on"},
-			realCase{name: "self-signed", kind: kind, opts: ftpdtest.Options{TLS: true, Cert: selfSigned},
-				want: append([]string{"critical:cert-self-signed"}, clientCert...), evidence: "signed by itself"},
-			realCase{name: "wrong name", kind: kind, opts: ftpdtest.Options{TLS: true, Cert: wrongName},
-				want: append([]string{"critical:cert-name-mismatch"}, clientCert...), evidence: `connected as "localhost"; the certificate is valid for ftp.example.com`},
+			realCase{name: "explicit good", kind: kind, opts: hard(ftpdtest.Options{TLS: true, Cert: good}), want: infos, check: identified},
+			realCase{name: "expired", kind: kind, opts: hard(ftpdtest.Options{TLS: true, Cert: expired}),
+				want: expiredFindings(kind), evidence: "leaf CN=localhost,O=ftpsdiag test expired on"},
+			realCase{name: "self-signed", kind: kind, opts: hard(ftpdtest.Options{TLS: true, Cert: selfSigned}),
+				want: append([]string{"critical:cert-self-signed"}, infos...), evidence: "signed by itself"},
+			realCase{name: "wrong name", kind: kind, opts: hard(ftpdtest.Options{TLS: true, Cert: wrongName}),
+				want: append([]string{"critical:cert-name-mismatch"}, infos...), evidence: `connected as "localhost"; the certificate is valid for ftp.example.com`},
 			realCase{name: "TLS disabled", kind: kind, opts: ftpdtest.Options{TLS: false},
 				want: []string{"critical:auth-not-supported"}},
 		)
 		if kind != ftpdtest.PureFTPd { // Debian's Pure-FTPd has no implicit TLS
 			cases = append(cases, realCase{name: "implicit good", kind: kind, mode: ModeImplicit,
-				opts: ftpdtest.Options{TLS: true, Implicit: true, Cert: good}, want: clientCert, check: identified})
+				opts: hard(ftpdtest.Options{TLS: true, Implicit: true, Cert: good}), want: infos, check: identified})
 		}
 	}
 	cases = append(cases,
@@ -89,22 +87,26 @@ func TestRealServers(t *testing.T) {
 		realCase{name: "TLS disabled evidence", kind: ftpdtest.PureFTPd, opts: ftpdtest.Options{TLS: false},
 			want: []string{"critical:auth-not-supported"}, evidence: "AUTH TLS: 500 This security scheme is not implemented", remedy: "--tls"},
 		realCase{name: "TLS 1.0 only", kind: ftpdtest.Vsftpd, opts: ftpdtest.Options{
-			TLS: true, Cert: rsa, OpenSSLConf: ftpdtest.ProtocolConf("TLSv1", "TLSv1"), Extra: []string{"ssl_ciphers=DEFAULT:@SECLEVEL=0"}},
-			want: []string{"warning:tls-legacy-version", "info:tls-client-cert-requested"}, evidence: "negotiated TLS 1.0",
+			TLS: true, Cert: rsa, OpenSSLConf: ftpdtest.ProtocolConf("TLSv1", "TLSv1"),
+			Extra: append(hardening(ftpdtest.Vsftpd), "ssl_ciphers=DEFAULT:@SECLEVEL=0")},
+			want:     []string{"warning:tls-legacy-version", "info:tls-client-cert-requested", "info:data-session-reuse-required", "info:data-prot-required"},
+			evidence: "negotiated TLS 1.0",
 			check: func(t *testing.T, a result.Attempt) {
-				if !a.OK || a.TLS.Version != "TLS 1.0" {
-					t.Errorf("want a working TLS 1.0 session, got ok=%v tls=%+v", a.OK, a.TLS)
+				if !a.OK || a.TLS.Version != "TLS 1.0" || !a.DataChannel.OK || !a.DataChannel.TLS.Resumed {
+					t.Errorf("want a working TLS 1.0 session with a resumed data connection, got ok=%v tls=%+v data=%+v", a.OK, a.TLS, a.DataChannel)
 				}
 			}},
 		realCase{name: "auto detects implicit", kind: ftpdtest.ProFTPD, mode: ModeAuto,
-			opts: ftpdtest.Options{TLS: true, Implicit: true, Cert: good},
+			opts: ftpdtest.Options{TLS: true, Implicit: true, Cert: good, Extra: hardening(ftpdtest.ProFTPD)},
+			want: []string{"info:data-session-reuse-required", "info:data-prot-required"},
 			check: func(t *testing.T, a result.Attempt) {
 				if a.Mode != result.ModeImplicit || !a.OK || a.DetectedBy == "" {
 					t.Errorf("auto: mode %s ok %v detected_by %q", a.Mode, a.OK, a.DetectedBy)
 				}
 			}},
 		realCase{name: "auto detects explicit", kind: ftpdtest.PureFTPd, mode: ModeAuto,
-			opts: ftpdtest.Options{TLS: true, Cert: good},
+			opts: ftpdtest.Options{TLS: true, Cert: good, Extra: hardening(ftpdtest.PureFTPd)},
+			want: []string{"info:data-prot-required"},
 			check: func(t *testing.T, a result.Attempt) {
 				if a.Mode != result.ModeExplicit || !a.OK || len(a.Banner) != 6 {
 					t.Errorf("auto: mode %s ok %v banner %q", a.Mode, a.OK, a.Banner)
@@ -117,6 +119,7 @@ func TestRealServers(t *testing.T) {
 			opts: ftpdtest.Options{TLS: true, Implicit: true, Cert: good},
 			want: []string{"critical:explicit-got-silence"}},
 	)
+	cases = append(cases, dataChannelCases(good)...)
 
 	for _, tc := range cases {
 		t.Run(string(tc.kind)+"/"+tc.name, func(t *testing.T) {
@@ -125,6 +128,8 @@ func TestRealServers(t *testing.T) {
 			srv := ftpdtest.Start(t, tc.kind, tc.opts)
 			r := diagnose(t, srv.Addr, func(c *Config) {
 				c.Mode = cmp.Or(tc.mode, ModeExplicit)
+				c.User, c.Password = srv.User, srv.Password
+				c.CCC = tc.ccc
 				c.ServerName = "localhost"
 				if tc.mode == ModeExplicit && tc.opts.Implicit {
 					c.Timeout = time.Second // the silence is the finding
@@ -142,6 +147,44 @@ func TestRealServers(t *testing.T) {
 			}
 		})
 	}
+}
+
+// hardenedServer names the server software and the info findings a
+// hardened instance of it gives, in report order.
+func hardenedServer(kind ftpdtest.Kind) (string, []string) {
+	switch kind {
+	case ftpdtest.Vsftpd:
+		// vsftpd asks for a client certificate (ssl_request_cert=YES) and
+		// requires session reuse (require_ssl_reuse=YES) by default.
+		return ServerVsftpd, []string{"info:tls-client-cert-requested", "info:data-session-reuse-required", "info:data-prot-required"}
+	case ftpdtest.ProFTPD:
+		return ServerProFTPD, []string{"info:data-session-reuse-required", "info:data-prot-required"}
+	}
+	return ServerPureFTPd, []string{"info:data-prot-required"}
+}
+
+// hardening is each server's configuration for TLS required on logins and
+// data, as a careful administrator sets it.
+func hardening(kind ftpdtest.Kind) []string {
+	switch kind {
+	case ftpdtest.Vsftpd:
+		return []string{"force_local_logins_ssl=YES", "force_local_data_ssl=YES"}
+	case ftpdtest.ProFTPD:
+		return []string{"TLSRequired on"}
+	}
+	return []string{"-Y", "3"}
+}
+
+// expiredFindings: an expired certificate is reported at its root. Go
+// cannot resume its session, so where reuse is required the protected
+// listing fails and the reuse and clear-data checks have nothing to
+// compare with; the cert-expired evidence says so. ProFTPD and Pure-FTPd
+// refuse PROT C itself, which needs no comparison.
+func expiredFindings(kind ftpdtest.Kind) []string {
+	if kind == ftpdtest.Vsftpd {
+		return []string{"critical:cert-expired", "info:tls-client-cert-requested"}
+	}
+	return []string{"critical:cert-expired", "info:data-prot-required"}
 }
 
 // The real servers must keep the session the probe opened: a TLS 1.3

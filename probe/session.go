@@ -162,10 +162,10 @@ func (a *attempt) auth(ctx context.Context) bool {
 	return false
 }
 
-// secured runs the commands that prove the protected session works:
-// FEAT again (explicit only), PBSZ 0, PROT P, QUIT.
+// secured runs the protected session: FEAT again (explicit only), the
+// login, PBSZ 0 and PROT P, the protected listing and, beside them, the
+// policy checks on their own connections; then CCC if asked, and QUIT.
 func (a *attempt) secured(ctx context.Context, featAgain bool) {
-	defer a.finishTLS()
 	if featAgain {
 		f := a.feat(ctx)
 		if f == nil {
@@ -175,12 +175,39 @@ func (a *attempt) secured(ctx context.Context, featAgain bool) {
 	}
 	// The server answered inside TLS: the control channel works.
 	a.res.OK = true
-	for _, c := range []string{"PBSZ 0", "PROT P", "QUIT"} {
-		if _, err := a.cmd(ctx, "%s", c); err != nil {
-			a.fail(err)
-			return
-		}
+	dc := &result.DataChannel{}
+	a.res.DataChannel = dc
+	loggedIn := a.login(ctx)
+	a.finishTLS() // TLS 1.3 tickets came with the replies read so far
+	if a.res.Error != "" {
+		return
 	}
+	checks := []policyCheck{}
+	if loggedIn {
+		checks = append(checks, checkReuse, checkClearData)
+	}
+	if a.res.Mode == result.ModeExplicit {
+		checks = append(checks, checkCleartextLogin)
+	}
+	defer a.startAudits(ctx, checks)()
+
+	if r, ok := a.protect(ctx, "P"); !ok {
+		if a.res.Error == "" {
+			a.find("prot-p-refused", r.String())
+			dc.NotAttempted = "PROT P refused: " + firstLine(r)
+		}
+		return
+	}
+	switch {
+	case !loggedIn:
+		dc.NotAttempted = "login failed: " + a.res.Login.Reply
+	default:
+		a.dataChannel(ctx)
+	}
+	if a.cfg.CCC {
+		a.ccc(ctx)
+	}
+	a.quit(ctx)
 }
 
 func firstLine(r rfc2228.Reply) string {

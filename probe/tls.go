@@ -162,23 +162,10 @@ func receivedAlert(err error) (uint8, bool) {
 }
 
 func (a *attempt) recordTLS(cs tls.ConnectionState) {
-	took := a.cfg.Clock().Sub(a.tlsAt)
 	a.res.RoundTrips += handshakeRoundTrips(cs)
-	info := &result.TLSInfo{
-		Version:           tls.VersionName(cs.Version),
-		CipherSuite:       tls.CipherSuiteName(cs.CipherSuite),
-		ALPN:              cs.NegotiatedProtocol,
-		SNISent:           sniSent(a.cfg.ServerName),
-		Resumed:           cs.DidResume,
-		OCSPStapled:       len(cs.OCSPResponse) > 0,
-		ClientCertRequest: a.certAsked,
-		HandshakeMS:       ms(took),
-	}
-	if cs.CurveID != 0 {
-		info.Group = cs.CurveID.String()
-	}
+	info := a.tlsInfo(cs)
 	a.res.TLS = info
-	a.event(result.FromTLS, fmt.Sprintf("handshake done: %s, %s%s", info.Version, info.CipherSuite, prefixed(", ", info.Group)))
+	a.event(result.FromTLS, "handshake done: "+describeTLS(info))
 	for i, c := range cs.PeerCertificates {
 		a.res.Certificates = append(a.res.Certificates, convertCertificate(c, a.cfg.Clock()))
 		if i == 0 {
@@ -192,6 +179,33 @@ func (a *attempt) recordTLS(cs tls.ConnectionState) {
 		a.find("tls-legacy-version", fmt.Sprintf("negotiated %s with %s", info.Version, info.CipherSuite))
 	}
 	a.verify(cs.PeerCertificates)
+}
+
+// tlsInfo describes a handshake that started at a.tlsAt.
+func (a *attempt) tlsInfo(cs tls.ConnectionState) *result.TLSInfo {
+	info := &result.TLSInfo{
+		Version:           tls.VersionName(cs.Version),
+		CipherSuite:       tls.CipherSuiteName(cs.CipherSuite),
+		ALPN:              cs.NegotiatedProtocol,
+		SNISent:           sniSent(a.cfg.ServerName),
+		Resumed:           cs.DidResume,
+		OCSPStapled:       len(cs.OCSPResponse) > 0,
+		ClientCertRequest: a.certAsked,
+		HandshakeMS:       ms(a.cfg.Clock().Sub(a.tlsAt)),
+	}
+	if cs.CurveID != 0 {
+		info.Group = cs.CurveID.String()
+	}
+	return info
+}
+
+// describeTLS is the timeline's one-line account of a handshake.
+func describeTLS(info *result.TLSInfo) string {
+	s := info.Version + ", " + info.CipherSuite + prefixed(", ", info.Group)
+	if info.Resumed {
+		s += ", resumed"
+	}
+	return s
 }
 
 // handshakeRoundTrips counts what a full or resumed handshake costs.

@@ -1,0 +1,227 @@
+package probe
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/ftpsdiag/ftpsdiag/probe/result"
+	"github.com/ftpsdiag/ftpsdiag/rfc2228"
+)
+
+// A policyCheck runs on its own audit connection, beside the main session,
+// and returns what to record once the main session is done: some results
+// only mean something next to the main data test's.
+type policyCheck struct {
+	purpose string
+	run     func(a *attempt, ctx context.Context, aux *attempt) (apply func())
+}
+
+var (
+	checkReuse = policyCheck{
+		purpose: "session reuse: a protected listing that does not resume the control TLS session",
+		run:     (*attempt).checkReuse,
+	}
+	checkClearData = policyCheck{
+		purpose: "clear data: PROT before PBSZ, the PASV address, then a PROT C (unprotected) listing",
+		run:     (*attempt).checkClearData,
+	}
+	checkCleartextLogin = policyCheck{
+		purpose: "cleartext login: USER before AUTH TLS (no password is sent)",
+		run:     (*attempt).checkCleartextLogin,
+	}
+)
+
+// startAudits opens one extra connection per check, concurrently with the
+// main session, and returns a function that waits for them and records
+// their results.
+func (a *attempt) startAudits(ctx context.Context, checks []policyCheck) (wait func()) {
+	audits := make([]result.Audit, len(checks))
+	applies := make([]func(), len(checks))
+	var wg sync.WaitGroup
+	for i, c := range checks {
+		wg.Go(func() {
+			aux := newAttempt(a.cfg, a.start, a.res.Mode, a.addr)
+			aux.res.AuthMechanism = a.res.AuthMechanism
+			applies[i] = c.run(a, ctx, aux)
+			aux.quit(ctx)
+			aux.close()
+			audits[i] = result.Audit{Purpose: c.purpose, Timeline: aux.res.Timeline}
+		})
+	}
+	return func() {
+		wg.Wait()
+		if len(audits) > 0 {
+			a.res.Audits = audits
+		}
+		for _, apply := range applies {
+			if apply != nil {
+				apply()
+			}
+		}
+	}
+}
+
+// policy returns the attempt's policy record, creating it.
+func (a *attempt) policy() *result.Policy {
+	if a.res.Policy == nil {
+		a.res.Policy = &result.Policy{}
+	}
+	return a.res.Policy
+}
+
+// connect brings an audit connection to the greeting, inside TLS when
+// secure (implicit connections always are).
+func (aux *attempt) connect(ctx context.Context, secure bool) bool {
+	if !aux.dial(ctx) {
+		return false
+	}
+	implicit := aux.res.Mode == result.ModeImplicit
+	if implicit && aux.handshake(ctx) != nil {
+		return false
+	}
+	if r, err := aux.readGreeting(ctx); err != nil || r.Code != rfc2228.CodeServiceReady {
+		return false
+	}
+	if !secure || implicit {
+		return true
+	}
+	r, err := aux.cmd(ctx, "AUTH %s", aux.res.AuthMechanism)
+	return err == nil && r.Code/100 == 2 && aux.handshake(ctx) == nil
+}
+
+// protect sends PBSZ 0 and PROT level, reporting whether both succeeded.
+func (aux *attempt) protect(ctx context.Context, level string) (rfc2228.Reply, bool) {
+	if r, err := aux.cmd(ctx, "PBSZ 0"); err != nil || r.Code/100 != 2 {
+		return r, false
+	}
+	r, err := aux.cmd(ctx, "PROT %s", level)
+	return r, err == nil && r.Code/100 == 2
+}
+
+// quit ends a session politely if it is still up.
+func (a *attempt) quit(ctx context.Context) {
+	if a.tap != nil {
+		a.cmd(ctx, "QUIT")
+	}
+}
+
+// checkReuse lists over TLS without the control session's cache, so the
+// data handshake cannot resume.
+func (a *attempt) checkReuse(ctx context.Context, aux *attempt) func() {
+	if !aux.connect(ctx, true) || !aux.login(ctx) {
+		return nil
+	}
+	if _, ok := aux.protect(ctx, "P"); !ok {
+		return nil
+	}
+	t := aux.list(ctx, &result.DataChannel{}, aux.dataTLSConfig(false))
+	return func() {
+		main := a.res.DataChannel
+		if main == nil || !main.OK || t.passiveErr != nil || t.dialErr != nil {
+			return // the main listing failed, or the network did: no conclusion
+		}
+		p := a.policy()
+		if t.ok() {
+			p.SessionReuseRequired = ptr(false)
+			p.SessionReuseEvidence = "an unresumed protected listing worked: " + t.final.String()
+			return
+		}
+		p.SessionReuseRequired = ptr(true)
+		p.SessionReuseEvidence = t.evidence()
+		a.find("data-session-reuse-required", "an unresumed data connection was refused: "+t.evidence())
+	}
+}
+
+// checkClearData asks for PROT before PBSZ, checks the address PASV
+// advertises (the main session prefers EPSV, which names none), then asks
+// for an unprotected listing.
+func (a *attempt) checkClearData(ctx context.Context, aux *attempt) func() {
+	if !aux.connect(ctx, true) || !aux.login(ctx) {
+		return nil
+	}
+	early, err := aux.cmd(ctx, "PROT P")
+	if err != nil {
+		return nil
+	}
+	pasv := &result.DataChannel{EPSVSupported: ptr(false)} // straight to PASV
+	if _, err := aux.passive(ctx, pasv); err != nil && aux.tap == nil {
+		return nil
+	}
+	prot, ok := aux.protect(ctx, "C")
+	var t transfer
+	if ok {
+		t = aux.list(ctx, &result.DataChannel{}, nil)
+	}
+	return func() {
+		a.adopt(aux, "pasv-address-mismatch")
+		if main := a.res.DataChannel; main != nil && main.AdvertisedAddress == "" {
+			main.AdvertisedAddress = pasv.AdvertisedAddress
+		}
+		p := a.policy()
+		p.PBSZRequired = ptr(early.Code == rfc2228.CodeBadSequence)
+		p.PBSZEvidence = "PROT P before PBSZ: " + early.String()
+		if *p.PBSZRequired {
+			a.find("prot-without-pbsz-refused", p.PBSZEvidence)
+		}
+		a.clearDataVerdict(p, prot, ok, t)
+	}
+}
+
+// clearDataVerdict records whether an unprotected listing was possible.
+func (a *attempt) clearDataVerdict(p *result.Policy, prot rfc2228.Reply, protOK bool, t transfer) {
+	main := a.res.DataChannel
+	switch {
+	case !protOK:
+		p.ClearDataAllowed, p.ClearDataEvidence = ptr(false), "PROT C: "+prot.String()
+	case t.ok():
+		p.ClearDataAllowed, p.ClearDataEvidence = ptr(true), fmt.Sprintf("an unprotected %s completed: %s", t.command, t.final.String())
+		a.find("data-clear-allowed", p.ClearDataEvidence)
+		return
+	case t.dialErr != nil || main == nil || !main.OK:
+		return // no conclusion
+	default: // refused at the transfer, or at PASV (pyftpdlib)
+		p.ClearDataAllowed, p.ClearDataEvidence = ptr(false), "PROT C: "+transferRefusal(t)
+	}
+	a.find("data-prot-required", p.ClearDataEvidence)
+}
+
+// adopt takes over an audit connection's finding: it concerns the server,
+// whichever connection saw it.
+func (a *attempt) adopt(aux *attempt, id string) {
+	for _, f := range aux.findings {
+		if f.ID == id && !a.has(id) {
+			a.find(id, f.Evidence)
+		}
+	}
+}
+
+// transferRefusal is the reply that refused a transfer, passive step
+// included.
+func transferRefusal(t transfer) string {
+	if t.passiveErr != nil {
+		return t.passiveErr.Error()
+	}
+	return t.evidence()
+}
+
+// checkCleartextLogin sends USER (never PASS) before AUTH on an explicit
+// connection.
+func (a *attempt) checkCleartextLogin(ctx context.Context, aux *attempt) func() {
+	if !aux.connect(ctx, false) {
+		return nil
+	}
+	user, _, _ := aux.credentials()
+	r, err := aux.cmd(ctx, "USER %s", user)
+	if err != nil && len(r.Lines) == 0 {
+		return nil
+	}
+	return func() {
+		p := a.policy()
+		allowed := r.Code == rfc2228.CodeNeedPassword || r.Code == rfc2228.CodeLoggedIn
+		p.CleartextLoginAllowed, p.CleartextLoginEvidence = &allowed, fmt.Sprintf("USER %s before AUTH: %s", user, r.String())
+		if allowed {
+			a.find("cleartext-login-allowed", p.CleartextLoginEvidence)
+		}
+	}
+}

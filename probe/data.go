@@ -1,0 +1,355 @@
+package probe
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/netip"
+
+	"github.com/ftpsdiag/ftpsdiag/probe/result"
+	"github.com/ftpsdiag/ftpsdiag/rfc2228"
+)
+
+// maxListing caps how much of a listing is read: its size is measured,
+// its content is not kept.
+const maxListing = 1 << 20
+
+// listCommands are tried in order when the server does not know one.
+var listCommands = []string{"LIST", "MLSD", "NLST"}
+
+// transfer is what one listing over a passive data connection showed.
+type transfer struct {
+	passiveErr error          // passive mode failed (finding already made when main)
+	dialErr    error          // the data port could not be reached
+	prelim     *rfc2228.Reply // the 1xx, if any
+	final      rfc2228.Reply  // the reply that ended the command (2xx, or the refusal)
+	replyErr   error          // the control connection failed while waiting
+	tlsErr     error          // the data handshake failed
+	tlsState   *tls.ConnectionState
+	tail       *recordTail // the data connection's last TLS record
+	readErr    error       // reading the listing failed (other than a clean end)
+	command    string
+}
+
+// refused reports a transfer the server answered with a failure.
+func (t transfer) refused() bool {
+	return t.final.Code >= 400 || t.replyErr != nil
+}
+
+// ok reports a complete listing.
+func (t transfer) ok() bool {
+	return t.passiveErr == nil && t.dialErr == nil && t.prelim != nil && t.replyErr == nil &&
+		t.tlsErr == nil && t.readErr == nil && t.final.Code/100 == 2
+}
+
+// evidence is the server's word on a failed transfer.
+func (t transfer) evidence() string {
+	end := t.final.String()
+	if t.replyErr != nil {
+		end = errText(t.replyErr)
+	}
+	if t.prelim != nil {
+		return fmt.Sprintf("%s: %s, then %s", t.command, firstLine(*t.prelim), end)
+	}
+	return fmt.Sprintf("%s: %s", t.command, end)
+}
+
+// dataChannel runs the protected listing that proves data connections
+// work, resuming the control session as healthy clients do.
+func (a *attempt) dataChannel(ctx context.Context) {
+	dc := a.res.DataChannel
+	dc.Attempted, dc.Prot = true, "P"
+	t := a.list(ctx, dc, a.dataTLSConfig(true))
+	dc.ListCommand = t.command
+	if t.prelim != nil || t.final.Code != 0 {
+		dc.TransferReply = t.final.String()
+	}
+	if t.tlsState != nil {
+		dc.TLS = a.tlsInfo(*t.tlsState)
+		same := len(t.tlsState.PeerCertificates) > 0 && a.tlsConn != nil &&
+			bytes.Equal(t.tlsState.PeerCertificates[0].Raw, a.tlsConn.ConnectionState().PeerCertificates[0].Raw)
+		dc.SameCertificate = &same
+	}
+	dc.OK = t.ok()
+	if !dc.OK {
+		a.classifyTransfer(t, dc)
+	}
+}
+
+// classifyTransfer names the root cause of a failed protected listing.
+func (a *attempt) classifyTransfer(t transfer, dc *result.DataChannel) {
+	switch {
+	case t.passiveErr != nil: // passive() reported it
+	case t.dialErr != nil && isTimeout(t.dialErr):
+		a.find("data-connect-timeout", fmt.Sprintf("no TCP answer from passive port %s within %s", dc.UsedAddress, a.cfg.Timeout))
+	case t.dialErr != nil:
+		a.find("data-connect-refused", fmt.Sprintf("connecting to passive port %s: %s", dc.UsedAddress, errText(t.dialErr)))
+	case t.prelim == nil && t.replyErr == nil:
+		a.find("data-list-refused", t.evidence())
+	case t.tlsErr != nil:
+		a.find("data-tls-failed", fmt.Sprintf("data TLS handshake: %s; %s", errText(t.tlsErr), t.evidence()))
+	case t.refused() && dc.TLS != nil && !dc.TLS.Resumed && a.leafExpired():
+		// crypto/tls never resumes a session whose certificate has
+		// expired: the refusal follows from cert-expired.
+		a.annotate("cert-expired", "; the data connection could not resume a session with an expired certificate and was refused: "+t.evidence())
+	case t.refused() && dc.TLS != nil && !dc.TLS.Resumed && a.idOnlyResumption():
+		a.find("resumption-session-id-only", fmt.Sprintf("control handshake %s issued no session ticket, the data handshake could not resume, and the server refused: %s", a.res.TLS.Version, t.evidence()))
+	default:
+		ev := t.evidence()
+		if t.readErr != nil {
+			ev = fmt.Sprintf("reading the listing: %s; %s", errText(t.readErr), ev)
+		}
+		a.find("data-tls-failed", ev)
+	}
+}
+
+// leafExpired reports a control certificate past its validity.
+func (a *attempt) leafExpired() bool {
+	return a.tlsConn != nil && a.cfg.Clock().After(a.tlsConn.ConnectionState().PeerCertificates[0].NotAfter)
+}
+
+// idOnlyResumption: at TLS 1.2 and below, Go resumes only with a session
+// ticket; without one, a server that resumes by session ID looks like one
+// that refuses to resume.
+func (a *attempt) idOnlyResumption() bool {
+	return a.res.TLS != nil && a.res.TLS.Version != "TLS 1.3" && !a.res.TLS.SessionTicket
+}
+
+// dataTLSConfig is the control connection's TLS config for data: the same
+// server name, and (when resume) the same session cache, so that the data
+// handshake resumes the control session (RFC 4217 §7, §10.2).
+func (a *attempt) dataTLSConfig(resume bool) *tls.Config {
+	c := a.tlsConfig()
+	c.GetClientCertificate = nil
+	c.ClientSessionCache = nil
+	if resume {
+		c.ClientSessionCache = a.tickets
+	}
+	return c
+}
+
+// list opens a passive data connection and runs a listing command over
+// it, with TLS when tlsConf is set, trying MLSD and NLST when LIST is
+// unknown to the server.
+func (a *attempt) list(ctx context.Context, dc *result.DataChannel, tlsConf *tls.Config) transfer {
+	var t transfer
+	for _, command := range listCommands {
+		t = a.listOnce(ctx, dc, tlsConf, command)
+		if t.prelim != nil || !unknownCommand(t.final.Code) {
+			return t
+		}
+	}
+	return t
+}
+
+func unknownCommand(code int) bool {
+	return code == rfc2228.CodeSyntaxError || code == rfc2228.CodeNotImplemented
+}
+
+func (a *attempt) listOnce(ctx context.Context, dc *result.DataChannel, tlsConf *tls.Config, command string) transfer {
+	t := transfer{command: command}
+	addr, err := a.passive(ctx, dc)
+	if err != nil {
+		t.passiveErr = err
+		return t
+	}
+	conn, err := a.dialData(ctx, addr)
+	if err != nil {
+		t.dialErr = err
+		return t
+	}
+	raw := &recordTail{Conn: conn}
+	t.tail = raw
+	defer raw.Close()
+
+	ctx, cancel := a.step(ctx)
+	defer cancel()
+	a.event(result.FromClient, command)
+	a.res.RoundTrips++
+	if err := a.ctrl.Send(ctx, "%s", command); err != nil {
+		t.replyErr = a.ioError(err)
+		return t
+	}
+	var data net.Conn = raw
+	var hs chan error
+	if tlsConf != nil {
+		// Handshake beside the control reply: servers differ in whether
+		// they send 150 before or after accepting the data TLS session.
+		tc := tls.Client(raw, tlsConf)
+		data, hs = tc, make(chan error, 1)
+		a.tlsAt = a.cfg.Clock()
+		a.dataEvent(result.FromTLS, "ClientHello on the data connection")
+		go func() { hs <- tc.HandshakeContext(ctx) }()
+	}
+	r, err := a.reply(ctx, "reading reply to "+command)
+	if err == nil && r.Code/100 == 1 {
+		prelim := r
+		t.prelim = &prelim
+		r, err = a.receive(ctx, data, hs, &t, dc)
+	}
+	if hs != nil && t.prelim == nil {
+		raw.Close() // the server will not accept the data handshake now
+		<-hs
+	}
+	t.final, t.replyErr = r, err
+	return t
+}
+
+// receive completes a transfer after the 1xx: the data handshake, the
+// listing itself, then the final reply, which servers send only once the
+// data connection is closed.
+func (a *attempt) receive(ctx context.Context, data net.Conn, hs chan error, t *transfer, dc *result.DataChannel) (rfc2228.Reply, error) {
+	if hs != nil {
+		if err := <-hs; err != nil {
+			t.tlsErr = err
+			a.dataEvent(result.FromTLS, "handshake failed: "+errText(err))
+			data.Close()
+			return a.reply(ctx, "reading reply after a failed data handshake")
+		}
+		cs := data.(*tls.Conn).ConnectionState()
+		t.tlsState = &cs
+		a.res.RoundTrips++ // the handshake's last flight, before any data
+		a.dataEvent(result.FromTLS, "handshake done: "+describeTLS(a.tlsInfo(cs)))
+	}
+	n, lines, err := readListing(ctx, data)
+	dc.ListingBytes, dc.ListingLines, dc.ListingTruncated = n, lines, n >= maxListing
+	a.dataEvent(result.FromServer, fmt.Sprintf("%d bytes, %d lines", n, lines))
+	closeNotify := false
+	if hs != nil {
+		closeNotify = t.tail.endedWithAlert(t.tlsState.Version)
+		dc.CloseNotify = &closeNotify
+	}
+	switch {
+	case err != nil:
+		t.readErr = err
+		a.dataEvent(result.FromNet, "read failed: "+errText(err))
+	case hs != nil && !closeNotify:
+		a.dataEvent(result.FromNet, "closed without TLS close_notify")
+	default:
+		a.dataEvent(result.FromNet, "closed by server")
+	}
+	data.Close()       // sends our close_notify on TLS
+	a.res.RoundTrips++ // servers send the final reply once the data connection is closed
+	return a.reply(ctx, "reading the reply after the transfer")
+}
+
+// readListing counts a listing up to maxListing bytes. crypto/tls reports
+// a clean end (io.EOF) both for close_notify and for a bare TCP close at a
+// record boundary; recordTail tells them apart.
+func readListing(ctx context.Context, c net.Conn) (n int64, lines int, err error) {
+	if d, ok := ctx.Deadline(); ok {
+		c.SetReadDeadline(d)
+	}
+	buf := make([]byte, 32<<10)
+	for n < maxListing {
+		m, rerr := c.Read(buf)
+		n += int64(m)
+		lines += bytes.Count(buf[:m], []byte("\n"))
+		switch {
+		case rerr == nil:
+			continue
+		case errors.Is(rerr, io.EOF) || errors.Is(rerr, io.ErrUnexpectedEOF):
+			return n, lines, nil
+		}
+		return n, lines, rerr
+	}
+	return n, lines, nil
+}
+
+// recordTail follows the TLS record headers flowing in on a data
+// connection, to learn which record came last.
+type recordTail struct {
+	net.Conn
+	header   [5]byte
+	got      int // header bytes seen of the current record
+	remain   int // body bytes still to come of the current record
+	lastType byte
+	lastLen  int
+}
+
+func (r *recordTail) Read(p []byte) (int, error) {
+	n, err := r.Conn.Read(p)
+	for b := p[:n]; len(b) > 0; {
+		if r.remain > 0 {
+			k := min(r.remain, len(b))
+			r.remain, b = r.remain-k, b[k:]
+			continue
+		}
+		k := copy(r.header[r.got:], b)
+		r.got, b = r.got+k, b[k:]
+		if r.got == len(r.header) {
+			r.lastType, r.lastLen = r.header[0], int(binary.BigEndian.Uint16(r.header[3:]))
+			r.remain, r.got = r.lastLen, 0
+		}
+	}
+	return n, err
+}
+
+// endedWithAlert reports whether the last record was an alert: at TLS 1.2
+// and below its type is visible; TLS 1.3 hides it as application data, but
+// an alert is exactly 19 bytes there (2 bytes, the inner type, a 16-byte
+// AEAD tag), which no listing line ending in CRLF produces alone in
+// practice.
+func (r *recordTail) endedWithAlert(version uint16) bool {
+	const recordAlert, recordApplicationData, tls13AlertLen = 21, 23, 19
+	if version >= tls.VersionTLS13 {
+		return r.lastType == recordApplicationData && r.lastLen == tls13AlertLen
+	}
+	return r.lastType == recordAlert
+}
+
+// passive asks for a passive port with EPSV, falling back to PASV, and
+// returns the address to dial: always the control connection's peer. A
+// PASV address that differs is a finding, and is never dialled.
+func (a *attempt) passive(ctx context.Context, dc *result.DataChannel) (netip.AddrPort, error) {
+	peer := a.addr.Addr().Unmap()
+	if dc.EPSVSupported == nil || *dc.EPSVSupported {
+		r, err := a.cmd(ctx, "EPSV")
+		if err != nil {
+			return netip.AddrPort{}, err
+		}
+		if port, perr := rfc2228.ParseEPSV(r); r.Code == rfc2228.CodeExtendedPassive && perr == nil {
+			dc.EPSVSupported, dc.PassiveCommand = ptr(true), "EPSV"
+			dc.UsedAddress = netip.AddrPortFrom(peer, uint16(port)).String()
+			return netip.AddrPortFrom(peer, uint16(port)), nil
+		}
+		dc.EPSVSupported = ptr(false)
+		a.find("epsv-unsupported", "EPSV: "+r.String())
+	}
+	r, err := a.cmd(ctx, "PASV")
+	if err != nil {
+		return netip.AddrPort{}, err
+	}
+	advertised, perr := rfc2228.ParsePASV(r)
+	if r.Code != rfc2228.CodePassive || perr != nil {
+		a.find("passive-refused", "PASV: "+r.String())
+		return netip.AddrPort{}, fmt.Errorf("PASV: %s", firstLine(r))
+	}
+	used := netip.AddrPortFrom(peer, advertised.Port())
+	dc.PassiveCommand, dc.AdvertisedAddress, dc.UsedAddress = "PASV", advertised.String(), used.String()
+	if advertised.Addr().Unmap() != peer {
+		a.find("pasv-address-mismatch", fmt.Sprintf("227 advertised %s, but the control connection's peer is %s; connected to %s instead", advertised, peer, used))
+	}
+	return used, nil
+}
+
+func (a *attempt) dialData(ctx context.Context, addr netip.AddrPort) (net.Conn, error) {
+	ctx, cancel := a.step(ctx)
+	defer cancel()
+	a.dataEvent(result.FromNet, "TCP connect to "+addr.String())
+	a.res.RoundTrips++
+	c, err := a.cfg.Dial(ctx, "tcp", addr.String())
+	if err != nil {
+		a.dataEvent(result.FromNet, "connection failed: "+errText(err))
+		return nil, fmt.Errorf("connecting to the data port %s: %w", addr, err)
+	}
+	a.dataEvent(result.FromNet, "TCP connected")
+	return c, nil
+}
+
+func ptr[T any](v T) *T { return &v }

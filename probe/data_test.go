@@ -1,0 +1,255 @@
+package probe
+
+import (
+	"context"
+	"crypto/tls"
+	"net"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ftpsdiag/ftpsdiag/probe/ftpstest"
+	"github.com/ftpsdiag/ftpsdiag/probe/result"
+	"github.com/ftpsdiag/ftpsdiag/probe/testcert"
+)
+
+// Data-channel behaviour the real servers will not show on demand, on the
+// fake server.
+
+func TestDataChannelHealthy(t *testing.T) {
+	srv := goodServer(t, false)
+	r := diagnose(t, srv.Addr, explicitOnly)
+	wantFindings(t, r, strictInfo...)
+	dc := r.Attempts[0].DataChannel
+	if !dc.OK || dc.PassiveCommand != "EPSV" || dc.ListCommand != "LIST" || dc.TLS == nil || !dc.TLS.Resumed ||
+		dc.SameCertificate == nil || !*dc.SameCertificate || dc.ListingLines != 2 || dc.CloseNotify == nil || !*dc.CloseNotify {
+		t.Errorf("data channel = %+v, tls %+v", dc, dc.TLS)
+	}
+	if !strings.HasPrefix(dc.UsedAddress, "127.0.0.1:") || dc.TransferReply != "226 Transfer complete." {
+		t.Errorf("used %q, final %q", dc.UsedAddress, dc.TransferReply)
+	}
+	p := r.Attempts[0].Policy
+	if *p.SessionReuseRequired || *p.ClearDataAllowed || *p.CleartextLoginAllowed || !*p.PBSZRequired {
+		t.Errorf("policy = %+v", p)
+	}
+	if len(r.Attempts[0].Audits) != 3 {
+		t.Errorf("audits = %d, want 3", len(r.Attempts[0].Audits))
+	}
+	var data int
+	for _, e := range r.Attempts[0].Timeline {
+		if e.Conn == "data" {
+			data++
+		}
+		if strings.Contains(e.Text, "ftpsdiag@example.com") {
+			t.Errorf("the anonymous password reached the timeline: %q", e.Text)
+		}
+	}
+	if data < 5 {
+		t.Errorf("only %d data-connection events on the timeline", data)
+	}
+}
+
+func TestDataChannelFindings(t *testing.T) {
+	cert := localCert(t, testcert.Options{})
+	idOnly := ftpstest.NewTLSConfig(cert)
+	idOnly.MaxVersion, idOnly.SessionTicketsDisabled = tls.VersionTLS12, true
+	tests := []struct {
+		name     string
+		cfg      ftpstest.Config
+		user     string
+		want     []string
+		evidence string // in the first finding
+		check    func(t *testing.T, a result.Attempt)
+	}{
+		{name: "anonymous refused", cfg: ftpstest.Config{DenyAnonymous: true},
+			want: []string{"info:login-failed"}, evidence: "USER anonymous: 530",
+			check: func(t *testing.T, a result.Attempt) {
+				if a.DataChannel.Attempted || !strings.HasPrefix(a.DataChannel.NotAttempted, "login failed: 530") || a.Policy != nil && a.Policy.SessionReuseRequired != nil {
+					t.Errorf("data channel = %+v policy %+v", a.DataChannel, a.Policy)
+				}
+			}},
+		{name: "named user refused", cfg: ftpstest.Config{Users: map[string]string{"alice": "right"}}, user: "alice",
+			want: []string{"critical:login-failed"}, evidence: "USER alice: 530 Login incorrect."},
+		{name: "named user", cfg: ftpstest.Config{Users: map[string]string{"alice": "s3cret"}, DenyAnonymous: true}, user: "alice",
+			want: strictInfo},
+		{name: "clear data and clear login allowed", cfg: ftpstest.Config{ClearDataRefusal: allow, ClearLoginRefusal: allow},
+			want: []string{"warning:data-clear-allowed", "warning:cleartext-login-allowed", "info:prot-without-pbsz-refused"}, evidence: "an unprotected LIST completed: 226"},
+		{name: "session reuse required", cfg: ftpstest.Config{ReuseRefusal: ftpstest.VsftpdReuseRefusal},
+			want: []string{"info:data-session-reuse-required", "info:prot-without-pbsz-refused", "info:data-prot-required"}, evidence: "session reuse required"},
+		{name: "resumption by session ID only", cfg: ftpstest.Config{TLS: idOnly, ReuseRefusal: ftpstest.ProFTPDReuseRefusal},
+			want: []string{"warning:resumption-session-id-only", "info:prot-without-pbsz-refused"}, evidence: "issued no session ticket"},
+		{name: "PASV behind NAT", cfg: ftpstest.Config{PassiveHost: "10.0.0.5", Replies: map[string]string{"EPSV": "502 EPSV not implemented."}},
+			want: []string{"warning:pasv-address-mismatch", "info:epsv-unsupported", "info:prot-without-pbsz-refused", "info:data-prot-required"}, evidence: "227 advertised 10.0.0.5:",
+			check: func(t *testing.T, a result.Attempt) {
+				dc := a.DataChannel
+				if !dc.OK || dc.PassiveCommand != "PASV" || !strings.HasPrefix(dc.AdvertisedAddress, "10.0.0.5:") || !strings.HasPrefix(dc.UsedAddress, "127.0.0.1:") {
+					t.Errorf("data channel = %+v", dc)
+				}
+			}},
+		{name: "227 garbage", cfg: ftpstest.Config{Replies: map[string]string{"EPSV": "500 no", "PASV": "227 Entering Passive Mode (nonsense)."}},
+			want: []string{"critical:passive-refused", "info:epsv-unsupported", "info:prot-without-pbsz-refused"}, evidence: "PASV: 227 Entering Passive Mode (nonsense)."},
+		{name: "LIST refused", cfg: ftpstest.Config{Replies: map[string]string{"LIST": "550 Permission denied."}},
+			want: []string{"critical:data-list-refused", "info:prot-without-pbsz-refused"}, evidence: "LIST: 550 Permission denied."},
+		{name: "LIST unknown, MLSD works", cfg: ftpstest.Config{Replies: map[string]string{"LIST": "502 Command not implemented."}},
+			want: strictInfo,
+			check: func(t *testing.T, a result.Attempt) {
+				if !a.DataChannel.OK || a.DataChannel.ListCommand != "MLSD" {
+					t.Errorf("data channel = %+v", a.DataChannel)
+				}
+			}},
+		{name: "PROT P refused", cfg: ftpstest.Config{Replies: map[string]string{"PROT P": "536 PROT P not supported."}},
+			want: []string{"critical:prot-p-refused", "info:prot-without-pbsz-refused"}, evidence: "536 PROT P not supported."},
+		{name: "no close_notify", cfg: ftpstest.Config{SkipCloseNotify: true}, want: strictInfo,
+			check: func(t *testing.T, a result.Attempt) {
+				if dc := a.DataChannel; !dc.OK || dc.CloseNotify == nil || *dc.CloseNotify {
+					t.Errorf("data channel = %+v", dc)
+				}
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.cfg.TLS == nil {
+				tt.cfg.TLS = ftpstest.NewTLSConfig(cert)
+			}
+			srv := serve(t, tt.cfg)
+			r := diagnose(t, srv.Addr, func(c *Config) {
+				c.Mode = ModeExplicit
+				if tt.user != "" {
+					c.User, c.Password = tt.user, "s3cret"
+				}
+			})
+			wantFindings(t, r, tt.want...)
+			if tt.evidence != "" && len(r.Findings) > 0 && !strings.Contains(r.Findings[0].Evidence, tt.evidence) {
+				t.Errorf("evidence = %q, want it to contain %q", r.Findings[0].Evidence, tt.evidence)
+			}
+			if tt.check != nil {
+				tt.check(t, r.Attempts[0])
+			}
+			for _, c := range srv.Commands() {
+				if strings.Contains(c, "s3cret") {
+					t.Errorf("the server log shows the password: %q", c)
+				}
+			}
+		})
+	}
+}
+
+func TestPasswordNeverInResult(t *testing.T) {
+	srv := serve(t, ftpstest.Config{TLS: ftpstest.NewTLSConfig(localCert(t, testcert.Options{})), Users: map[string]string{"alice": "hunter2-secret"}})
+	r := diagnose(t, srv.Addr, func(c *Config) { c.Mode = ModeExplicit; c.User, c.Password = "alice", "hunter2-secret" })
+	if !r.Attempts[0].DataChannel.OK {
+		t.Fatalf("login and listing should work: %v", findingIDs(r))
+	}
+	var all []result.Event
+	all = append(all, r.Attempts[0].Timeline...)
+	for _, au := range r.Attempts[0].Audits {
+		all = append(all, au.Timeline...)
+	}
+	for _, e := range all {
+		if strings.Contains(e.Text, "hunter2") {
+			t.Errorf("password on the timeline: %q", e.Text)
+		}
+	}
+	// Before TLS, only USER may be sent: never PASS.
+	for _, au := range r.Attempts[0].Audits {
+		tlsUp := false
+		for _, e := range au.Timeline {
+			if e.From == result.FromTLS && strings.HasPrefix(e.Text, "handshake done") {
+				tlsUp = true
+			}
+			if e.From == result.FromClient && strings.HasPrefix(e.Text, "PASS") && !tlsUp {
+				t.Errorf("audit %q sent PASS before TLS", au.Purpose)
+			}
+		}
+	}
+}
+
+func TestDataConnectFailures(t *testing.T) {
+	cert := localCert(t, testcert.Options{})
+	// A data port that never accepts: the fake server advertises a port
+	// whose listener is closed (refused), and a dialer that never answers
+	// stands in for a filtered range.
+	closed, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := closed.Addr().(*net.TCPAddr).Port
+	closed.Close()
+	epsv := "229 Entering Extended Passive Mode (|||" + itoa(port) + "|)"
+	srv := serve(t, ftpstest.Config{TLS: ftpstest.NewTLSConfig(cert), Replies: map[string]string{"EPSV": epsv}})
+	r := diagnose(t, srv.Addr, explicitOnly)
+	wantFindings(t, r, "critical:data-connect-refused", "info:prot-without-pbsz-refused")
+	if f := r.Findings[0]; !strings.Contains(f.Evidence, itoa(port)) {
+		t.Errorf("evidence %q does not name port %d", f.Evidence, port)
+	}
+
+	r = diagnose(t, srv.Addr, func(c *Config) {
+		c.Mode = ModeExplicit
+		c.Timeout = time.Second
+		dial := c.Dial
+		if dial == nil {
+			dial = (&net.Dialer{}).DialContext
+		}
+		c.Dial = func(ctx context.Context, network, addr string) (net.Conn, error) {
+			if strings.HasSuffix(addr, ":"+itoa(port)) {
+				<-ctx.Done() // filtered: no answer at all
+				return nil, ctx.Err()
+			}
+			return dial(ctx, network, addr)
+		}
+	})
+	wantFindings(t, r, "critical:data-connect-timeout", "info:prot-without-pbsz-refused")
+}
+
+func TestDataSilenceAfter150(t *testing.T) {
+	cert := localCert(t, testcert.Options{})
+	// 150, then the server never starts the data TLS session.
+	srv := serve(t, ftpstest.Config{OnConnect: script{
+		greeting: "220 ready",
+		answer: map[string]string{
+			"FEAT": plainFeat, "AUTH TLS": "234 ok",
+		},
+		afterAuth: func(c net.Conn) {
+			tc := tls.Server(c, &tls.Config{Certificates: []tls.Certificate{cert}})
+			if tc.Handshake() != nil {
+				return
+			}
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				return
+			}
+			defer ln.Close()
+			script{answer: map[string]string{
+				"FEAT": plainFeat, "USER": "331 ok", "PASS": "230 ok", "PBSZ": "200 ok", "PROT": "200 ok",
+				"EPSV": "229 Entering Extended Passive Mode (|||" + itoa(ln.Addr().(*net.TCPAddr).Port) + "|)",
+				"LIST": "150 Here it comes.", "QUIT": "221 bye",
+			}}.run(tc)
+		},
+	}.run})
+	r := diagnose(t, srv.Addr, func(c *Config) { c.Mode = ModeExplicit; c.Timeout = time.Second })
+	f := finding(t, r, "data-tls-failed")
+	if f.Severity != result.SeverityCritical || !strings.Contains(f.Evidence, "150 Here it comes.") {
+		t.Errorf("finding = %+v", f)
+	}
+}
+
+func TestCCC(t *testing.T) {
+	cert := localCert(t, testcert.Options{})
+	srv := serve(t, ftpstest.Config{TLS: ftpstest.NewTLSConfig(cert), AllowCCC: true})
+	r := diagnose(t, srv.Addr, func(c *Config) { c.Mode = ModeExplicit; c.CCC = true })
+	wantFindings(t, r, "info:ccc-accepted", "info:prot-without-pbsz-refused", "info:data-prot-required")
+	p := r.Attempts[0].Policy
+	if !*p.CCCAccepted || !*p.CCCControlUsable {
+		t.Errorf("policy = %+v", p)
+	}
+
+	refusing := serve(t, ftpstest.Config{TLS: ftpstest.NewTLSConfig(cert)})
+	r = diagnose(t, refusing.Addr, func(c *Config) { c.Mode = ModeExplicit; c.CCC = true })
+	wantFindings(t, r, "info:ccc-refused", "info:prot-without-pbsz-refused", "info:data-prot-required")
+	if p := r.Attempts[0].Policy; *p.CCCAccepted || p.CCCControlUsable != nil {
+		t.Errorf("policy = %+v", p)
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

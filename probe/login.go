@@ -1,0 +1,50 @@
+package probe
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/ftpsdiag/ftpsdiag/probe/result"
+	"github.com/ftpsdiag/ftpsdiag/rfc2228"
+)
+
+// anonymousPassword is the customary e-mail-style anonymous password: a
+// harmless address that identifies the tool.
+const anonymousPassword = "ftpsdiag@example.com"
+
+// credentials returns the login to use: the configured user, or anonymous.
+func (a *attempt) credentials() (user, password string, anonymous bool) {
+	if a.cfg.User == "" {
+		return "anonymous", anonymousPassword, true
+	}
+	return a.cfg.User, a.cfg.Password, false
+}
+
+// login sends USER and PASS inside TLS. The password never reaches the
+// timeline: cmd masks PASS.
+func (a *attempt) login(ctx context.Context) bool {
+	user, password, anonymous := a.credentials()
+	l := &result.Login{User: user, Anonymous: anonymous}
+	a.res.Login = l
+	r, err := a.cmd(ctx, "USER %s", user)
+	if err != nil {
+		a.fail(err)
+		return false
+	}
+	if r.Code == rfc2228.CodeNeedPassword {
+		if r, err = a.cmd(ctx, "PASS %s", password); err != nil {
+			a.fail(err)
+			return false
+		}
+	}
+	l.Reply = firstLine(r)
+	l.OK = r.Code == rfc2228.CodeLoggedIn
+	if !l.OK {
+		severity := result.SeverityCritical
+		if anonymous {
+			severity = result.SeverityInfo
+		}
+		a.findAs("login-failed", severity, fmt.Sprintf("USER %s: %s", user, r.String()))
+	}
+	return l.OK
+}

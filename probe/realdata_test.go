@@ -1,0 +1,69 @@
+package probe
+
+import (
+	"crypto/tls"
+	"strings"
+	"testing"
+
+	"github.com/ftpsdiag/ftpsdiag/probe/ftpdtest"
+	"github.com/ftpsdiag/ftpsdiag/probe/result"
+)
+
+// dataChannelCases are the data-channel and policy scenarios of real
+// servers: session reuse required or not, clear logins and data allowed or
+// refused, a PASV address that is not the server's, CCC.
+func dataChannelCases(cert tls.Certificate) []realCase {
+	opts := func(extra ...string) ftpdtest.Options {
+		return ftpdtest.Options{TLS: true, Cert: cert, Extra: extra}
+	}
+	vsftpdHard := hardening(ftpdtest.Vsftpd)
+	return []realCase{
+		{name: "require_ssl_reuse=YES", kind: ftpdtest.Vsftpd, opts: opts(vsftpdHard...),
+			want:  []string{"info:tls-client-cert-requested", "info:data-session-reuse-required", "info:data-prot-required"},
+			check: policyIs(true, false, false, "522 SSL connection failed", "522 Data connections must be encrypted.", "530 Non-anonymous sessions must use encryption.")},
+		{name: "require_ssl_reuse=NO", kind: ftpdtest.Vsftpd, opts: opts(append(vsftpdHard, "require_ssl_reuse=NO")...),
+			want:  []string{"info:tls-client-cert-requested", "info:data-prot-required"},
+			check: policyIs(false, false, false, "unresumed protected listing worked", "522 Data connections must be encrypted.", "530 Non-anonymous sessions must use encryption.")},
+		{name: "clear logins and data allowed", kind: ftpdtest.Vsftpd, opts: opts(),
+			want:  []string{"warning:data-clear-allowed", "warning:cleartext-login-allowed", "info:tls-client-cert-requested", "info:data-session-reuse-required"},
+			check: policyIs(true, true, true, "522 SSL connection failed", "unprotected LIST completed: 226", "331 Please specify the password.")},
+		{name: "pasv_address not the server", kind: ftpdtest.Vsftpd, opts: opts(append(vsftpdHard, "pasv_address=10.0.0.99")...),
+			want:     []string{"warning:pasv-address-mismatch", "info:tls-client-cert-requested", "info:data-session-reuse-required", "info:data-prot-required"},
+			evidence: "227 advertised 10.0.0.99:", remedy: "pasv_address",
+			check: func(t *testing.T, a result.Attempt) {
+				if !a.DataChannel.OK || !strings.HasPrefix(a.DataChannel.AdvertisedAddress, "10.0.0.99:") {
+					t.Errorf("data channel = %+v", a.DataChannel)
+				}
+			}},
+		{name: "reuse required (default)", kind: ftpdtest.ProFTPD, opts: opts(hardening(ftpdtest.ProFTPD)...),
+			want:  []string{"info:data-session-reuse-required", "info:data-prot-required"},
+			check: policyIs(true, false, false, "425 Unable to build data connection: Operation not permitted", "", "")},
+		{name: "NoSessionReuseRequired", kind: ftpdtest.ProFTPD, opts: opts(append(hardening(ftpdtest.ProFTPD), "TLSOptions NoSessionReuseRequired")...),
+			want:  []string{"info:data-prot-required"},
+			check: policyIs(false, false, false, "unresumed protected listing worked", "", "")},
+		{name: "TLS required on data (-Y 3)", kind: ftpdtest.PureFTPd, opts: opts(hardening(ftpdtest.PureFTPd)...),
+			want:  []string{"info:data-prot-required"},
+			check: policyIs(false, false, false, "unresumed protected listing worked", "", "421")},
+		{name: "CCC", kind: ftpdtest.ProFTPD, opts: opts(hardening(ftpdtest.ProFTPD)...), ccc: true,
+			want: []string{"info:ccc-refused", "info:data-session-reuse-required", "info:data-prot-required"}, evidence: "CCC: "},
+	}
+}
+
+// policyIs checks the policy results and a substring of each evidence.
+func policyIs(reuse, clearData, clearLogin bool, reuseEv, clearDataEv, clearLoginEv string) func(*testing.T, result.Attempt) {
+	return func(t *testing.T, a result.Attempt) {
+		t.Helper()
+		p := a.Policy
+		if !a.DataChannel.OK || p == nil || p.SessionReuseRequired == nil || p.ClearDataAllowed == nil || p.CleartextLoginAllowed == nil {
+			t.Fatalf("data channel %+v, policy %+v", a.DataChannel, p)
+		}
+		check := func(what string, got, want bool, ev, wantEv string) {
+			if got != want || !strings.Contains(ev, wantEv) {
+				t.Errorf("%s = %v (%q), want %v (%q)", what, got, ev, want, wantEv)
+			}
+		}
+		check("session reuse required", *p.SessionReuseRequired, reuse, p.SessionReuseEvidence, reuseEv)
+		check("clear data allowed", *p.ClearDataAllowed, clearData, p.ClearDataEvidence, clearDataEv)
+		check("cleartext login allowed", *p.CleartextLoginAllowed, clearLogin, p.CleartextLoginEvidence, clearLoginEv)
+	}
+}
