@@ -319,7 +319,11 @@ func (a *attempt) passive(ctx context.Context, dc *result.DataChannel) (netip.Ad
 			return netip.AddrPortFrom(peer, uint16(port)), nil
 		}
 		dc.EPSVSupported = ptr(false)
-		a.find("epsv-unsupported", "EPSV: "+r.String())
+		evidence := "EPSV: " + r.String()
+		if r.Code == rfc2228.CodeNetworkProtocolNotSupported {
+			evidence += " (after EPSV, 522 is RFC 2428's \"network protocol not supported\")"
+		}
+		a.find("epsv-unsupported", evidence)
 	}
 	r, err := a.cmd(ctx, "PASV")
 	if err != nil {

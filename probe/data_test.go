@@ -87,6 +87,8 @@ func TestDataChannelFindings(t *testing.T) {
 					t.Errorf("data channel = %+v", dc)
 				}
 			}},
+		{name: "522 to EPSV is not a TLS failure", cfg: ftpstest.Config{Replies: map[string]string{"EPSV": "522 Network protocol not supported, use (1)"}},
+			want: []string{"info:epsv-unsupported", "info:prot-without-pbsz-refused", "info:data-prot-required"}, evidence: "RFC 2428"},
 		{name: "227 garbage", cfg: ftpstest.Config{Replies: map[string]string{"EPSV": "500 no", "PASV": "227 Entering Passive Mode (nonsense)."}},
 			want: []string{"critical:passive-refused", "info:epsv-unsupported", "info:prot-without-pbsz-refused"}, evidence: "PASV: 227 Entering Passive Mode (nonsense)."},
 		{name: "LIST refused", cfg: ftpstest.Config{Replies: map[string]string{"LIST": "550 Permission denied."}},
@@ -249,6 +251,30 @@ func TestCCC(t *testing.T) {
 	wantFindings(t, r, "info:ccc-refused", "info:prot-without-pbsz-refused", "info:data-prot-required")
 	if p := r.Attempts[0].Policy; *p.CCCAccepted || p.CCCControlUsable != nil {
 		t.Errorf("policy = %+v", p)
+	}
+}
+
+// The remedy names the identified server's own setting.
+func TestServerRemedies(t *testing.T) {
+	for _, tt := range []struct{ id, server, setting string }{
+		{"data-session-reuse-required", ServerVsftpd, "require_ssl_reuse"},
+		{"data-session-reuse-required", ServerProFTPD, "TLSOptions NoSessionReuseRequired"},
+		{"pasv-address-mismatch", ServerVsftpd, "pasv_address"},
+		{"pasv-address-mismatch", ServerProFTPD, "MasqueradeAddress"},
+		{"pasv-address-mismatch", ServerPureFTPd, "-P"},
+		{"data-clear-allowed", ServerVsftpd, "force_local_data_ssl"},
+		{"data-clear-allowed", ServerProFTPD, "TLSRequired"},
+		{"data-clear-allowed", ServerPureFTPd, "--tls=3"},
+		{"cleartext-login-allowed", ServerVsftpd, "force_local_logins_ssl"},
+		{"cleartext-login-allowed", ServerPureFTPd, "-Y 2"},
+		{"cleartext-login-allowed", ServerIIS, "controlChannelPolicy"},
+		{"resumption-session-id-only", ServerProFTPD, "TLSSessionTickets on"},
+		{"data-connect-timeout", ServerVsftpd, "pasv_min_port"},
+		{"pasv-address-mismatch", ServerFileZilla, "Use the following host"},
+	} {
+		if f := newFinding(tt.id, tt.server, ""); !strings.Contains(f.Remedy, tt.setting) {
+			t.Errorf("%s on %s: remedy %q does not name %q", tt.id, tt.server, f.Remedy, tt.setting)
+		}
 	}
 }
 
