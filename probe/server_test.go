@@ -1,0 +1,33 @@
+package probe
+
+import (
+	"testing"
+
+	"github.com/ftpsdiag/ftpsdiag/rfc2228"
+)
+
+// Greetings and replies as the servers send them (FTPS.md §3, and the real
+// servers in ftpdtest).
+func TestIdentify(t *testing.T) {
+	for _, tt := range []struct {
+		line, want string
+	}{
+		{"220 (vsFTPd 3.0.3)", ServerVsftpd},
+		{"234 Proceed with negotiation.", ServerVsftpd},
+		{"220 ProFTPD Server (Debian) [127.0.0.1]", ServerProFTPD},
+		{"234 AUTH TLS successful", ServerProFTPD},
+		{"220---------- Welcome to Pure-FTPd [privsep] [TLS] ----------", ServerPureFTPd},
+		{"234 AUTH TLS OK.", ServerPureFTPd},
+		{"220 pyftpdlib 1.5.9 ready.", ServerPyftpdlib},
+		{"220-FileZilla Server 1.8.0", ServerFileZilla},
+		{"234 Using authentication type TLS.", ServerFileZilla},
+		{"220 Microsoft FTP Service", ServerIIS},
+		{"220 Serv-U FTP Server v15.4 ready...", ServerServU},
+		{"220 ftp.example.com ready", ""},
+		{"220 FTP server ready", ""},
+	} {
+		if got := identify(rfc2228.Reply{Lines: []string{tt.line}}); got != tt.want {
+			t.Errorf("identify(%q) = %q, want %q", tt.line, got, tt.want)
+		}
+	}
+}
