@@ -80,9 +80,41 @@ type Attempt struct {
 	DataChannel   *DataChannel  `json:"data_channel,omitempty"`    // absent if the control channel never reached TLS
 	Policy        *Policy       `json:"policy,omitempty"`          // server policy checks; absent if none ran
 	Audits        []Audit       `json:"audits,omitempty"`          // extra connections the policy checks opened
+	TLSScan       *TLSScan      `json:"tls_scan,omitempty"`        // full protocol and cipher enumeration (--scan); absent when not run
 	RoundTrips    int           `json:"round_trips"`               // sequential network round trips this attempt cost
 	Timeline      []Event       `json:"timeline"`                  // every step, in order
 	Error         string        `json:"error,omitempty"`           // the step that ended the attempt, if it failed
+}
+
+// TLSScan is everything the server accepts, enumerated with hand-built
+// ClientHellos, each on its own connection (after 220/AUTH TLS/234 on an
+// explicit port).
+type TLSScan struct {
+	Versions    []VersionScan `json:"versions"`           // every version probed, oldest first
+	Connections int           `json:"connections"`        // connections the scan opened
+	MaxConns    int           `json:"max_conns"`          // the concurrency limit it ended with
+	Backoffs    int           `json:"backoffs,omitempty"` // times a 421 (too many connections) made it slow down
+	DurationMS  float64       `json:"duration_ms"`        // wall time of the scan
+	Errors      []string      `json:"errors,omitempty"`   // probes that failed for reasons other than a refusal
+}
+
+// VersionScan is one protocol version's result.
+type VersionScan struct {
+	Version          string   `json:"version"`                     // "SSL 2.0", "SSL 3.0", "TLS 1.0" ... "TLS 1.3"
+	Accepted         bool     `json:"accepted"`                    // the server negotiated this version
+	Suites           []Suite  `json:"suites,omitempty"`            // accepted suites, in the server's preference order when it has one
+	ServerPreference *bool    `json:"server_preference,omitempty"` // the server picks by its own order; absent when under 2 suites
+	Groups           []string `json:"groups,omitempty"`            // key exchange groups accepted (TLS 1.2 and 1.3)
+	DHBits           int      `json:"dh_bits,omitempty"`           // size of the DHE group the server uses, if it takes DHE suites
+}
+
+// Suite is an accepted cipher suite.
+type Suite struct {
+	Code        string `json:"code"`         // IANA code, "0xC02F"
+	Name        string `json:"name"`         // IANA name
+	KeyExchange string `json:"key_exchange"` // ECDHE, DHE, RSA, ... ("any" for TLS 1.3)
+	Bits        int    `json:"bits"`         // symmetric key bits
+	Strength    string `json:"strength"`     // strong, acceptable, weak or insecure
 }
 
 // Login is the USER/PASS exchange inside TLS.
