@@ -100,7 +100,7 @@ func weakSignature(c *x509.Certificate) bool {
 // problem at its root instead of stopping at the first: expiry, name and
 // trust are checked separately, so an expired self-signed certificate shows
 // both.
-func (a *attempt) verify(chain []*x509.Certificate) {
+func (a *attempt) verify(chain []*x509.Certificate, stapled bool) {
 	if len(chain) == 0 {
 		return
 	}
@@ -129,11 +129,15 @@ func (a *attempt) verify(chain []*x509.Certificate) {
 		a.find("cert-expiring-soon", fmt.Sprintf("leaf expires on %s, in %d days (warning below %d)", leaf.NotAfter.UTC().Format(time.DateOnly), d, a.cfg.WarnDays))
 	}
 
-	if err := leaf.VerifyHostname(a.cfg.ServerName); err != nil {
+	a.lintChain(chain, stapled)
+	switch err := leaf.VerifyHostname(a.cfg.ServerName); {
+	case err == nil:
+		v.NameMatches = true
+	case cnOnly(leaf, a.cfg.ServerName): // reported as cert-no-san
+		v.Error = err.Error()
+	default:
 		a.find("cert-name-mismatch", nameEvidence(leaf, a.cfg.ServerName))
 		v.Error = err.Error()
-	} else {
-		v.NameMatches = true
 	}
 	a.verifyTrust(chain, v)
 }

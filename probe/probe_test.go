@@ -8,6 +8,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"io"
 	"net"
 	"os"
@@ -490,6 +491,10 @@ func TestCertificateFindings(t *testing.T) {
 	}
 	withRoot := localCert(t, testcert.Options{})
 	withRoot.Certificate = append(withRoot.Certificate, ca.Cert.Raw)
+	unsorted := interLeaf
+	unsorted.Certificate = [][]byte{interLeaf.Certificate[0], ca.Cert.Raw, interLeaf.Certificate[1]}
+	caAsLeaf := tls.Certificate{Certificate: [][]byte{inter.Cert.Raw}, PrivateKey: inter.Key}
+	mustStapleExt := pkix.Extension{Id: oidTLSFeature, Value: []byte{0x30, 0x03, 0x02, 0x01, 0x05}} // SEQUENCE { INTEGER 5 }
 
 	tests := []struct {
 		name   string
@@ -511,6 +516,12 @@ func TestCertificateFindings(t *testing.T) {
 		{"private root not trusted", withRoot, "localhost", x509.NewCertPool(), []string{"critical:cert-untrusted"}},
 		{"weak key", localCert(t, testcert.Options{RSABits: 1024}), "localhost", nil, []string{"critical:cert-weak-key"}},
 		{"SHA-1 signature", localCert(t, testcert.Options{SignatureAlgorithm: x509.ECDSAWithSHA1}), "localhost", nil, []string{"critical:cert-weak-signature"}},
+		{"unsorted chain", unsorted, "localhost", nil, []string{"warning:cert-chain-unsorted"}},
+		{"CA certificate as leaf", caAsLeaf, "ftpsdiag probe test intermediate", nil, []string{"warning:cert-leaf-is-ca", "warning:cert-no-san", "info:cert-validity-too-long"}},
+		{"CN only", localCert(t, testcert.Options{CommonName: "localhost", DNSNames: []string{}, IPs: []net.IP{}}), "localhost", nil, []string{"warning:cert-no-san"}},
+		{"CN only, other name", localCert(t, testcert.Options{CommonName: "ftp.example.com", DNSNames: []string{}, IPs: []net.IP{}}), "localhost", nil, []string{"critical:cert-name-mismatch", "warning:cert-no-san"}},
+		{"lifetime over the browser limit", localCert(t, testcert.Options{NotAfter: now.Add(400 * 24 * time.Hour)}), "localhost", nil, []string{"info:cert-validity-too-long"}},
+		{"must-staple without staple", localCert(t, testcert.Options{ExtraExtensions: []pkix.Extension{mustStapleExt}}), "localhost", nil, []string{"critical:cert-must-staple-missing"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -178,7 +178,7 @@ func (a *attempt) recordTLS(cs tls.ConnectionState) {
 	if cs.Version < tls.VersionTLS12 {
 		a.find("tls-legacy-version", fmt.Sprintf("negotiated %s with %s", info.Version, info.CipherSuite))
 	}
-	a.verify(cs.PeerCertificates)
+	a.verify(cs.PeerCertificates, len(cs.OCSPResponse) > 0)
 }
 
 // tlsInfo describes a handshake that started at a.tlsAt.

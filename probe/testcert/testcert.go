@@ -27,7 +27,8 @@ type CA struct {
 }
 
 // Options describe a certificate to issue. Zero values give a sensible
-// default: a P-256 key valid from an hour ago for a year.
+// default: a P-256 key valid from an hour ago for 90 days, within what
+// browsers accept.
 type Options struct {
 	CommonName string
 	DNSNames   []string
@@ -40,6 +41,8 @@ type Options struct {
 	SignatureAlgorithm x509.SignatureAlgorithm
 	// IssuingCertificateURL sets the AIA "CA Issuers" URL (never fetched).
 	IssuingCertificateURL string
+	// ExtraExtensions are added as they are (e.g. OCSP must-staple).
+	ExtraExtensions []pkix.Extension
 }
 
 // NewRoot makes a self-signed root CA.
@@ -123,7 +126,7 @@ func leafTemplate(o Options) *x509.Certificate {
 		o.NotBefore = now.Add(-time.Hour)
 	}
 	if o.NotAfter.IsZero() {
-		o.NotAfter = now.Add(365 * 24 * time.Hour)
+		o.NotAfter = now.Add(90 * 24 * time.Hour)
 	}
 	if o.CommonName == "" && len(o.DNSNames) > 0 {
 		o.CommonName = o.DNSNames[0]
@@ -138,6 +141,7 @@ func leafTemplate(o Options) *x509.Certificate {
 		KeyUsage:           x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment,
 		ExtKeyUsage:        []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 		SignatureAlgorithm: o.SignatureAlgorithm,
+		ExtraExtensions:    o.ExtraExtensions,
 	}
 	if o.IssuingCertificateURL != "" {
 		t.IssuingCertificateURL = []string{o.IssuingCertificateURL}
