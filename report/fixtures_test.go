@@ -484,3 +484,110 @@ func nothingLearnt() *result.Result {
 	r := newResult("ftp.example.com", 0, result.StatusUnknown, "Nothing was probed.")
 	return r
 }
+
+// legacyVsftpd: an old vsftpd (ssl_sslv3=YES, ssl_tlsv1=YES on OpenSSL
+// 1.0) audited with --scan: only SSL 3.0 and TLS 1.0, static RSA key
+// exchange, 3DES and RC4, and a 1024-bit DHE group.
+func legacyVsftpd() *result.Result {
+	r := newResult("ftp.example.com", 1874.6, result.StatusCritical, "Explicit FTPS works on port 21, but only with TLS 1.0 and SSL 3.0, and the server accepts RC4.")
+	leaf := exampleChain()[0]
+	leaf.KeyType, leaf.SignatureAlgorithm = "RSA", "SHA256-RSA"
+	leaf.KeyBits = 2048
+	r.Attempts = []result.Attempt{{
+		Mode: result.ModeExplicit, Port: 21, Address: "192.0.2.21:21", OK: true,
+		Server: "vsftpd", Banner: []string{"220 (vsFTPd 2.2.2)"}, AuthMechanism: "TLS",
+		TLS: &result.TLSInfo{Version: "TLS 1.0", CipherSuite: "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA", Group: "P-256",
+			SNISent: true, HandshakeMS: 9.6},
+		Certificates: []result.Certificate{leaf}, Verification: trustedVerification(),
+		RoundTrips: 4,
+		Timeline: timeline(
+			ev(0, result.FromNet, "connect 192.0.2.21:21"),
+			ev(2.1, result.FromNet, "TCP connected"),
+			reply(4.4, "220 (vsFTPd 2.2.2)"),
+			exchange(4.5, 6.7, "AUTH TLS", "234 Proceed with negotiation."),
+			ev(6.8, result.FromTLS, "ClientHello sent (SNI ftp.example.com, TLS 1.0-1.3)"),
+			ev(16.4, result.FromTLS, "TLS 1.0 handshake done: TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA, P-256"),
+			exchange(16.5, 18.7, "QUIT", "221 Goodbye."),
+			ev(18.8, result.FromNet, "connection closed"),
+		),
+		TLSScan: legacyScan(),
+	}}
+	r.Findings = []result.Finding{
+		scanFinding("tls13-unsupported", result.SeverityInfo, "the server does not offer TLS 1.3", "TLS 1.3: no ServerHello",
+			"Allow TLS 1.3: it is faster (one round trip less per connection, and FTPS opens one per transfer) and drops every legacy cipher."),
+		scanFinding("tls-sslv3-enabled", result.SeverityCritical, "the server accepts SSL 3.0 (POODLE)", "SSL 3.0: ServerHello with TLS_RSA_WITH_AES_128_CBC_SHA",
+			"Set ssl_sslv3=NO."),
+		scanFinding("tls-weak-cipher", result.SeverityCritical, "the server accepts weak or broken cipher suites (critical for NULL, anonymous, EXPORT, RC4, DES)",
+			"TLS 1.0: TLS_RSA_WITH_RC4_128_SHA (insecure), TLS_RSA_WITH_3DES_EDE_CBC_SHA (weak)",
+			"Set ssl_ciphers=ECDHE+AESGCM:ECDHE+CHACHA20 (OpenSSL cipher string)."),
+		scanFinding("tls-weak-dh", result.SeverityWarning, "the server's DHE group is smaller than 2048 bits (Logjam; critical under 1024)",
+			"TLS 1.0: 1024-bit DH group", "Set dh_param_file to 2048-bit parameters (patched builds), or remove DHE from ssl_ciphers."),
+	}
+	return r
+}
+
+// scanFinding is a finding of the TLS scan on explicit port 21.
+func scanFinding(id string, sev result.Severity, title, evidence, remedy string) result.Finding {
+	return result.Finding{ID: id, Severity: sev, Stage: "tls", Mode: result.ModeExplicit, Port: 21,
+		Title: title, Evidence: evidence, Remedy: remedy}
+}
+
+// suite is an accepted cipher suite.
+func suite(code, name, kx string, bits int, strength string) result.Suite {
+	return result.Suite{Code: code, Name: name, KeyExchange: kx, Bits: bits, Strength: strength}
+}
+
+// legacyScan: SSL 3.0 and TLS 1.0 with the server's own order; the groups
+// are probed from TLS 1.2 on only.
+func legacyScan() *result.TLSScan {
+	rc4 := suite("0x0005", "TLS_RSA_WITH_RC4_128_SHA", "RSA", 128, "insecure")
+	des3 := suite("0x000A", "TLS_RSA_WITH_3DES_EDE_CBC_SHA", "RSA", 112, "weak")
+	aes := suite("0x002F", "TLS_RSA_WITH_AES_128_CBC_SHA", "RSA", 128, "weak")
+	dhe := suite("0x0033", "TLS_DHE_RSA_WITH_AES_128_CBC_SHA", "DHE", 128, "weak")
+	return &result.TLSScan{
+		Versions: []result.VersionScan{
+			{Version: "SSL 2.0"},
+			{Version: "SSL 3.0", Accepted: true, Suites: []result.Suite{dhe, aes, des3, rc4}, ServerPreference: ptr(true), DHBits: 1024},
+			{Version: "TLS 1.0", Accepted: true, Suites: []result.Suite{
+				suite("0xC014", "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA", "ECDHE", 256, "acceptable"), dhe, aes, des3, rc4,
+			}, ServerPreference: ptr(true), DHBits: 1024},
+			{Version: "TLS 1.1"},
+			{Version: "TLS 1.2"},
+			{Version: "TLS 1.3"},
+		},
+		Connections: 131, MaxConns: 8, DurationMS: 1802.4,
+	}
+}
+
+// modernProFTPD is pasvMismatch audited with --scan: TLS 1.2 with ECDHE
+// suites only (in the client's order) and TLS 1.3 with a post-quantum
+// hybrid group; the server's connection limit made the scan slow down
+// twice and two probes failed.
+func modernProFTPD() *result.Result {
+	r := pasvMismatch()
+	r.Attempts[0].TLSScan = &result.TLSScan{
+		Versions: []result.VersionScan{
+			{Version: "SSL 2.0"}, {Version: "SSL 3.0"}, {Version: "TLS 1.0"}, {Version: "TLS 1.1"},
+			{Version: "TLS 1.2", Accepted: true, Suites: []result.Suite{
+				suite("0xC02C", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "ECDHE", 256, "strong"),
+				suite("0xCCA9", "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "ECDHE", 256, "strong"),
+				suite("0xC02B", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "ECDHE", 128, "strong"),
+				suite("0xC024", "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384", "ECDHE", 256, "acceptable"),
+			}, ServerPreference: ptr(false), Groups: []string{"x25519", "secp256r1"}},
+			{Version: "TLS 1.3", Accepted: true, Suites: []result.Suite{
+				suite("0x1302", "TLS_AES_256_GCM_SHA384", "any", 256, "strong"),
+				suite("0x1303", "TLS_CHACHA20_POLY1305_SHA256", "any", 256, "strong"),
+				suite("0x1301", "TLS_AES_128_GCM_SHA256", "any", 128, "strong"),
+			}, ServerPreference: ptr(true), Groups: []string{"x25519", "secp256r1", "X25519MLKEM768"}},
+		},
+		Connections: 50, MaxConns: 2, Backoffs: 2, DurationMS: 2417.9,
+		Errors: []string{
+			"TLS 1.2, group ffdhe2048: read tcp 127.0.0.1:50122->127.0.0.1:21: connection reset by peer",
+			"TLS 1.3, suite TLS_AES_128_CCM_SHA256: AUTH TLS: 421 Too many connections (2) from this IP",
+		},
+	}
+	r.Findings = append(r.Findings, scanFinding("tls-no-server-preference", result.SeverityInfo,
+		"the server takes the client's favourite cipher suite instead of its own", "TLS 1.2: the server follows the client's order",
+		"Set TLSServerCipherPreference on."))
+	return r
+}

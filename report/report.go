@@ -122,8 +122,8 @@ func (p *printer) writeSummary(r *result.Result) {
 }
 
 // writeAttempt writes one attempt: header, outcome and login, the
-// timeline and those of its audit connections, certificates, protocol and
-// data channel.
+// timeline and those of its audit connections, certificates, protocol, TLS
+// scan and data channel.
 func (p *printer) writeAttempt(r *result.Result, a *result.Attempt) {
 	p.line("")
 	p.rule(attemptTitle(r, a))
@@ -139,6 +139,7 @@ func (p *printer) writeAttempt(r *result.Result, a *result.Attempt) {
 	p.writeCertificates(a)
 	p.line("")
 	p.writeProtocol(a)
+	p.writeTLSScan(a.TLSScan)
 	p.writeDataChannel(a.DataChannel, a.Policy)
 }
 

@@ -27,6 +27,8 @@ var cases = []struct {
 	{"cert_expired_self_signed", expiredSelfSigned},
 	{"hostile", hostileServer},
 	{"empty", nothingLearnt},
+	{"scan_legacy", legacyVsftpd},
+	{"scan_modern", modernProFTPD},
 }
 
 func TestTextGolden(t *testing.T) {
@@ -37,16 +39,23 @@ func TestTextGolden(t *testing.T) {
 	}
 	t.Run("narrow", func(t *testing.T) {
 		textGolden(t, "hostile_width72.txt", hostileServer(), Options{Width: 72})
+		textGolden(t, "scan_legacy_width60.txt", legacyVsftpd(), Options{Width: 60})
 	})
 }
 
 func textGolden(t *testing.T, name string, r *result.Result, o Options) {
 	t.Helper()
+	golden(t, name, []byte(render(t, r, o)))
+}
+
+// render is the text report of r.
+func render(t *testing.T, r *result.Result, o Options) string {
+	t.Helper()
 	var buf bytes.Buffer
 	if err := Text(&buf, r, o); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, name, buf.Bytes())
+	return buf.String()
 }
 
 func TestJSONGolden(t *testing.T) {

@@ -1,0 +1,176 @@
+package report
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/olekukonko/tablewriter/tw"
+
+	"github.com/ftpsdiag/ftpsdiag/probe/result"
+)
+
+// scanVersions are the versions the TLS scan table always lists, oldest
+// first, whether or not the scan probed them.
+var scanVersions = []string{"SSL 2.0", "SSL 3.0", "TLS 1.0", "TLS 1.1", "TLS 1.2", "TLS 1.3"}
+
+const maxScanErrors = 10 // scan errors listed; the rest are counted
+
+// scannedVersion is one row of the version table: what the scan found, or
+// a version it did not probe.
+type scannedVersion struct {
+	result.VersionScan
+	probed bool
+}
+
+// writeTLSScan writes the --scan audit: the versions the server accepts,
+// the cipher suites of each accepted version, and what the scan cost.
+func (p *printer) writeTLSScan(s *result.TLSScan) {
+	if s == nil {
+		return
+	}
+	p.line("")
+	p.subhead("TLS scan")
+	versions := scannedVersions(s.Versions)
+	rows := make([][]string, len(versions))
+	for i, v := range versions {
+		rows[i] = p.versionRow(v)
+	}
+	p.writeTable([]string{"version", "accepted", "server preference", "groups", "DHE bits"}, rows, tw.Off)
+	if lacksTLS13(versions) {
+		p.line("note: the server does not accept TLS 1.3")
+	}
+	for _, v := range versions {
+		if v.Accepted {
+			p.writeSuites(v.VersionScan)
+		}
+	}
+	p.line("")
+	p.writeScanCost(s)
+}
+
+// scannedVersions puts the scan's versions in the order of scanVersions,
+// marking those it did not probe, then any other version it reports.
+func scannedVersions(got []result.VersionScan) []scannedVersion {
+	var out []scannedVersion
+	for _, name := range scanVersions {
+		i := slices.IndexFunc(got, func(v result.VersionScan) bool { return v.Version == name })
+		if i < 0 {
+			out = append(out, scannedVersion{VersionScan: result.VersionScan{Version: name}})
+			continue
+		}
+		out = append(out, scannedVersion{got[i], true})
+	}
+	for _, v := range got {
+		if !slices.Contains(scanVersions, v.Version) {
+			out = append(out, scannedVersion{v, true})
+		}
+	}
+	return out
+}
+
+// versionRow is one version as table cells.
+func (p *printer) versionRow(v scannedVersion) []string {
+	if !v.probed {
+		return []string{v.Version, "not probed", none, none, none}
+	}
+	return []string{
+		Sanitize(v.Version),
+		p.acceptedVersion(v.VersionScan),
+		preference(v.ServerPreference),
+		orNone(strings.Join(v.Groups, ", ")),
+		cmp.Or(bits(v.DHBits), none),
+	}
+}
+
+// acceptedVersion is yes or no; an accepted SSL version is red, an
+// accepted TLS 1.0 or 1.1 yellow.
+func (p *printer) acceptedVersion(v result.VersionScan) string {
+	if !v.Accepted {
+		return "no"
+	}
+	switch v.Version {
+	case "SSL 2.0", "SSL 3.0":
+		return p.pal.critical.Sprint("yes")
+	case "TLS 1.0", "TLS 1.1":
+		return p.pal.warning.Sprint("yes")
+	}
+	return "yes"
+}
+
+// lacksTLS13 reports that the scan probed TLS 1.3 and the server refused it.
+func lacksTLS13(versions []scannedVersion) bool {
+	return slices.ContainsFunc(versions, func(v scannedVersion) bool {
+		return v.Version == "TLS 1.3" && v.probed && !v.Accepted
+	})
+}
+
+// preference is whether the server picks by its own order, or none when
+// the scan could not tell.
+func preference(b *bool) string {
+	if b == nil {
+		return none
+	}
+	return yesNo(*b)
+}
+
+// writeSuites writes the cipher suites of one accepted version in the
+// order the scan gives them.
+func (p *printer) writeSuites(v result.VersionScan) {
+	p.line("")
+	p.wrapped("", suitesCaption(v))
+	if len(v.Suites) == 0 {
+		return
+	}
+	rows := make([][]string, len(v.Suites))
+	for i, s := range v.Suites {
+		rows[i] = []string{Sanitize(s.Code), Sanitize(s.Name), orNone(s.KeyExchange), cmp.Or(bits(s.Bits), none), p.strength(s.Strength)}
+	}
+	p.writeTable([]string{"code", "IANA name", "key exchange", "bits", "strength"}, rows, tw.Off)
+}
+
+// suitesCaption is e.g. "TLS 1.2: 4 cipher suites, in server preference
+// order".
+func suitesCaption(v result.VersionScan) string {
+	caption := Sanitize(v.Version) + ": " + plural(len(v.Suites), "cipher suite")
+	switch {
+	case len(v.Suites) == 0:
+		return caption + " identified"
+	case v.ServerPreference == nil:
+		return caption
+	case *v.ServerPreference:
+		return caption + ", in server preference order"
+	}
+	return caption + ", server follows the client's order"
+}
+
+// strength is a suite's rating: insecure red, weak yellow, strong green,
+// anything else plain.
+func (p *printer) strength(s string) string {
+	switch s {
+	case "insecure":
+		return p.pal.critical.Sprint(s)
+	case "weak":
+		return p.pal.warning.Sprint(s)
+	case "strong":
+		return p.pal.ok.Sprint(s)
+	}
+	return orNone(s)
+}
+
+// writeScanCost writes what the scan cost and the probes that failed,
+// sanitized, at most maxScanErrors of them.
+func (p *printer) writeScanCost(s *result.TLSScan) {
+	cost := fmt.Sprintf("scan: %s (at most %d at once), %.1f ms", plural(s.Connections, "connection"), s.MaxConns, s.DurationMS)
+	if s.Backoffs > 0 {
+		cost += ", " + plural(s.Backoffs, "backoff") + " after 421"
+	}
+	p.wrapped("", cost)
+	for _, e := range s.Errors[:min(len(s.Errors), maxScanErrors)] {
+		p.wrapped("scan error: ", Sanitize(e))
+	}
+	if n := len(s.Errors) - maxScanErrors; n > 0 {
+		p.line("… and " + plural(n, "more scan error"))
+	}
+}
