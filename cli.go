@@ -47,6 +47,7 @@ Examples:
   ftpsdiag --format json ftps://ftp.example.com > report.json
   FTPSDIAG_PASSWORD=... ftpsdiag --user alice ftpes://ftp.example.com
   ftpsdiag --user alice --password-file ~/.ftpsdiag-pass --ccc ftp.example.com
+  ftpsdiag --scan ftpes://ftp.example.com       full TLS audit: versions, suites, groups
 
 Flags:
 `
@@ -66,6 +67,8 @@ type options struct {
 	user         string
 	passwordFile string
 	ccc          bool
+	scan         bool
+	maxConns     int
 	version      bool
 }
 
@@ -104,6 +107,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		WarnDays:     o.warnDays,
 		User:         o.user,
 		CCC:          o.ccc,
+		Scan:         o.scan,
+		MaxConns:     o.maxConns,
 		Tool:         "ftpsdiag " + version,
 	}
 	var err error
@@ -162,6 +167,8 @@ func newFlagSet(stdout io.Writer) (*pflag.FlagSet, *options) {
 	fs.StringVar(&o.user, "user", "", "log in as this user (default: anonymous); the password comes from --password-file or $FTPSDIAG_PASSWORD")
 	fs.StringVar(&o.passwordFile, "password-file", "", "file whose first line is the password for --user")
 	fs.BoolVar(&o.ccc, "ccc", false, "also test CCC (clearing the control channel after login)")
+	fs.BoolVar(&o.scan, "scan", false, "also enumerate every TLS version, cipher suite and group the server accepts")
+	fs.IntVar(&o.maxConns, "max-conns", 8, "connections at once for --scan (fewer are used when the server answers 421)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.Usage = func() {
 		fmt.Fprint(stdout, usageText)
@@ -208,6 +215,9 @@ func (o *options) check() error {
 	}
 	if o.warnDays < 0 {
 		return usageError{"--warn-days must not be negative"}
+	}
+	if o.maxConns < 1 || o.maxConns > 64 {
+		return usageError{fmt.Sprintf("--max-conns %d: want 1 to 64", o.maxConns)}
 	}
 	return nil
 }

@@ -40,6 +40,8 @@ type Config struct {
 	User         string         // login name; "" = anonymous
 	Password     string         // password for User; never recorded anywhere
 	CCC          bool           // also test CCC (clear command channel)
+	Scan         bool           // enumerate every version, suite and group (--scan)
+	MaxConns     int            // connections at once for the scan; 0 = tlsscan.DefaultMaxConns
 	Tool         string         // "ftpsdiag <version>" for the result
 
 	// Clock and Dial are seams for tests; nil means the real ones.

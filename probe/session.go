@@ -175,6 +175,7 @@ func (a *attempt) secured(ctx context.Context, featAgain bool) {
 	}
 	// The server answered inside TLS: the control channel works.
 	a.res.OK = true
+	defer a.startScan(ctx)()
 	dc := &result.DataChannel{}
 	a.res.DataChannel = dc
 	loggedIn := a.login(ctx)

@@ -2,7 +2,7 @@
 # Installs the real FTPS servers that probe/ftpdtest runs in tests: vsftpd
 # (installed normally), ProFTPD with mod_tls and Pure-FTPd (unpacked into a
 # cache folder, because Debian lets only one ftp-server package be installed),
-# plus openssl and curl. Idempotent and non-interactive; run as root.
+# plus openssl, curl and sslscan (to check the TLS scan against). Idempotent and non-interactive; run as root.
 #
 #   sudo bash testdata/servers/install.sh
 #
@@ -41,7 +41,7 @@ binary_of() {
 missing_libs() { ldd "$1" 2>/dev/null | awk '/not found/ {print $1}'; }
 
 ready() {
-	command -v openssl >/dev/null && command -v curl >/dev/null || return 1
+	command -v openssl >/dev/null && command -v curl >/dev/null && command -v sslscan >/dev/null || return 1
 	[[ -n $(vsftpd_bin) ]] || return 1
 	local p f
 	for p in "${extracted[@]}"; do
@@ -119,7 +119,7 @@ if [[ -z $(vsftpd_bin) ]]; then
 	fi
 fi
 
-apt-get install -y -q --no-install-recommends openssl curl "${vsftpd[@]}" "${libs[@]}"
+apt-get install -y -q --no-install-recommends openssl curl sslscan "${vsftpd[@]}" "${libs[@]}"
 
 fail=0
 for p in vsftpd "${extracted[@]}"; do

@@ -1,0 +1,160 @@
+package probe
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"slices"
+	"strings"
+
+	"github.com/ftpsdiag/ftpsdiag/probe/result"
+	"github.com/ftpsdiag/ftpsdiag/probe/tlsscan"
+	"github.com/ftpsdiag/ftpsdiag/rfc2228"
+)
+
+// startScan runs the full TLS enumeration (--scan) beside the main
+// session, on its own connections, and returns a function that waits for
+// it and records its findings.
+func (a *attempt) startScan(ctx context.Context) (wait func()) {
+	if !a.cfg.Scan {
+		return func() {}
+	}
+	done := make(chan *result.TLSScan, 1)
+	go func() {
+		done <- tlsscan.Scan(ctx, a.scanOpener(), tlsscan.Options{
+			ServerName: a.cfg.ServerName,
+			MaxConns:   a.cfg.MaxConns,
+			Timeout:    a.cfg.Timeout,
+			Clock:      a.cfg.Clock,
+		})
+	}()
+	return func() {
+		a.res.TLSScan = <-done
+		a.scanFindings(a.res.TLSScan)
+	}
+}
+
+// scanOpener brings a connection to the point where a ClientHello goes:
+// at once on an implicit port, after 220 and AUTH on an explicit one. A
+// 421 on the way is the server asking for fewer connections.
+func (a *attempt) scanOpener() tlsscan.Opener {
+	return func(ctx context.Context) (net.Conn, error) {
+		c, err := a.cfg.Dial(ctx, "tcp", a.addr.String())
+		if err != nil {
+			return nil, fmt.Errorf("connecting: %w", err)
+		}
+		if a.res.Mode == result.ModeImplicit {
+			return c, nil
+		}
+		ctrl := rfc2228.NewConn(c)
+		if err := preamble(ctx, ctrl, a.res.AuthMechanism); err != nil {
+			c.Close()
+			return nil, err
+		}
+		return c, nil
+	}
+}
+
+// preamble is 220, AUTH, 234 without the timeline: the scan makes dozens
+// of these.
+func preamble(ctx context.Context, ctrl *rfc2228.Conn, mechanism string) error {
+	r, err := ctrl.ReadReply(ctx)
+	if err == nil && r.Code == rfc2228.CodeServiceNotAvailable {
+		return fmt.Errorf("%w: %s", tlsscan.ErrBusy, firstLine(r))
+	}
+	if err != nil || r.Code != rfc2228.CodeServiceReady {
+		return fmt.Errorf("greeting: %v %s", err, firstLine(r))
+	}
+	r, err = ctrl.Cmd(ctx, "AUTH %s", mechanism)
+	switch {
+	case err != nil:
+		return err
+	case r.Code == rfc2228.CodeServiceNotAvailable:
+		return fmt.Errorf("%w: %s", tlsscan.ErrBusy, firstLine(r))
+	case r.Code/100 != 2:
+		return fmt.Errorf("AUTH %s: %s", mechanism, firstLine(r))
+	case ctrl.Buffered() > 0:
+		return fmt.Errorf("AUTH %s: bytes after %s", mechanism, firstLine(r))
+	}
+	return nil
+}
+
+// scanFindings turns the enumeration into findings.
+func (a *attempt) scanFindings(s *result.TLSScan) {
+	var legacy []string
+	tls13 := false
+	for _, v := range s.Versions {
+		if !v.Accepted {
+			continue
+		}
+		switch v.Version {
+		case "SSL 2.0":
+			a.find("tls-sslv2-enabled", "an SSL 2.0 CLIENT-HELLO got a SERVER-HELLO with "+suiteNames(v.Suites, nil))
+		case "SSL 3.0":
+			a.find("tls-sslv3-enabled", "SSL 3.0 accepted with "+suiteNames(v.Suites, nil))
+		case "TLS 1.0", "TLS 1.1":
+			legacy = append(legacy, v.Version)
+		case "TLS 1.3":
+			tls13 = true
+		}
+		a.suiteFindings(v)
+	}
+	if len(legacy) > 0 {
+		evidence := "accepts " + strings.Join(legacy, " and ")
+		if a.has("tls-legacy-version") {
+			a.annotate("tls-legacy-version", "; the scan: "+evidence)
+		} else {
+			a.find("tls-legacy-version", evidence)
+		}
+	}
+	if !tls13 && slices.ContainsFunc(s.Versions, func(v result.VersionScan) bool { return v.Accepted }) {
+		a.find("tls13-unsupported", "a TLS 1.3 ClientHello was refused")
+	}
+}
+
+// suiteFindings judges one version's suites, DHE size and order.
+func (a *attempt) suiteFindings(v result.VersionScan) {
+	weak := suiteNames(v.Suites, func(s result.Suite) bool { return s.Strength == "weak" || s.Strength == "insecure" })
+	if weak != "" {
+		severity := result.SeverityWarning
+		if slices.ContainsFunc(v.Suites, func(s result.Suite) bool { return s.Strength == "insecure" }) {
+			severity = result.SeverityCritical
+		}
+		a.findAs("tls-weak-cipher", severity, v.Version+": "+weak)
+	}
+	static := suiteNames(v.Suites, func(s result.Suite) bool { return staticKeyExchange(s.KeyExchange) })
+	if static != "" {
+		a.find("tls-no-forward-secrecy", v.Version+": "+static)
+	}
+	if v.ServerPreference != nil && !*v.ServerPreference {
+		a.find("tls-no-server-preference", v.Version+": the server took the client's first choice in two opposite orders")
+	}
+	if v.DHBits > 0 && v.DHBits < 2048 {
+		severity := result.SeverityWarning
+		if v.DHBits < 1024 {
+			severity = result.SeverityCritical
+		}
+		a.findAs("tls-weak-dh", severity, fmt.Sprintf("%s: DHE with a %d-bit group", v.Version, v.DHBits))
+	}
+}
+
+// staticKeyExchange: the session key can be recovered later from the
+// server's private key.
+func staticKeyExchange(kx string) bool {
+	switch kx {
+	case "RSA", "DH", "ECDH", "RSA_PSK", "PSK":
+		return true
+	}
+	return false
+}
+
+// suiteNames lists the names of the suites keep accepts (all when nil).
+func suiteNames(suites []result.Suite, keep func(result.Suite) bool) string {
+	var names []string
+	for _, s := range suites {
+		if keep == nil || keep(s) {
+			names = append(names, s.Name)
+		}
+	}
+	return strings.Join(names, ", ")
+}
