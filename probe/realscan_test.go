@@ -27,14 +27,15 @@ func TestRealServerScanMatchesSSLScan(t *testing.T) {
 		kind ftpdtest.Kind
 		opts ftpdtest.Options
 		want []string // accepted versions
+		ids  []string // scan findings that must be there
 	}{
 		{"legacy TLS 1.0 only", ftpdtest.Vsftpd, ftpdtest.Options{TLS: true, Cert: rsa,
 			OpenSSLConf: ftpdtest.ProtocolConf("TLSv1", "TLSv1"), Extra: []string{"ssl_ciphers=DEFAULT:@SECLEVEL=0"}},
-			[]string{"TLS 1.0"}},
+			[]string{"TLS 1.0"}, []string{"tls-legacy-version", "tls13-unsupported", "tls-weak-cipher", "tls-no-forward-secrecy"}},
 		{"TLS 1.2 only", ftpdtest.ProFTPD, ftpdtest.Options{TLS: true, Cert: rsa, Extra: []string{"TLSProtocol TLSv1.2"}},
-			[]string{"TLS 1.2"}},
+			[]string{"TLS 1.2"}, []string{"tls13-unsupported", "tls-no-forward-secrecy"}},
 		{"ECDSA only", ftpdtest.PureFTPd, ftpdtest.Options{TLS: true, Cert: ecdsa},
-			[]string{"TLS 1.2", "TLS 1.3"}},
+			[]string{"TLS 1.2", "TLS 1.3"}, nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -52,6 +53,9 @@ func TestRealServerScanMatchesSSLScan(t *testing.T) {
 			}
 			if got := acceptedVersions(scan); !slices.Equal(got, tc.want) {
 				t.Errorf("ftpsdiag: versions %v, want %v", got, tc.want)
+			}
+			for _, id := range tc.ids {
+				finding(t, r, id)
 			}
 			began := time.Now()
 			ref := sslscan(t, srv.Addr)
