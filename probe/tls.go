@@ -13,6 +13,7 @@ import (
 	"syscall"
 
 	"github.com/ftpsdiag/ftpsdiag/probe/result"
+	"github.com/ftpsdiag/ftpsdiag/probe/tlswire"
 	"github.com/ftpsdiag/ftpsdiag/rfc2228"
 )
 
@@ -194,7 +195,7 @@ func (a *attempt) tlsInfo(cs tls.ConnectionState) *result.TLSInfo {
 		HandshakeMS:       ms(a.cfg.Clock().Sub(a.tlsAt)),
 	}
 	if cs.CurveID != 0 {
-		info.Group = cs.CurveID.String()
+		info.Group = tlswire.GroupName(uint16(cs.CurveID)) // IANA names, as the scan reports them
 	}
 	return info
 }
