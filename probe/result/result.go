@@ -181,7 +181,7 @@ type Features struct {
 type TLSInfo struct {
 	Version           string  `json:"version"`               // "TLS 1.3"
 	CipherSuite       string  `json:"cipher_suite"`          // IANA name
-	Group             string  `json:"group,omitempty"`       // key exchange group (X25519, P-256, ...)
+	Group             string  `json:"group,omitempty"`       // key exchange group, IANA name (x25519, secp256r1, X25519MLKEM768)
 	ALPN              string  `json:"alpn,omitempty"`        // negotiated protocol, if any
 	SNISent           bool    `json:"sni_sent"`              // whether a server_name extension was sent
 	Resumed           bool    `json:"resumed"`               // session resumption happened
