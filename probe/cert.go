@@ -125,8 +125,12 @@ func (a *attempt) verify(chain []*x509.Certificate, stapled bool) {
 	if k, ok := leaf.PublicKey.(*rsa.PublicKey); ok && k.N.BitLen() < minRSABits {
 		a.find("cert-weak-key", fmt.Sprintf("leaf key is RSA-%d", k.N.BitLen()))
 	}
-	if d := daysLeft(leaf, now); v.TimeValid && d < a.cfg.WarnDays {
-		a.find("cert-expiring-soon", fmt.Sprintf("leaf expires on %s, in %d days (warning below %d)", leaf.NotAfter.UTC().Format(time.DateOnly), d, a.cfg.WarnDays))
+	if d := daysLeft(leaf, now); v.TimeValid && (d < a.cfg.WarnDays || d < a.cfg.CritDays) {
+		severity := result.SeverityWarning
+		if d < a.cfg.CritDays {
+			severity = result.SeverityCritical
+		}
+		a.findAs("cert-expiring-soon", severity, fmt.Sprintf("leaf expires on %s, in %d days (warning below %d, critical below %d)", leaf.NotAfter.UTC().Format(time.DateOnly), d, a.cfg.WarnDays, a.cfg.CritDays))
 	}
 
 	a.lintChain(chain, stapled)

@@ -37,6 +37,8 @@ type Config struct {
 	Roots        *x509.CertPool // trusted roots; nil = the system pool
 	Timeout      time.Duration  // per step; 0 = 10 s
 	WarnDays     int            // cert-expiring-soon threshold in days
+	CritDays     int            // below this many days cert-expiring-soon is critical; 0 = never
+	Ignore       []string       // finding ids accepted as known: reported as ignored, not counted
 	User         string         // login name; "" = anonymous
 	Password     string         // password for User; never recorded anywhere
 	CCC          bool           // also test CCC (clear command channel)
@@ -168,7 +170,7 @@ func Run(ctx context.Context, cfg Config) *result.Result {
 	for _, a := range attempts {
 		res.Attempts = append(res.Attempts, a.res)
 	}
-	res.Findings = collectFindings(attempts)
+	res.Findings, res.Ignored = partition(collectFindings(attempts), cfg.Ignore)
 	res.Status, res.Verdict = summarise(res)
 	return res
 }
@@ -210,6 +212,19 @@ func collectFindings(attempts []*attempt) []result.Finding {
 		out = []result.Finding{}
 	}
 	return out
+}
+
+// partition separates the findings the user accepted with --ignore.
+func partition(all []result.Finding, ignore []string) (kept, ignored []result.Finding) {
+	kept = []result.Finding{}
+	for _, f := range all {
+		if slices.Contains(ignore, f.ID) {
+			ignored = append(ignored, f)
+		} else {
+			kept = append(kept, f)
+		}
+	}
+	return kept, ignored
 }
 
 // modeLevel reports whether a finding only says "this mode is not offered

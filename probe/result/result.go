@@ -48,17 +48,18 @@ const (
 
 // Result is one diagnosis of one target.
 type Result struct {
-	SchemaVersion int       `json:"schema_version"` // always SchemaVersion
-	Tool          string    `json:"tool"`           // "ftpsdiag <version>"
-	Target        string    `json:"target"`         // the target as the user typed it
-	Host          string    `json:"host"`           // host name or address probed
-	ServerName    string    `json:"server_name"`    // SNI and the name the certificate must match
-	StartedAt     time.Time `json:"started_at"`     // wall clock at the start
-	DurationMS    float64   `json:"duration_ms"`    // whole diagnosis, milliseconds
-	Status        Status    `json:"status"`         // worst severity among findings, or unknown
-	Verdict       string    `json:"verdict"`        // one sentence for humans
-	Attempts      []Attempt `json:"attempts"`       // one per mode tried, implicit first
-	Findings      []Finding `json:"findings"`       // all findings, worst first
+	SchemaVersion int       `json:"schema_version"`             // always SchemaVersion
+	Tool          string    `json:"tool"`                       // "ftpsdiag <version>"
+	Target        string    `json:"target"`                     // the target as the user typed it
+	Host          string    `json:"host"`                       // host name or address probed
+	ServerName    string    `json:"server_name"`                // SNI and the name the certificate must match
+	StartedAt     time.Time `json:"started_at"`                 // wall clock at the start
+	DurationMS    float64   `json:"duration_ms"`                // whole diagnosis, milliseconds
+	Status        Status    `json:"status"`                     // worst severity among findings, or unknown
+	Verdict       string    `json:"verdict"`                    // one sentence for humans
+	Attempts      []Attempt `json:"attempts"`                   // one per mode tried, implicit first
+	Findings      []Finding `json:"findings"`                   // all findings, worst first
+	Ignored       []Finding `json:"ignored_findings,omitempty"` // findings accepted with --ignore: listed, not counted
 }
 
 // Attempt is one connection strategy (implicit or explicit) on one port.
