@@ -15,7 +15,6 @@ import (
 
 	"github.com/ftpsdiag/ftpsdiag/probe"
 	"github.com/ftpsdiag/ftpsdiag/probe/result"
-	"github.com/ftpsdiag/ftpsdiag/report"
 )
 
 // version is set at release time with -ldflags "-X main.version=...".
@@ -69,6 +68,11 @@ type options struct {
 	ccc          bool
 	scan         bool
 	maxConns     int
+	targetsFile  string
+	parallel     int
+	critDays     int
+	failOn       string
+	ignore       []string
 	version      bool
 }
 
@@ -77,7 +81,7 @@ type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
 
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs, o := newFlagSet(stdout)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
@@ -89,6 +93,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, "ftpsdiag", version)
 		return exitOK
 	}
+	if !fs.Changed("crit-days") {
+		o.critDays = min(o.critDays, o.warnDays) // --warn-days 5 alone lowers both
+	}
 	if err := o.check(); err != nil {
 		return usage(stderr, err)
 	}
@@ -98,6 +105,47 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return usage(stderr, err)
 		}
 	}
+	cfg, err := o.config()
+	if err != nil {
+		return usage(stderr, err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, o.deadline)
+	defer cancel()
+
+	var results []*result.Result
+	if demo {
+		res, err := runDemo(ctx, cfg)
+		if err != nil {
+			fmt.Fprintf(stderr, "ftpsdiag: error: starting the demo server: %v\n", err)
+			return exitUnknown
+		}
+		results = []*result.Result{res}
+	} else {
+		specs, err := collectTargets(fs.Args(), o.targetsFile, stdin)
+		if err != nil {
+			return usage(stderr, err)
+		}
+		if err := checkArguments(cfg, specs); err != nil {
+			return usage(stderr, err)
+		}
+		if len(specs) == 0 {
+			return usage(stderr, usageError{"no TARGET: give one or more, --targets FILE, or - to read them from standard input"})
+		}
+		if err := o.checkUsers(cfg, specs); err != nil {
+			return usage(stderr, err)
+		}
+		results = diagnoseAll(ctx, cfg, specs, o, stdout, stderr)
+	}
+	code, status := exitFor(results, o.failOn)
+	if err := renderAll(stdout, results, o, status); err != nil {
+		fmt.Fprintf(stderr, "ftpsdiag: error: writing the report: %v\n", err)
+		return exitUnknown
+	}
+	return code
+}
+
+// config builds the probe configuration every target starts from.
+func (o *options) config() (probe.Config, error) {
 	cfg := probe.Config{
 		Mode:         probe.ModeChoice(o.mode),
 		ImplicitPort: o.implicitPort,
@@ -105,6 +153,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		ServerName:   o.serverName,
 		Timeout:      o.timeout,
 		WarnDays:     o.warnDays,
+		CritDays:     o.critDays,
+		Ignore:       o.ignore,
 		User:         o.user,
 		CCC:          o.ccc,
 		Scan:         o.scan,
@@ -113,42 +163,42 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	var err error
 	if cfg.Roots, err = loadRoots(o.caFile); err != nil {
-		return usage(stderr, err)
+		return cfg, err
 	}
-	if cfg.Password, err = o.password(); err != nil {
-		return usage(stderr, err)
-	}
-	ctx, cancel := context.WithTimeout(ctx, o.deadline)
-	defer cancel()
-
-	var res *result.Result
-	if demo {
-		res, err = runDemo(ctx, cfg)
-		if err != nil {
-			fmt.Fprintf(stderr, "ftpsdiag: error: starting the demo server: %v\n", err)
-			return exitUnknown
-		}
-	} else {
-		if fs.NArg() != 1 {
-			return usage(stderr, usageError{fmt.Sprintf("want exactly one TARGET, got %d", fs.NArg())})
-		}
-		if cfg.Target, err = probe.ParseTarget(fs.Arg(0)); err != nil {
-			return usage(stderr, err)
-		}
-		if err := cfg.Validate(); err != nil {
-			return usage(stderr, usageError{err.Error()})
-		}
-		res = probe.Run(ctx, cfg)
-	}
-	if err := render(stdout, res, o); err != nil {
-		fmt.Fprintf(stderr, "ftpsdiag: error: writing the report: %v\n", err)
-		return exitUnknown
-	}
-	return exitCode(res.Status)
+	cfg.Password, err = o.password()
+	return cfg, err
 }
 
-// newFlagSet defines the flags; help asked for goes to stdout, so that it
-// can be paged. (Parse errors are returned, never printed by pflag.)
+// checkArguments: a target typed on the command line that cannot be
+// diagnosed is a usage error; one read from a file or standard input
+// becomes that target's "unknown" result and the rest go on.
+func checkArguments(cfg probe.Config, specs []targetSpec) error {
+	for _, s := range specs {
+		if !s.argument {
+			continue
+		}
+		t, err := probe.ParseTarget(s.target)
+		if err == nil {
+			cfg.Target = t
+			err = cfg.Validate()
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkUsers: a user named on a targets-file line needs a password too.
+func (o *options) checkUsers(cfg probe.Config, specs []targetSpec) error {
+	for _, s := range specs {
+		if s.user != "" && cfg.Password == "" {
+			return usageError{fmt.Sprintf("%s: user=%s needs a password: --password-file FILE or the FTPSDIAG_PASSWORD environment variable", s.origin, s.user)}
+		}
+	}
+	return nil
+}
+
 func newFlagSet(stdout io.Writer) (*pflag.FlagSet, *options) {
 	o := &options{}
 	fs := pflag.NewFlagSet("ftpsdiag", pflag.ContinueOnError)
@@ -161,9 +211,14 @@ func newFlagSet(stdout io.Writer) (*pflag.FlagSet, *options) {
 	fs.StringVar(&o.caFile, "ca-file", "", "PEM file of extra trusted root certificates")
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Second, "limit for each step (connect, each reply, handshake)")
 	fs.DurationVar(&o.deadline, "deadline", 60*time.Second, "limit for the whole diagnosis")
-	fs.StringVar(&o.format, "format", "text", "output format: text or json")
+	fs.StringVar(&o.format, "format", "text", "output format: text, json, jsonl (one JSON document per line) or nagios")
 	fs.BoolVar(&o.noColor, "no-color", false, "no colour (also off when NO_COLOR is set or output is not a terminal)")
 	fs.IntVar(&o.warnDays, "warn-days", 30, "warn when the certificate expires within this many days")
+	fs.IntVar(&o.critDays, "crit-days", 7, "critical when the certificate expires within this many days")
+	fs.StringVar(&o.failOn, "fail-on", "warning", "lowest severity that makes the exit code non-zero: info, warning or critical")
+	fs.StringSliceVar(&o.ignore, "ignore", nil, "finding ids to accept as known (comma-separated): listed as ignored, not counted")
+	fs.StringVar(&o.targetsFile, "targets", "", "file with one target per line (- for standard input)")
+	fs.IntVar(&o.parallel, "parallel", 4, "targets diagnosed at once")
 	fs.StringVar(&o.user, "user", "", "log in as this user (default: anonymous); the password comes from --password-file or $FTPSDIAG_PASSWORD")
 	fs.StringVar(&o.passwordFile, "password-file", "", "file whose first line is the password for --user")
 	fs.BoolVar(&o.ccc, "ccc", false, "also test CCC (clearing the control channel after login)")
@@ -183,7 +238,7 @@ func demoArgs(fs *pflag.FlagSet) error {
 	if fs.NArg() != 1 {
 		return usageError{"demo takes no target: it starts its own server"}
 	}
-	for _, name := range []string{"mode", "implicit-port", "explicit-port", "servername", "ca-file", "user", "password-file"} {
+	for _, name := range []string{"mode", "implicit-port", "explicit-port", "servername", "ca-file", "user", "password-file", "targets"} {
 		if fs.Changed(name) {
 			return usageError{fmt.Sprintf("demo sets --%s itself; drop it", name)}
 		}
@@ -198,9 +253,22 @@ func (o *options) check() error {
 		return usageError{fmt.Sprintf("--mode %q: want implicit, explicit, both or auto", o.mode)}
 	}
 	switch o.format {
-	case "text", "json":
+	case "text", "json", "jsonl", "nagios":
 	default:
-		return usageError{fmt.Sprintf("--format %q: want text or json", o.format)}
+		return usageError{fmt.Sprintf("--format %q: want text, json, jsonl or nagios", o.format)}
+	}
+	switch o.failOn {
+	case "info", "warning", "critical":
+	default:
+		return usageError{fmt.Sprintf("--fail-on %q: want info, warning or critical", o.failOn)}
+	}
+	if o.parallel < 1 || o.parallel > 256 {
+		return usageError{fmt.Sprintf("--parallel %d: want 1 to 256", o.parallel)}
+	}
+	for _, id := range o.ignore {
+		if !probe.KnownCause(id) {
+			return usageError{fmt.Sprintf("--ignore %q: no such finding id (see the README's list)", id)}
+		}
 	}
 	for _, p := range []struct {
 		flag string
@@ -215,6 +283,9 @@ func (o *options) check() error {
 	}
 	if o.warnDays < 0 {
 		return usageError{"--warn-days must not be negative"}
+	}
+	if o.critDays < 0 || o.critDays > o.warnDays {
+		return usageError{fmt.Sprintf("--crit-days %d: want 0 to --warn-days (%d)", o.critDays, o.warnDays)}
 	}
 	if o.maxConns < 1 || o.maxConns > 64 {
 		return usageError{fmt.Sprintf("--max-conns %d: want 1 to 64", o.maxConns)}
@@ -276,13 +347,6 @@ func loadRoots(file string) (*x509.CertPool, error) {
 	return pool, nil
 }
 
-func render(w io.Writer, res *result.Result, o *options) error {
-	if o.format == "json" {
-		return report.JSON(w, res)
-	}
-	return report.Text(w, res, report.Options{Color: useColor(w, o.noColor)})
-}
-
 // useColor: only on a terminal, and never when NO_COLOR is set (no-color.org).
 func useColor(w io.Writer, noColor bool) bool {
 	if noColor || os.Getenv("NO_COLOR") != "" {
@@ -292,16 +356,26 @@ func useColor(w io.Writer, noColor bool) bool {
 	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
 }
 
-func exitCode(s result.Status) int {
-	switch s {
-	case result.StatusOK:
+// exitFor is the worst exit code over all results, counting only findings
+// at or above failOn, and the status that code stands for.
+func exitFor(results []*result.Result, failOn string) (int, result.Status) {
+	code := exitOK
+	for _, r := range results {
+		code = max(code, exitOf(r, result.Severity(failOn)))
+	}
+	return code, []result.Status{result.StatusOK, result.StatusWarning, result.StatusCritical, result.StatusUnknown}[code]
+}
+
+func exitOf(r *result.Result, failOn result.Severity) int {
+	switch {
+	case r.Status == result.StatusUnknown || r.Status == "":
+		return exitUnknown
+	case len(r.Findings) == 0 || r.Findings[0].Severity.Rank() < failOn.Rank():
 		return exitOK
-	case result.StatusWarning:
-		return exitWarning
-	case result.StatusCritical:
+	case r.Findings[0].Severity == result.SeverityCritical:
 		return exitCritical
 	}
-	return exitUnknown
+	return exitWarning // a warning, or an info finding with --fail-on info
 }
 
 // usage prints a one-line error with a hint and returns exit code 3.

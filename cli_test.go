@@ -24,7 +24,7 @@ import (
 // scripts of testdata/script, as age's cmd tests do.
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"ftpsdiag": func() { os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr)) },
+		"ftpsdiag": func() { os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
 	})
 }
 

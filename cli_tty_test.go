@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"syscall"
 	"testing"
 
@@ -60,7 +61,7 @@ func runOnTerminal(t *testing.T, args []string) ([]byte, int) {
 		got <- b
 	}()
 	var stderr bytes.Buffer
-	code := run(context.Background(), args, follower, &stderr)
+	code := run(context.Background(), args, strings.NewReader(""), follower, &stderr)
 	follower.Close()
 	out := <-got
 	if stderr.Len() != 0 {

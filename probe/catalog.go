@@ -346,6 +346,12 @@ var causeByID = func() map[string]Cause {
 	return m
 }()
 
+// KnownCause reports whether id is in the catalog.
+func KnownCause(id string) bool {
+	_, ok := causeByID[id]
+	return ok
+}
+
 // newFinding fills a finding from the catalog; an id missing from the
 // catalog is a programming error caught by tests.
 func newFinding(id, server, evidence string) result.Finding {

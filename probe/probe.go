@@ -283,3 +283,18 @@ func joinAnd(s []string) string {
 func ms(d time.Duration) float64 {
 	return float64(d.Round(100*time.Microsecond)) / float64(time.Millisecond)
 }
+
+// Unknown is the result for a target that could not be diagnosed at all:
+// it does not parse, or contradicts the flags. A run over many targets
+// reports it and goes on.
+func Unknown(tool, target string, err error) *result.Result {
+	return &result.Result{
+		SchemaVersion: result.SchemaVersion,
+		Tool:          tool,
+		Target:        target,
+		Status:        result.StatusUnknown,
+		Verdict:       err.Error(),
+		Attempts:      []result.Attempt{},
+		Findings:      []result.Finding{},
+	}
+}

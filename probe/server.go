@@ -9,26 +9,31 @@ import (
 // serverMarks are texts that name server software in greetings and
 // replies (FTPS.md §3). Used only to name the server and pick its remedy;
 // never to classify a failure.
+// Marks starting "234 " must match a whole reply line: ProFTPD and
+// pyftpdlib differ only by a final period.
 var serverMarks = []struct{ mark, server string }{
 	{"vsftpd", ServerVsftpd},
-	{"proceed with negotiation.", ServerVsftpd},
+	{"234 proceed with negotiation.", ServerVsftpd},
 	{"proftpd", ServerProFTPD},
-	{"auth tls successful", ServerProFTPD},
+	{"234 auth tls successful", ServerProFTPD},
 	{"pure-ftpd", ServerPureFTPd},
-	{"auth tls ok.", ServerPureFTPd},
+	{"234 auth tls ok.", ServerPureFTPd},
 	{"pyftpdlib", ServerPyftpdlib},
+	{"234 auth tls successful.", ServerPyftpdlib},
 	{"filezilla server", ServerFileZilla},
-	{"using authentication type tls", ServerFileZilla},
+	{"234 using authentication type tls.", ServerFileZilla},
 	{"microsoft ftp service", ServerIIS},
 	{"serv-u", ServerServU},
 }
 
 // identify names the server software from one reply, or returns "".
 func identify(r rfc2228.Reply) string {
-	text := strings.ToLower(r.String())
-	for _, m := range serverMarks {
-		if strings.Contains(text, m.mark) {
-			return m.server
+	for _, line := range r.Lines {
+		line = strings.ToLower(strings.TrimSpace(line))
+		for _, m := range serverMarks {
+			if line == m.mark || !strings.HasPrefix(m.mark, "234 ") && strings.Contains(line, m.mark) {
+				return m.server
+			}
 		}
 	}
 	return ""

@@ -19,6 +19,7 @@ func TestIdentify(t *testing.T) {
 		{"220---------- Welcome to Pure-FTPd [privsep] [TLS] ----------", ServerPureFTPd},
 		{"234 AUTH TLS OK.", ServerPureFTPd},
 		{"220 pyftpdlib 1.5.9 ready.", ServerPyftpdlib},
+		{"234 AUTH TLS successful.", ServerPyftpdlib},
 		{"220-FileZilla Server 1.8.0", ServerFileZilla},
 		{"234 Using authentication type TLS.", ServerFileZilla},
 		{"220 Microsoft FTP Service", ServerIIS},

@@ -59,6 +59,20 @@ func ParseTarget(s string) (Target, error) {
 	return t, validHost(t.Host)
 }
 
+// RedactTarget hides any credentials a target carries, for messages and
+// results: "ftps://user:pw@host" becomes "ftps://****@host".
+func RedactTarget(s string) string {
+	at := strings.LastIndex(s, "@")
+	if at < 0 {
+		return s
+	}
+	start := 0
+	if i := strings.Index(s, "://"); i >= 0 && i < at {
+		start = i + len("://")
+	}
+	return s[:start] + "****" + s[at:]
+}
+
 func parseURL(t Target, s string) (Target, error) {
 	u, err := url.Parse(s)
 	if err != nil {

@@ -74,6 +74,19 @@ func TestParseTargetErrors(t *testing.T) {
 	}
 }
 
+func TestRedactTarget(t *testing.T) {
+	for in, want := range map[string]string{
+		"ftps://user:pw@host:990": "ftps://****@host:990",
+		"user:pw@host":            "****@host",
+		"host:21":                 "host:21",
+		"ftp://a@b@host":          "ftp://****@host",
+	} {
+		if got := RedactTarget(in); got != want {
+			t.Errorf("RedactTarget(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 func FuzzParseTarget(f *testing.F) {
 	for _, s := range []string{"ftp.example.com", "host:21", "[::1]:990", "ftps://h:1/", "ftpes://h", "ftp://[::1]"} {
 		f.Add(s)

@@ -39,9 +39,23 @@ func Text(w io.Writer, r *result.Result, o Options) error {
 	p.line("")
 	p.rule("findings")
 	p.writeFindings(r.Findings)
+	p.writeIgnored(r.Ignored)
 	p.line("")
 	p.writeVerdict(r)
 	return p.err
+}
+
+// writeIgnored lists the findings accepted with --ignore: shown, not
+// counted.
+func (p *printer) writeIgnored(ignored []result.Finding) {
+	if len(ignored) == 0 {
+		return
+	}
+	ids := make([]string, len(ignored))
+	for i, f := range ignored {
+		ids[i] = Sanitize(f.ID) + " (" + Sanitize(string(f.Severity)) + ")"
+	}
+	p.wrapped("ignored (--ignore): ", strings.Join(ids, ", "))
 }
 
 // printer writes one text report, remembering the first write error.

@@ -1,0 +1,131 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+
+	"github.com/mattn/go-isatty"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/ftpsdiag/ftpsdiag/probe"
+	"github.com/ftpsdiag/ftpsdiag/probe/result"
+	"github.com/ftpsdiag/ftpsdiag/report"
+)
+
+// diagnoseAll runs every target, at most parallel at a time, and returns
+// the results in input order. With JSON Lines each result is written as
+// soon as it is ready.
+func diagnoseAll(ctx context.Context, base probe.Config, specs []targetSpec, o *options, stdout, stderr io.Writer) []*result.Result {
+	results := make([]*result.Result, len(specs))
+	progress := newProgress(stderr, len(specs))
+	var mu sync.Mutex // orders JSON Lines output and progress
+	var g errgroup.Group
+	g.SetLimit(o.parallel)
+	for i, spec := range specs {
+		g.Go(func() error {
+			r := diagnoseOne(ctx, base, spec)
+			mu.Lock()
+			defer mu.Unlock()
+			results[i] = r
+			if o.format == "jsonl" {
+				writeJSONLine(stdout, r)
+			}
+			progress.step()
+			return nil
+		})
+	}
+	g.Wait()
+	progress.done()
+	return results
+}
+
+// diagnoseOne applies a target line's own settings; a target that cannot
+// be diagnosed becomes an "unknown" result.
+func diagnoseOne(ctx context.Context, base probe.Config, spec targetSpec) *result.Result {
+	cfg := base
+	if spec.serverName != "" {
+		cfg.ServerName = spec.serverName
+	}
+	if spec.user != "" {
+		cfg.User = spec.user
+	}
+	t, err := probe.ParseTarget(spec.target)
+	if err == nil {
+		cfg.Target = t
+		err = cfg.Validate()
+	}
+	if err != nil {
+		return probe.Unknown(base.Tool, probe.RedactTarget(spec.target), fmt.Errorf("%s: %w", spec.origin, err))
+	}
+	return probe.Run(ctx, cfg)
+}
+
+func writeJSONLine(w io.Writer, r *result.Result) {
+	b, err := json.Marshal(r)
+	if err == nil {
+		w.Write(append(b, '\n'))
+	}
+}
+
+// renderAll writes the results in the chosen format (JSON Lines were
+// written as they came).
+func renderAll(w io.Writer, results []*result.Result, o *options, status result.Status) error {
+	switch o.format {
+	case "jsonl":
+		return nil
+	case "json":
+		if len(results) == 1 {
+			return report.JSON(w, results[0])
+		}
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		return enc.Encode(results)
+	case "nagios":
+		return report.Nagios(w, results, status, o.warnDays, o.critDays)
+	}
+	opts := report.Options{Color: useColor(w, o.noColor)}
+	for i, r := range results {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		if err := report.Text(w, r, opts); err != nil {
+			return err
+		}
+	}
+	if len(results) > 1 {
+		return report.Summary(w, results, opts)
+	}
+	return nil
+}
+
+// progress shows "n/N targets" on a terminal's stderr while a run over
+// several targets goes on; elsewhere it is silent.
+type progress struct {
+	w            io.Writer
+	count, total int
+	on           bool
+}
+
+func newProgress(stderr io.Writer, total int) *progress {
+	f, ok := stderr.(*os.File)
+	on := ok && total > 1 && isatty.IsTerminal(f.Fd())
+	return &progress{w: stderr, total: total, on: on}
+}
+
+func (p *progress) step() {
+	p.count++
+	if p.on {
+		fmt.Fprintf(p.w, "\rftpsdiag: %d/%d targets diagnosed", p.count, p.total)
+	}
+}
+
+func (p *progress) done() {
+	if p.on {
+		fmt.Fprint(p.w, "\r\033[K")
+	}
+}
