@@ -189,8 +189,12 @@ func checkArguments(cfg probe.Config, specs []targetSpec) error {
 	return nil
 }
 
-// checkUsers: a user named on a targets-file line needs a password too.
+// checkUsers: a user, from --user or a targets-file line, needs a
+// password.
 func (o *options) checkUsers(cfg probe.Config, specs []targetSpec) error {
+	if cfg.User != "" && cfg.Password == "" {
+		return usageError{"--user needs a password: --password-file FILE or the FTPSDIAG_PASSWORD environment variable"}
+	}
 	for _, s := range specs {
 		if s.user != "" && cfg.Password == "" {
 			return usageError{fmt.Sprintf("%s: user=%s needs a password: --password-file FILE or the FTPSDIAG_PASSWORD environment variable", s.origin, s.user)}
@@ -296,20 +300,13 @@ func (o *options) check() error {
 // maxPasswordFile bounds what is read from --password-file.
 const maxPasswordFile = 4096
 
-// password finds the password for --user: from --password-file, else from
-// $FTPSDIAG_PASSWORD. There is deliberately no password flag: argv is
-// visible to every user of the machine (ps) and lands in shell history.
+// password finds the password for --user and for targets-file lines
+// with user=: from --password-file, else from $FTPSDIAG_PASSWORD. There is
+// deliberately no password flag: argv is visible to every user of the
+// machine (ps) and lands in shell history.
 func (o *options) password() (string, error) {
-	env := os.Getenv("FTPSDIAG_PASSWORD")
-	switch {
-	case o.user == "" && o.passwordFile != "":
-		return "", usageError{"--password-file needs --user"}
-	case o.user == "":
-		return "", nil
-	case o.passwordFile == "" && env == "":
-		return "", usageError{"--user needs a password: --password-file FILE or the FTPSDIAG_PASSWORD environment variable"}
-	case o.passwordFile == "":
-		return env, nil
+	if o.passwordFile == "" {
+		return os.Getenv("FTPSDIAG_PASSWORD"), nil
 	}
 	f, err := os.Open(o.passwordFile)
 	if err != nil {
