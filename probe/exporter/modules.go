@@ -1,0 +1,245 @@
+package exporter
+
+import (
+	"bytes"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/ftpsdiag/ftpsdiag/probe"
+)
+
+// DefaultModule is the module a scrape without ?module= uses, and the only
+// one when no configuration file is given.
+const DefaultModule = "default"
+
+// Defaults for a module's settings left out of the file.
+const (
+	defaultTimeout  = 10 * time.Second
+	defaultMaxConns = 8
+	defaultWarnDays = 30
+)
+
+// maxPasswordFile bounds what is read from a password_file.
+const maxPasswordFile = 4096
+
+// Modules are the named probe settings a scrape chooses from with
+// ?module=. LoadModules makes them: it also reads the password and CA files.
+type Modules map[string]Module
+
+// Module is how to diagnose a target, as the command line's flags say it.
+// In the file, a setting left out takes its default.
+type Module struct {
+	Mode         probe.ModeChoice `yaml:"mode"`          // implicit, explicit, both or auto; default: from the target, as on the command line
+	Port         int              `yaml:"port"`          // port for a target that names none (HOST becomes HOST:port); 0 = none
+	ImplicitPort int              `yaml:"implicit_port"` // implicit TLS port for a bare HOST; 0 = 990
+	ExplicitPort int              `yaml:"explicit_port"` // explicit TLS port for a bare HOST; 0 = 21
+	Timeout      time.Duration    `yaml:"timeout"`       // limit for each step; default 10s
+	ServerName   string           `yaml:"servername"`    // SNI and certificate name; default: the target host
+	CAFile       string           `yaml:"ca_file"`       // PEM roots trusted besides the system's
+	User         string           `yaml:"user"`          // login name; default anonymous
+	PasswordFile string           `yaml:"password_file"` // file whose first line is User's password
+	Scan         bool             `yaml:"scan"`          // also run the TLS audit (--scan)
+	CCC          bool             `yaml:"ccc"`           // also test CCC (--ccc)
+	MaxConns     int              `yaml:"max_conns"`     // connections at once for the scan; default 8
+	WarnDays     int              `yaml:"-"`             // warn_days (see moduleFile): warn when the certificate expires within this many days; default 30
+
+	// Password is read from PasswordFile at load time. It formats as
+	// "****" so that no log line can show it.
+	Password Secret `yaml:"-"`
+
+	roots *x509.CertPool // system roots plus CAFile; nil = the system's
+}
+
+// Secret is a string that fmt never shows.
+type Secret string
+
+// Format writes "****" whatever the verb.
+func (Secret) Format(f fmt.State, _ rune) { io.WriteString(f, "****") }
+
+// configFile is the configuration file.
+type configFile struct {
+	Modules map[string]moduleFile `yaml:"modules"`
+}
+
+// moduleFile is a module as written in the file, where a left-out
+// warn_days (30) differs from warn_days: 0.
+type moduleFile struct {
+	Module   `yaml:",inline"`
+	WarnDays *int `yaml:"warn_days"`
+}
+
+// defaultModules is what runs without a configuration file.
+func defaultModules() Modules {
+	return Modules{DefaultModule: {Timeout: defaultTimeout, MaxConns: defaultMaxConns, WarnDays: defaultWarnDays}}
+}
+
+// LoadModules reads the modules from a YAML file:
+//
+//	modules:
+//	  ftpes_alice:
+//	    mode: explicit        # implicit, explicit, both or auto; default: from the target
+//	    port: 2121            # for targets that name no port
+//	    timeout: 5s           # per step
+//	    servername: ftp.example.com
+//	    ca_file: /etc/ftpsdiag/corp-root.pem
+//	    user: alice
+//	    password_file: /etc/ftpsdiag/alice.pass
+//	    scan: false
+//	    ccc: false
+//	    max_conns: 8
+//	    warn_days: 30
+//
+// It reads the CA and password files at once, so that a mistake shows at
+// start-up rather than at the first scrape. An empty path gives the single
+// module "default" with the command line's defaults.
+func LoadModules(path string) (Modules, error) {
+	if path == "" {
+		return defaultModules(), nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var file configFile
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(&file); err != nil && !errors.Is(err, io.EOF) {
+		if te, ok := errors.AsType[*yaml.TypeError](err); ok { // yaml puts each mistake on a line of its own
+			return nil, fmt.Errorf("%s: %s", path, strings.Join(te.Errors, "; "))
+		}
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(file.Modules) == 0 {
+		return nil, fmt.Errorf("%s: no modules: want modules: {NAME: {mode: ..., ...}}", path)
+	}
+	mods := make(Modules, len(file.Modules))
+	for _, name := range slices.Sorted(maps.Keys(file.Modules)) { // the first error does not depend on map order
+		mf := file.Modules[name]
+		m := mf.Module
+		m.WarnDays = defaultWarnDays
+		if mf.WarnDays != nil {
+			m.WarnDays = *mf.WarnDays
+		}
+		if err := m.load(); err != nil {
+			return nil, fmt.Errorf("%s: module %q: %w", path, name, err)
+		}
+		mods[name] = m
+	}
+	return mods, nil
+}
+
+// load checks m, fills in defaults, and reads its CA and password files.
+func (m *Module) load() error {
+	switch m.Mode {
+	case probe.ModeDefault, probe.ModeImplicit, probe.ModeExplicit, probe.ModeBoth, probe.ModeAuto:
+	default:
+		return fmt.Errorf("mode %q: want implicit, explicit, both or auto", m.Mode)
+	}
+	for _, p := range []struct {
+		key  string
+		port int
+	}{{"port", m.Port}, {"implicit_port", m.ImplicitPort}, {"explicit_port", m.ExplicitPort}} {
+		if p.port < 0 || p.port > 65535 {
+			return fmt.Errorf("%s %d: want a port from 1 to 65535", p.key, p.port)
+		}
+	}
+	switch {
+	case m.Port != 0 && (m.ImplicitPort != 0 || m.ExplicitPort != 0):
+		return errors.New("port and implicit_port/explicit_port exclude each other: port makes every target HOST:port")
+	case m.Timeout < 0:
+		return fmt.Errorf("timeout %s: want a positive duration such as 10s", m.Timeout)
+	case m.MaxConns < 0 || m.MaxConns > 64:
+		return fmt.Errorf("max_conns %d: want 1 to 64", m.MaxConns)
+	case m.WarnDays < 0:
+		return fmt.Errorf("warn_days %d: must not be negative", m.WarnDays)
+	case m.User == "" && m.PasswordFile != "":
+		return errors.New("password_file needs user")
+	case m.User != "" && m.PasswordFile == "":
+		return errors.New("user needs password_file")
+	}
+	if m.Timeout == 0 {
+		m.Timeout = defaultTimeout
+	}
+	if m.MaxConns == 0 {
+		m.MaxConns = defaultMaxConns
+	}
+	var err error
+	if m.roots, err = loadRoots(m.CAFile); err != nil {
+		return err
+	}
+	if m.PasswordFile != "" {
+		m.Password, err = readPassword(m.PasswordFile)
+	}
+	return err
+}
+
+// config is the probe configuration for target under m.
+func (m Module) config(target probe.Target, tool string) probe.Config {
+	cfg := probe.Config{
+		Target:     target,
+		Mode:       m.Mode,
+		ServerName: m.ServerName,
+		Roots:      m.roots,
+		Timeout:    m.Timeout,
+		WarnDays:   m.WarnDays,
+		User:       m.User,
+		Password:   string(m.Password),
+		CCC:        m.CCC,
+		Scan:       m.Scan,
+		MaxConns:   m.MaxConns,
+		Tool:       tool,
+	}
+	if target.Port == 0 {
+		cfg.Target.Port = m.Port
+		cfg.ImplicitPort, cfg.ExplicitPort = m.ImplicitPort, m.ExplicitPort
+	}
+	return cfg
+}
+
+// loadRoots returns the system roots plus the PEM certificates in file.
+func loadRoots(file string) (*x509.CertPool, error) {
+	if file == "" {
+		return nil, nil
+	}
+	pem, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("ca_file: %w", err)
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil {
+		pool = x509.NewCertPool()
+	}
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("ca_file %s: no PEM certificates found", file)
+	}
+	return pool, nil
+}
+
+// readPassword returns the first line of file; its errors never quote the
+// file's content.
+func readPassword(file string) (Secret, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return "", fmt.Errorf("password_file: %w", err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxPasswordFile))
+	if err != nil {
+		return "", fmt.Errorf("password_file %s: %w", file, err)
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	line = strings.TrimSuffix(line, "\r")
+	if line == "" {
+		return "", fmt.Errorf("password_file %s: the first line is empty", file)
+	}
+	return Secret(line), nil
+}

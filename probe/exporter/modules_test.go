@@ -1,0 +1,118 @@
+package exporter
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ftpsdiag/ftpsdiag/probe"
+)
+
+// password is what the test password files hold; no error or log may show it.
+const password = "s3cret-Pa55"
+
+// writeFile writes content to name in dir and returns its path.
+func writeFile(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestLoadModules(t *testing.T) {
+	dir := t.TempDir()
+	ca := writeFile(t, dir, "ca.pem", string(rootCA(t).RootPEM()))
+	pass := writeFile(t, dir, "alice.pass", password+"\nsecond line\n")
+	writeFile(t, dir, "empty.pass", "\n")
+	writeFile(t, dir, "not.pem", "not a certificate\n")
+
+	good := fmt.Sprintf(`modules:
+  default: {}
+  alice:
+    mode: explicit
+    port: 2121
+    timeout: 2.5s
+    servername: ftp.example.com
+    ca_file: %s
+    user: alice
+    password_file: %s
+    scan: true
+    ccc: true
+    max_conns: 4
+    warn_days: 0
+`, ca, pass)
+	mods, err := LoadModules(writeFile(t, dir, "good.yml", good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(mods) != 2 {
+		t.Fatalf("modules = %v, want default and alice", mods)
+	}
+	if d := mods["default"]; d.Mode != probe.ModeDefault || d.Timeout != 10*time.Second || d.MaxConns != 8 || d.WarnDays != 30 || d.roots != nil {
+		t.Errorf("default = %+v, want the command line's defaults", d)
+	}
+	a := mods["alice"]
+	if a.Mode != probe.ModeExplicit || a.Port != 2121 || a.Timeout != 2500*time.Millisecond || a.ServerName != "ftp.example.com" ||
+		a.User != "alice" || !a.Scan || !a.CCC || a.MaxConns != 4 || a.WarnDays != 0 || a.roots == nil {
+		t.Errorf("alice = %+v", a)
+	}
+	if string(a.Password) != password {
+		t.Errorf("password not read from the first line of the file")
+	}
+	if s := fmt.Sprintf("%v %+v %#v %s", mods, a, a, a.Password); strings.Contains(s, password) {
+		t.Errorf("fmt shows the password: %s", s)
+	}
+
+	if mods, err := LoadModules(""); err != nil || len(mods) != 1 || mods[DefaultModule].Timeout != 10*time.Second {
+		t.Errorf(`LoadModules("") = %+v, %v; want the default module`, mods, err)
+	}
+
+	for _, tc := range []struct {
+		name, yaml string
+		want       []string // substrings of the error
+	}{
+		{"unknown field", "modules:\n  m:\n    passwort_file: x\n", []string{"bad.yml", "line 3", "passwort_file"}},
+		{"unknown top-level field", "modul:\n  m: {}\n", []string{"modul"}},
+		{"password in the file", "modules:\n  m:\n    password: x\n", []string{"password"}},
+		{"bad duration", "modules:\n  m:\n    timeout: 10 sec\n", []string{"line 3", "10 sec", "time.Duration"}},
+		{"negative duration", "modules:\n  m:\n    timeout: -1s\n", []string{`module "m"`, "timeout -1s"}},
+		{"bad mode", "modules:\n  m:\n    mode: starttls\n", []string{`module "m"`, `mode "starttls"`}},
+		{"bad port", "modules:\n  m:\n    implicit_port: 99999\n", []string{"implicit_port 99999"}},
+		{"port and explicit_port", "modules:\n  m:\n    port: 21\n    explicit_port: 2121\n", []string{"exclude each other"}},
+		{"bad max_conns", "modules:\n  m:\n    max_conns: 100\n", []string{"max_conns 100"}},
+		{"negative warn_days", "modules:\n  m:\n    warn_days: -1\n", []string{"warn_days -1"}},
+		{"missing password file", "modules:\n  m:\n    user: alice\n    password_file: " + filepath.Join(dir, "nope.pass") + "\n", []string{`module "m"`, "password_file", "nope.pass", "no such file"}},
+		{"empty password file", "modules:\n  m:\n    user: alice\n    password_file: " + filepath.Join(dir, "empty.pass") + "\n", []string{"first line is empty"}},
+		{"user without password_file", "modules:\n  m:\n    user: alice\n", []string{"user needs password_file"}},
+		{"password_file without user", "modules:\n  m:\n    password_file: " + pass + "\n", []string{"password_file needs user"}},
+		{"missing ca_file", "modules:\n  m:\n    ca_file: " + filepath.Join(dir, "nope.pem") + "\n", []string{"ca_file", "no such file"}},
+		{"ca_file without certificates", "modules:\n  m:\n    ca_file: " + filepath.Join(dir, "not.pem") + "\n", []string{"no PEM certificates"}},
+		{"no modules", "modules: {}\n", []string{"no modules"}},
+		{"empty file", "", []string{"no modules"}},
+		{"not YAML", "modules: [\n", []string{"bad.yml"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := LoadModules(writeFile(t, dir, "bad.yml", tc.yaml))
+			if err == nil {
+				t.Fatal("no error")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not say %q", err, w)
+				}
+			}
+			if strings.Contains(err.Error(), password) {
+				t.Errorf("error %q shows the password", err)
+			}
+		})
+	}
+
+	if _, err := LoadModules(filepath.Join(dir, "missing.yml")); err == nil || !strings.Contains(err.Error(), "missing.yml") {
+		t.Errorf("missing file: error %v does not name it", err)
+	}
+}
