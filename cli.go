@@ -33,6 +33,8 @@ const usageText = `ftpsdiag - diagnose FTPS (FTP over TLS) servers
 Usage:
   ftpsdiag [flags] TARGET
   ftpsdiag demo [flags]       diagnose a built-in faulty server on 127.0.0.1
+  ftpsdiag serve [--listen ADDR] [--config FILE]
+                              Prometheus exporter: /probe?target=HOST&module=NAME
 
 TARGET is HOST, HOST:PORT, [IPv6]:PORT, ftps://HOST[:PORT] (implicit TLS,
 default port 990) or ftpes://HOST[:PORT] / ftp://HOST[:PORT] (explicit TLS,
@@ -73,6 +75,8 @@ type options struct {
 	critDays     int
 	failOn       string
 	ignore       []string
+	listen       string
+	modules      string
 	version      bool
 }
 
@@ -98,6 +102,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	if err := o.check(); err != nil {
 		return usage(stderr, err)
+	}
+	if fs.Arg(0) == "serve" {
+		return runServe(ctx, fs, o, stderr)
 	}
 	demo := fs.Arg(0) == "demo"
 	if demo {
@@ -223,6 +230,8 @@ func newFlagSet(stdout io.Writer) (*pflag.FlagSet, *options) {
 	fs.StringSliceVar(&o.ignore, "ignore", nil, "finding ids to accept as known (comma-separated): listed as ignored, not counted")
 	fs.StringVar(&o.targetsFile, "targets", "", "file with one target per line (- for standard input)")
 	fs.IntVar(&o.parallel, "parallel", 4, "targets diagnosed at once")
+	fs.StringVar(&o.listen, "listen", "127.0.0.1:9399", "serve: address for the Prometheus exporter")
+	fs.StringVar(&o.modules, "config", "", "serve: YAML file of probe modules (default: one module \"default\")")
 	fs.StringVar(&o.user, "user", "", "log in as this user (default: anonymous); the password comes from --password-file or $FTPSDIAG_PASSWORD")
 	fs.StringVar(&o.passwordFile, "password-file", "", "file whose first line is the password for --user")
 	fs.BoolVar(&o.ccc, "ccc", false, "also test CCC (clearing the control channel after login)")
