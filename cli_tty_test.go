@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"strings"
 	"syscall"
@@ -44,6 +45,18 @@ func TestColorOnlyOnTerminal(t *testing.T) {
 			}
 		})
 	}
+}
+
+// closedPort is a loopback address the kernel just handed out and that
+// was closed again: a connection to it is refused.
+func closedPort(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
 }
 
 // runOnTerminal calls run with stdout on the follower side of a new
@@ -89,4 +102,37 @@ func openPTY() (leader, follower *os.File, err error) {
 		return nil, nil, errors.Join(errors.New("opening a pseudo-terminal"), err)
 	}
 	return leader, follower, nil
+}
+
+// TestProgressOnlyOnTerminal: a run over several targets counts them on a
+// terminal's stderr, and says nothing on a pipe.
+func TestProgressOnlyOnTerminal(t *testing.T) {
+	leader, follower, err := openPTY()
+	if err != nil {
+		t.Skipf("no pseudo-terminal: %v", err)
+	}
+	defer leader.Close()
+	got := make(chan []byte)
+	go func() {
+		b, _ := io.ReadAll(leader)
+		got <- b
+	}()
+	// Two ports nothing listens on: quick, and no network beyond loopback.
+	args := []string{"--mode", "explicit", "--format", "jsonl", closedPort(t), closedPort(t)}
+	var stdout bytes.Buffer
+	code := run(context.Background(), args, strings.NewReader(""), &stdout, follower)
+	follower.Close()
+	progress := <-got
+	if code != exitCritical {
+		t.Errorf("exit %d, want %d", code, exitCritical)
+	}
+	if !bytes.Contains(progress, []byte("2/2 targets diagnosed")) {
+		t.Errorf("no progress on the terminal: %q", progress)
+	}
+
+	var piped bytes.Buffer
+	run(context.Background(), args, strings.NewReader(""), &stdout, &piped)
+	if piped.Len() != 0 {
+		t.Errorf("progress on a pipe: %q", piped.String())
+	}
 }
