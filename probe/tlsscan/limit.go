@@ -5,17 +5,35 @@ import (
 	"sync"
 )
 
-// limiter bounds the connections open at once; a 421 from the server
-// shrinks the bound, for the rest of the scan.
+// limiter bounds the connections open at once. It starts low and grows
+// by one with each answered probe up to its ceiling, as TCP's slow start
+// does, so that the scan's first burst does not overflow a small listen
+// backlog (Pure-FTPd's is 5: a dropped SYN costs a one-second retry). A
+// 421 from the server halves the bound, and the ceiling with it.
 type limiter struct {
-	mu    sync.Mutex
-	cond  chan struct{} // closed and replaced when a slot frees
-	max   int
-	inUse int
+	mu      sync.Mutex
+	cond    chan struct{} // closed and replaced when a slot frees
+	max     int
+	ceiling int
+	inUse   int
 }
 
+// slowStart is the bound a scan starts with.
+const slowStart = 2
+
 func newLimiter(n int) *limiter {
-	return &limiter{max: n, cond: make(chan struct{})}
+	return &limiter{max: min(n, slowStart), ceiling: n, cond: make(chan struct{})}
+}
+
+// grow widens the bound by one, up to the ceiling.
+func (l *limiter) grow() {
+	l.mu.Lock()
+	if l.max < l.ceiling {
+		l.max++
+		close(l.cond)
+		l.cond = make(chan struct{})
+	}
+	l.mu.Unlock()
 }
 
 func (l *limiter) acquire(ctx context.Context) error {
@@ -48,6 +66,7 @@ func (l *limiter) release() {
 func (l *limiter) shrink() {
 	l.mu.Lock()
 	l.max = max(1, l.max/2)
+	l.ceiling = l.max
 	l.mu.Unlock()
 }
 

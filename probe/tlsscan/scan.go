@@ -283,6 +283,9 @@ func (s *scanner) exchange(ctx context.Context, msg []byte, more bool) (tlswire.
 		}
 		r, err := s.once(ctx, msg, more)
 		s.limit.release()
+		if err == nil {
+			s.limit.grow()
+		}
 		if !errors.Is(err, ErrBusy) || attempt == maxRetries {
 			if err != nil && !errors.Is(err, ErrBusy) {
 				s.note(err)
