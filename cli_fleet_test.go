@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"go.uber.org/goleak"
+
 	"github.com/ftpsdiag/ftpsdiag/probe/ftpdtest"
 	"github.com/ftpsdiag/ftpsdiag/probe/result"
 	"github.com/ftpsdiag/ftpsdiag/probe/testcert"
@@ -55,6 +57,7 @@ func TestFleetOfRealServers(t *testing.T) {
 		t.Fatalf("the harness gives its servers different passwords")
 	}
 	t.Setenv("FTPSDIAG_PASSWORD", healthy.Password)
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	var stdout, stderr bytes.Buffer
 	code := run(context.Background(), []string{"--format", "jsonl", "--ca-file", caFile, "--targets", targets, "--parallel", "4"},
 		strings.NewReader(""), &stdout, &stderr)

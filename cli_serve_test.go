@@ -15,6 +15,7 @@ import (
 
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
+	"go.uber.org/goleak"
 
 	"github.com/ftpsdiag/ftpsdiag/probe/ftpdtest"
 	"github.com/ftpsdiag/ftpsdiag/probe/testcert"
@@ -47,6 +48,8 @@ func TestServeScrapesRealServer(t *testing.T) {
 	config := write("modules.yml", "modules:\n  local:\n    mode: explicit\n    servername: localhost\n    ca_file: "+caFile+
 		"\n    user: "+srv.User+"\n    password_file: "+pwFile+"\n    timeout: 5s\n")
 
+	// Nothing the exporter starts may outlive it.
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	code := make(chan int, 1)
