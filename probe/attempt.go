@@ -112,10 +112,40 @@ func (a *attempt) annotate(id, more string) {
 	}
 }
 
-// fail ends the attempt: the error of the step that stopped it.
+// fail ends the attempt: the error of the step that stopped it. A
+// connection lost (reset, closed, silent) with no critical finding to
+// explain it is a finding of its own.
 func (a *attempt) fail(err error) {
 	a.res.Error = err.Error()
 	a.event(result.FromNet, "gave up: "+err.Error())
+	if lost(err) && !a.hasSeverity(result.SeverityCritical) {
+		a.find("connection-lost", explain(err))
+	}
+}
+
+// lost reports a connection the server closed, reset or stopped answering.
+func lost(err error) bool {
+	return isTimeout(err) || isEOF(err) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
+}
+
+// hasSeverity reports a finding of that severity on this attempt.
+func (a *attempt) hasSeverity(s result.Severity) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, f := range a.findings {
+		if f.Severity == s {
+			return true
+		}
+	}
+	return false
+}
+
+// explain is what happened in a few words, then the error, once.
+func explain(err error) string {
+	if t := errText(err); t != err.Error() {
+		return t + ": " + err.Error()
+	}
+	return err.Error()
 }
 
 // step bounds one exchange by the per-step timeout.
@@ -131,10 +161,14 @@ func (a *attempt) dial(ctx context.Context) bool {
 	a.res.RoundTrips++
 	if err != nil {
 		err = fmt.Errorf("connecting to %s: %w", a.addr, err)
-		if isTimeout(err) {
+		switch {
+		case isTimeout(err):
 			a.event(result.FromNet, "no answer to TCP SYN")
 			a.find("port-timeout", fmt.Sprintf("no TCP answer from %s within %s", a.addr, a.cfg.Timeout))
-		} else {
+		case errors.Is(err, syscall.ECONNRESET): // accepted, then reset at once
+			a.event(result.FromNet, "connection reset by peer")
+			a.find("connection-lost", explain(err))
+		default:
 			a.event(result.FromNet, "connection failed: "+errText(err))
 			a.find("port-closed", err.Error())
 		}
@@ -168,9 +202,10 @@ func (a *attempt) cmd(ctx context.Context, format string, args ...any) (rfc2228.
 	line := fmt.Sprintf(format, args...)
 	a.event(result.FromClient, maskPassword(line))
 	a.res.RoundTrips++
+	a.drainUnsolicited(ctx)
 	r, err := a.ctrl.Cmd(ctx, "%s", line)
 	if err != nil {
-		return r, a.ioError(err)
+		return r, a.ioError(ctx, err)
 	}
 	a.drawReply(r)
 	return r, nil
@@ -180,7 +215,7 @@ func (a *attempt) cmd(ctx context.Context, format string, args ...any) (rfc2228.
 func (a *attempt) reply(ctx context.Context, what string) (rfc2228.Reply, error) {
 	r, err := a.ctrl.ReadReply(ctx)
 	if err != nil {
-		return r, a.ioError(fmt.Errorf("%s: %w", what, err))
+		return r, a.ioError(ctx, fmt.Errorf("%s: %w", what, err))
 	}
 	a.drawReply(r)
 	return r, nil
@@ -197,11 +232,26 @@ func (a *attempt) drawReply(r rfc2228.Reply) {
 	}
 }
 
+// drainUnsolicited reads replies that arrived before the command they
+// would seem to answer (a server answering one command twice), so that
+// they are shown as what they are and not taken for the next reply.
+func (a *attempt) drainUnsolicited(ctx context.Context) {
+	for a.ctrl.Buffered() > 0 {
+		r, err := a.ctrl.ReadReply(ctx)
+		if err != nil {
+			return
+		}
+		for _, l := range r.Lines {
+			a.event(result.FromServer, l+" (a reply to no command)")
+		}
+	}
+}
+
 // ioError draws a failed exchange on the timeline and turns plaintext
 // arriving inside TLS into its finding.
-func (a *attempt) ioError(err error) error {
+func (a *attempt) ioError(ctx context.Context, err error) error {
 	if rh, ok := errors.AsType[tls.RecordHeaderError](err); ok && a.tlsConn != nil {
-		text := a.tap.plaintext(rh.RecordHeader[:])
+		text := a.tap.plaintext(ctx, rh.RecordHeader[:])
 		a.event(result.FromServer, text+" (plaintext inside TLS)")
 		a.find("server-error-plaintext-inside-tls", "after TLS the server sent plaintext: "+text)
 		return err

@@ -90,13 +90,15 @@ func (aux *attempt) connect(ctx context.Context, secure bool) bool {
 	return err == nil && r.Code/100 == 2 && aux.handshake(ctx) == nil
 }
 
-// protect sends PBSZ 0 and PROT level, reporting whether both succeeded.
-func (aux *attempt) protect(ctx context.Context, level string) (rfc2228.Reply, bool) {
-	if r, err := aux.cmd(ctx, "PBSZ 0"); err != nil || r.Code/100 != 2 {
-		return r, false
+// protect sends PBSZ 0 and PROT level. It reports whether the server
+// accepted both; err is a broken connection, not a refusal.
+func (a *attempt) protect(ctx context.Context, level string) (rfc2228.Reply, bool, error) {
+	r, err := a.cmd(ctx, "PBSZ 0")
+	if err != nil || r.Code/100 != 2 {
+		return r, false, err
 	}
-	r, err := aux.cmd(ctx, "PROT %s", level)
-	return r, err == nil && r.Code/100 == 2
+	r, err = a.cmd(ctx, "PROT %s", level)
+	return r, err == nil && r.Code/100 == 2, err
 }
 
 // quit ends a session politely if it is still up.
@@ -112,7 +114,7 @@ func (a *attempt) checkReuse(ctx context.Context, aux *attempt) func() {
 	if !aux.connect(ctx, true) || !aux.login(ctx) {
 		return nil
 	}
-	if _, ok := aux.protect(ctx, "P"); !ok {
+	if _, ok, _ := aux.protect(ctx, "P"); !ok {
 		return nil
 	}
 	t := aux.list(ctx, &result.DataChannel{}, aux.dataTLSConfig(false))
@@ -148,7 +150,10 @@ func (a *attempt) checkClearData(ctx context.Context, aux *attempt) func() {
 	if _, err := aux.passive(ctx, pasv); err != nil && aux.tap == nil {
 		return nil
 	}
-	prot, ok := aux.protect(ctx, "C")
+	prot, ok, err := aux.protect(ctx, "C")
+	if err != nil {
+		return nil
+	}
 	var t transfer
 	if ok {
 		t = aux.list(ctx, &result.DataChannel{}, nil)

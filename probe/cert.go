@@ -196,6 +196,8 @@ func (a *attempt) verifyTrust(chain []*x509.Certificate, v *result.Verification)
 }
 
 func (a *attempt) has(id string) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
 	for _, f := range a.findings {
 		if f.ID == id {
 			return true

@@ -33,6 +33,7 @@ type transfer struct {
 	tlsState   *tls.ConnectionState
 	tail       *recordTail // the data connection's last TLS record
 	readErr    error       // reading the listing failed (other than a clean end)
+	truncated  bool        // we closed the data connection at the listing cap
 	command    string
 }
 
@@ -41,16 +42,21 @@ func (t transfer) refused() bool {
 	return t.final.Code >= 400 || t.replyErr != nil
 }
 
-// ok reports a complete listing.
+// ok reports a complete listing, or one we cut at the size cap: the
+// server then rightly reports the transfer aborted (426, 451).
 func (t transfer) ok() bool {
+	done := t.final.Code/100 == 2 || t.truncated && (t.final.Code == rfc2228.CodeTransferAborted || t.final.Code == rfc2228.CodeLocalError)
 	return t.passiveErr == nil && t.dialErr == nil && t.prelim != nil && t.replyErr == nil &&
-		t.tlsErr == nil && t.readErr == nil && t.final.Code/100 == 2
+		t.tlsErr == nil && t.readErr == nil && done
 }
 
 // evidence is the server's word on a failed transfer.
 func (t transfer) evidence() string {
 	end := t.final.String()
-	if t.replyErr != nil {
+	switch {
+	case t.readErr != nil:
+		end = "the listing stopped: " + errText(t.readErr)
+	case t.replyErr != nil:
 		end = errText(t.replyErr)
 	}
 	if t.prelim != nil {
@@ -100,11 +106,7 @@ func (a *attempt) classifyTransfer(t transfer, dc *result.DataChannel) {
 	case t.refused() && dc.TLS != nil && !dc.TLS.Resumed && a.idOnlyResumption():
 		a.find("resumption-session-id-only", fmt.Sprintf("control handshake %s issued no session ticket, the data handshake could not resume, and the server refused: %s", a.res.TLS.Version, t.evidence()))
 	default:
-		ev := t.evidence()
-		if t.readErr != nil {
-			ev = fmt.Sprintf("reading the listing: %s; %s", errText(t.readErr), ev)
-		}
-		a.find("data-tls-failed", ev)
+		a.find("data-tls-failed", t.evidence())
 	}
 }
 
@@ -171,8 +173,9 @@ func (a *attempt) listOnce(ctx context.Context, dc *result.DataChannel, tlsConf 
 	defer cancel()
 	a.event(result.FromClient, command)
 	a.res.RoundTrips++
+	a.drainUnsolicited(ctx)
 	if err := a.ctrl.Send(ctx, "%s", command); err != nil {
-		t.replyErr = a.ioError(err)
+		t.replyErr = a.ioError(ctx, err)
 		return t
 	}
 	var data net.Conn = raw
@@ -217,7 +220,8 @@ func (a *attempt) receive(ctx context.Context, data net.Conn, hs chan error, t *
 		a.dataEvent(result.FromTLS, "handshake done: "+describeTLS(a.tlsInfo(cs)))
 	}
 	n, lines, err := readListing(ctx, data)
-	dc.ListingBytes, dc.ListingLines, dc.ListingTruncated = n, lines, n >= maxListing
+	t.truncated = n >= maxListing
+	dc.ListingBytes, dc.ListingLines, dc.ListingTruncated = n, lines, t.truncated
 	a.dataEvent(result.FromServer, fmt.Sprintf("%d bytes, %d lines", n, lines))
 	closeNotify := false
 	if hs != nil {

@@ -331,7 +331,7 @@ func TestGreetingFailures(t *testing.T) {
 		want      string
 		evidence  string
 	}{
-		{"silence", func(c net.Conn) { c.Read(make([]byte, 1)) }, "critical:explicit-got-silence", "TCP connected, then no byte"},
+		{"silence", func(c net.Conn) { c.Read(make([]byte, 1)) }, "critical:explicit-got-silence", "TCP connected, then not one byte"},
 		{"hang up", func(c net.Conn) {}, "critical:no-greeting", "closed by peer"},
 		{"garbage", func(c net.Conn) { c.Write([]byte("SSH-2.0-OpenSSH_9.6\r\n")) }, "critical:no-greeting", "SSH-2.0"},
 		{"busy", func(c net.Conn) { c.Write([]byte("421 Too many users, sorry.\r\n")) }, "critical:too-many-connections", "421 Too many users"},

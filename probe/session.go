@@ -79,8 +79,10 @@ func (a *attempt) readGreeting(ctx context.Context) (rfc2228.Reply, error) {
 // checkGreeting tells silence, garbage and refusals apart.
 func (a *attempt) checkGreeting(r rfc2228.Reply, err error) bool {
 	switch {
-	case err != nil && a.res.Mode == result.ModeExplicit && isTimeout(err):
-		a.find("explicit-got-silence", fmt.Sprintf("TCP connected, then no byte within %s", a.cfg.Timeout))
+	case err != nil && a.res.Mode == result.ModeExplicit && isTimeout(err) && a.tap.received() == 0:
+		a.find("explicit-got-silence", "TCP connected, then not one byte before the timeout")
+	case err != nil && isTimeout(err):
+		a.find("no-greeting", fmt.Sprintf("the greeting never ended: %q before the timeout", a.tap.seen(80)))
 	case err != nil:
 		a.find("no-greeting", greetingEvidence(err))
 	case r.Code == rfc2228.CodeServiceNotAvailable:
@@ -181,6 +183,7 @@ func (a *attempt) secured(ctx context.Context, featAgain bool) {
 	loggedIn := a.login(ctx)
 	a.finishTLS() // TLS 1.3 tickets came with the replies read so far
 	if a.res.Error != "" {
+		dc.NotAttempted = "the control connection failed: " + a.res.Error
 		return
 	}
 	checks := []policyCheck{}
@@ -192,11 +195,14 @@ func (a *attempt) secured(ctx context.Context, featAgain bool) {
 	}
 	defer a.startAudits(ctx, checks)()
 
-	if r, ok := a.protect(ctx, "P"); !ok {
-		if a.res.Error == "" {
-			a.find("prot-p-refused", r.String())
-			dc.NotAttempted = "PROT P refused: " + firstLine(r)
-		}
+	r, ok, err := a.protect(ctx, "P")
+	switch {
+	case err != nil:
+		a.fail(err)
+		return
+	case !ok:
+		a.find("prot-p-refused", r.String())
+		dc.NotAttempted = "PROT P refused: " + firstLine(r)
 		return
 	}
 	switch {

@@ -2,6 +2,7 @@ package probe
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"net"
@@ -20,6 +21,7 @@ type tapConn struct {
 	net.Conn
 	mu     sync.Mutex
 	recent []byte
+	total  int64 // bytes received in all
 }
 
 func newTapConn(c net.Conn) *tapConn {
@@ -29,6 +31,7 @@ func newTapConn(c net.Conn) *tapConn {
 func (t *tapConn) Read(p []byte) (int, error) {
 	n, err := t.Conn.Read(p)
 	t.mu.Lock()
+	t.total += int64(n)
 	t.recent = append(t.recent, p[:n]...)
 	if over := len(t.recent) - tapSize; over > 0 {
 		t.recent = append(t.recent[:0], t.recent[over:]...)
@@ -37,9 +40,24 @@ func (t *tapConn) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// received is how many bytes the server has sent.
+func (t *tapConn) received() int64 {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.total
+}
+
+// seen is the first n of the last bytes received, for evidence.
+func (t *tapConn) seen(n int) []byte {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return bytes.Clone(t.recent[:min(n, len(t.recent))])
+}
+
 // plaintext returns the line that starts with header (the bytes crypto/tls
-// complained about), reading a little more when the line is unfinished.
-func (t *tapConn) plaintext(header []byte) string {
+// complained about), reading a little more, until ctx's deadline or half a
+// second at most, when the line is unfinished.
+func (t *tapConn) plaintext(ctx context.Context, header []byte) string {
 	t.mu.Lock()
 	seen := bytes.Clone(t.recent)
 	t.mu.Unlock()
@@ -49,7 +67,7 @@ func (t *tapConn) plaintext(header []byte) string {
 	}
 	line := seen[i:]
 	if !bytes.ContainsRune(line, '\n') {
-		line = append(line, t.readMore()...)
+		line = append(line, t.readMore(ctx)...)
 	}
 	line, _, _ = bytes.Cut(line, []byte("\n"))
 	line = bytes.TrimRight(line, "\r")
@@ -60,9 +78,13 @@ func (t *tapConn) plaintext(header []byte) string {
 }
 
 // readMore waits briefly for the rest of an unfinished plaintext line.
-func (t *tapConn) readMore() []byte {
+func (t *tapConn) readMore(ctx context.Context) []byte {
 	buf := make([]byte, 512)
-	_ = t.Conn.SetReadDeadline(time.Now().Add(500 * time.Millisecond))
+	deadline := time.Now().Add(500 * time.Millisecond)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
+	}
+	_ = t.Conn.SetReadDeadline(deadline)
 	n, _ := io.ReadAtLeast(t.Conn, buf, 1)
 	return buf[:n]
 }

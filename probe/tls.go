@@ -74,7 +74,7 @@ func (a *attempt) handshake(ctx context.Context) error {
 	if err := tc.HandshakeContext(ctx); err != nil {
 		a.res.RoundTrips++
 		err = fmt.Errorf("TLS handshake: %w", err)
-		a.handshakeFailed(err)
+		a.handshakeFailed(ctx, err)
 		return err
 	}
 	a.tlsConn = tc
@@ -104,9 +104,9 @@ func (a *attempt) spokeFirst() error {
 }
 
 // handshakeFailed turns a failed handshake into its root cause.
-func (a *attempt) handshakeFailed(err error) {
+func (a *attempt) handshakeFailed(ctx context.Context, err error) {
 	if rh, ok := errors.AsType[tls.RecordHeaderError](err); ok {
-		text := a.tap.plaintext(rh.RecordHeader[:])
+		text := a.tap.plaintext(ctx, rh.RecordHeader[:])
 		a.event(result.FromServer, text)
 		if a.res.Server == "" {
 			a.res.Server = identify(rfc2228.Reply{Lines: []string{text}})
@@ -140,7 +140,7 @@ func (a *attempt) handshakeFailed(err error) {
 	if a.res.Mode == result.ModeExplicit && (isTimeout(err) || isEOF(err) || errors.Is(err, syscall.ECONNRESET)) {
 		a.find("alg-breaks-tls-after-234", "after 234 the TLS handshake got: "+errText(err))
 	} else {
-		a.find("tls-handshake-failed", errText(err)+": "+err.Error())
+		a.find("tls-handshake-failed", explain(err))
 	}
 	a.fail(err)
 }
