@@ -63,24 +63,34 @@ func closedPort(t *testing.T) string {
 // pseudo-terminal and returns what reached the terminal and the exit code.
 func runOnTerminal(t *testing.T, args []string) ([]byte, int) {
 	t.Helper()
+	follower, captured := terminal(t)
+	var stderr bytes.Buffer
+	code := run(context.Background(), args, strings.NewReader(""), follower, &stderr)
+	out := captured()
+	if stderr.Len() != 0 {
+		t.Errorf("stderr: %s", stderr.Bytes())
+	}
+	return out, code
+}
+
+// terminal opens a pseudo-terminal and returns its follower side, and a
+// function that closes it and returns all that was written to it.
+func terminal(t *testing.T) (*os.File, func() []byte) {
+	t.Helper()
 	leader, follower, err := openPTY()
 	if err != nil {
 		t.Skipf("no pseudo-terminal: %v", err)
 	}
-	defer leader.Close()
+	t.Cleanup(func() { leader.Close() })
 	got := make(chan []byte)
 	go func() {
 		b, _ := io.ReadAll(leader) // ends with EIO once the follower is closed
 		got <- b
 	}()
-	var stderr bytes.Buffer
-	code := run(context.Background(), args, strings.NewReader(""), follower, &stderr)
-	follower.Close()
-	out := <-got
-	if stderr.Len() != 0 {
-		t.Errorf("stderr: %s", stderr.Bytes())
+	return follower, func() []byte {
+		follower.Close()
+		return <-got
 	}
-	return out, code
 }
 
 // openPTY opens /dev/ptmx and its follower /dev/pts/N.
@@ -107,22 +117,12 @@ func openPTY() (leader, follower *os.File, err error) {
 // TestProgressOnlyOnTerminal: a run over several targets counts them on a
 // terminal's stderr, and says nothing on a pipe.
 func TestProgressOnlyOnTerminal(t *testing.T) {
-	leader, follower, err := openPTY()
-	if err != nil {
-		t.Skipf("no pseudo-terminal: %v", err)
-	}
-	defer leader.Close()
-	got := make(chan []byte)
-	go func() {
-		b, _ := io.ReadAll(leader)
-		got <- b
-	}()
+	follower, captured := terminal(t)
 	// Two ports nothing listens on: quick, and no network beyond loopback.
 	args := []string{"--mode", "explicit", "--format", "jsonl", closedPort(t), closedPort(t)}
 	var stdout bytes.Buffer
 	code := run(context.Background(), args, strings.NewReader(""), &stdout, follower)
-	follower.Close()
-	progress := <-got
+	progress := captured()
 	if code != exitCritical {
 		t.Errorf("exit %d, want %d", code, exitCritical)
 	}

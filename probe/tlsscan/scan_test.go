@@ -25,6 +25,15 @@ func TestMain(m *testing.M) {
 // tlsServer is a Go TLS server on 127.0.0.1:0 that answers every
 // connection with a handshake under conf.
 func tlsServer(t *testing.T, conf *tls.Config) string {
+	return listen(t, func(c net.Conn) {
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		tls.Server(c, conf).Handshake()
+	})
+}
+
+// listen serves every connection on 127.0.0.1:0 with handle, which the
+// connection is closed after; everything stops with the test.
+func listen(t *testing.T, handle func(net.Conn)) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -40,8 +49,7 @@ func tlsServer(t *testing.T, conf *tls.Config) string {
 			}
 			wg.Go(func() {
 				defer c.Close()
-				c.SetDeadline(time.Now().Add(10 * time.Second))
-				tls.Server(c, conf).Handshake()
+				handle(c)
 			})
 		}
 	})
@@ -207,24 +215,10 @@ func (c *countedConn) Close() error {
 // A server that never answers: the scan ends within its timeouts and says
 // why.
 func TestScanSilentServer(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	t.Cleanup(func() { ln.Close(); wg.Wait() })
-	wg.Go(func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			wg.Go(func() { io.Copy(io.Discard, c); c.Close() })
-		}
-	})
+	addr := listen(t, func(c net.Conn) { io.Copy(io.Discard, c) })
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	s := Scan(ctx, dialer(ln.Addr().String()), Options{Timeout: 300 * time.Millisecond})
+	s := Scan(ctx, dialer(addr), Options{Timeout: 300 * time.Millisecond})
 	for _, v := range s.Versions {
 		if v.Accepted {
 			t.Errorf("%s accepted by a silent server", v.Version)
