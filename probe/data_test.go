@@ -254,6 +254,21 @@ func TestCCC(t *testing.T) {
 	}
 }
 
+// A server identified by its replies alone gets its own remedies.
+func TestFakeProFTPDRemedies(t *testing.T) {
+	cfg := ftpstest.ProFTPD(ftpstest.NewTLSConfig(localCert(t, testcert.Options{})))
+	cfg.ReuseRefusal = ftpstest.ProFTPDReuseRefusal
+	srv := serve(t, cfg)
+	r := diagnose(t, srv.Addr, explicitOnly)
+	if got := r.Attempts[0].Server; got != ServerProFTPD {
+		t.Fatalf("server identified as %q, want ProFTPD", got)
+	}
+	f := finding(t, r, "data-session-reuse-required")
+	if !strings.Contains(f.Evidence, "425 Unable to build data connection: Operation not permitted") || !strings.Contains(f.Remedy, "NoSessionReuseRequired") {
+		t.Errorf("finding = %+v", f)
+	}
+}
+
 // The remedy names the identified server's own setting.
 func TestServerRemedies(t *testing.T) {
 	for _, tt := range []struct{ id, server, setting string }{

@@ -19,16 +19,15 @@ import (
 
 // realCase is one server configuration and the diagnosis it must produce.
 type realCase struct {
-	name       string
-	kind       ftpdtest.Kind
-	opts       ftpdtest.Options
-	serverName string     // default "localhost"
-	mode       ModeChoice // "" means explicit
-	want       []string   // severity:id, in report order
-	evidence   string     // a substring of the first finding's evidence
-	remedy     string     // a substring of the first finding's remedy
-	ccc        bool       // also test CCC
-	check      func(t *testing.T, a result.Attempt)
+	name     string
+	kind     ftpdtest.Kind
+	opts     ftpdtest.Options
+	mode     ModeChoice // "" means explicit
+	want     []string   // severity:id, in report order
+	evidence string     // a substring of the first finding's evidence
+	remedy   string     // a substring of the first finding's remedy
+	ccc      bool       // also test CCC
+	check    func(t *testing.T, a result.Attempt)
 }
 
 func TestRealServers(t *testing.T) {

@@ -310,9 +310,9 @@ var errUnknownKind = errors.New("unknown server kind")
 func check(kind Kind, o Options) error {
 	switch {
 	case o.Implicit && !o.TLS:
-		return errors.New("Implicit needs TLS")
+		return errors.New("implicit TLS needs TLS enabled")
 	case o.Implicit && kind == PureFTPd:
-		return errors.New("Debian's build has no implicit TLS mode")
+		return errors.New("pure-ftpd: Debian's build has no implicit TLS mode")
 	}
 	return nil
 }
