@@ -33,6 +33,7 @@ const usageText = `ftpsdiag - diagnose FTPS (FTP over TLS) servers
 Usage:
   ftpsdiag [flags] TARGET
   ftpsdiag demo [flags]       diagnose a built-in faulty server on 127.0.0.1
+  ftpsdiag explain "TEXT"     what a client's error message most likely means
   ftpsdiag serve [--listen ADDR] [--config FILE]
                               Prometheus exporter: /probe?target=HOST&module=NAME
 
@@ -49,6 +50,7 @@ Examples:
   FTPSDIAG_PASSWORD=... ftpsdiag --user alice ftpes://ftp.example.com
   ftpsdiag --user alice --password-file ~/.ftpsdiag-pass --ccc ftp.example.com
   ftpsdiag --scan ftpes://ftp.example.com       full TLS audit: versions, suites, groups
+  ftpsdiag explain "GnuTLS error -15: An unexpected TLS packet was received."
 
 Flags:
 `
@@ -103,8 +105,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err := o.check(); err != nil {
 		return usage(stderr, err)
 	}
-	if fs.Arg(0) == "serve" {
+	switch fs.Arg(0) {
+	case "serve":
 		return runServe(ctx, fs, o, stderr)
+	case "explain":
+		return runExplain(fs, stdout, stderr)
 	}
 	demo := fs.Arg(0) == "demo"
 	if demo {
