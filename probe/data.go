@@ -85,6 +85,9 @@ func (a *attempt) dataChannel(ctx context.Context) {
 	if !dc.OK {
 		a.classifyTransfer(t, dc)
 	}
+	if dc.OK && !dc.ListingTruncated && dc.CloseNotify != nil && !*dc.CloseNotify {
+		a.find("no-close-notify", fmt.Sprintf("%s: the data connection ended without a TLS close_notify (%d bytes received)", t.command, dc.ListingBytes))
+	}
 }
 
 // classifyTransfer names the root cause of a failed protected listing.

@@ -102,7 +102,7 @@ func TestDataChannelFindings(t *testing.T) {
 			}},
 		{name: "PROT P refused", cfg: ftpstest.Config{Replies: map[string]string{"PROT P": "536 PROT P not supported."}},
 			want: []string{"critical:prot-p-refused", "info:prot-without-pbsz-refused"}, evidence: "536 PROT P not supported."},
-		{name: "no close_notify", cfg: ftpstest.Config{SkipCloseNotify: true}, want: strictInfo,
+		{name: "no close_notify", cfg: ftpstest.Config{SkipCloseNotify: true}, want: strict("warning:no-close-notify"),
 			check: func(t *testing.T, a result.Attempt) {
 				if dc := a.DataChannel; !dc.OK || dc.CloseNotify == nil || *dc.CloseNotify {
 					t.Errorf("data channel = %+v", dc)
