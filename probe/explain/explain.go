@@ -132,6 +132,7 @@ var causes = map[string]causeInfo{
 	"data-session-reuse-required":       {true, confirmLogin},
 	"data-prot-required":                {true, confirmLogin},
 
+	"no-close-notify": {true, confirmLogin},
 	// failure notes only
 	"login-cleartext-refused":        {false, confirmAuth},
 	"auth-order-refused":             {false, confirmAuth},
@@ -144,7 +145,6 @@ var causes = map[string]causeInfo{
 	"tls13-ticket-lifecycle":         {false, confirmLogin},
 	"data-alpn-mismatch":             {false, confirmLogin},
 	"data-tls-failure-drops-session": {false, confirmLogin},
-	"no-close-notify":                {false, confirmLogin},
 }
 
 // rule is one entry of the table: a case-insensitive regexp over the text
