@@ -131,8 +131,8 @@ var causes = map[string]causeInfo{
 	"resumption-session-id-only":        {true, confirmLogin},
 	"data-session-reuse-required":       {true, confirmLogin},
 	"data-prot-required":                {true, confirmLogin},
+	"no-close-notify":                   {true, confirmLogin},
 
-	"no-close-notify": {true, confirmLogin},
 	// failure notes only
 	"login-cleartext-refused":        {false, confirmAuth},
 	"auth-order-refused":             {false, confirmAuth},
