@@ -29,7 +29,7 @@ func (a *attempt) explicit(ctx context.Context, banner *rfc2228.Reply) {
 	}
 	a.res.Banner = banner.Lines
 	feat := a.feat(ctx)
-	if feat == nil && a.res.Error != "" {
+	if feat == nil {
 		return
 	}
 	a.res.FeatBeforeTLS = feat
@@ -39,7 +39,7 @@ func (a *attempt) explicit(ctx context.Context, banner *rfc2228.Reply) {
 	if a.handshake(ctx) != nil {
 		return
 	}
-	if feat != nil && !feat.AuthTLS {
+	if !feat.AuthTLS {
 		a.find("feat-missing-auth", fmt.Sprintf("FEAT (%d) lists %s; AUTH %s got 234", feat.Code, featSummary(feat), a.res.AuthMechanism))
 	}
 	a.secured(ctx, true)
