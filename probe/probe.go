@@ -57,7 +57,7 @@ type plan struct {
 	port int
 }
 
-// Plan turns the target and flags into the attempts to make, or explains
+// plans turns the target and flags into the attempts to make, or explains
 // why the combination makes no sense.
 func (c Config) plans() ([]plan, error) {
 	t := c.Target
