@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ftpsdiag/ftpsdiag/probe/clients"
 	"github.com/ftpsdiag/ftpsdiag/probe/result"
 )
 
@@ -172,6 +173,8 @@ func Run(ctx context.Context, cfg Config) *result.Result {
 	}
 	res.Findings, res.Ignored = partition(collectFindings(attempts), cfg.Ignore)
 	res.Status, res.Verdict = summarise(res)
+	// Which client families would work, judged from the findings above.
+	res.Clients = clients.Verdicts(res)
 	return res
 }
 

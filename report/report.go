@@ -21,8 +21,8 @@ type Options struct {
 }
 
 // Text writes the human report: per attempt a header, the timeline, the
-// certificate chain and the protocol details; then the findings and the
-// verdict.
+// certificate chain and the protocol details; then the findings, the
+// client verdicts and the verdict.
 func Text(w io.Writer, r *result.Result, o Options) error {
 	if r == nil {
 		return errors.New("report: nil result")
@@ -40,6 +40,7 @@ func Text(w io.Writer, r *result.Result, o Options) error {
 	p.rule("findings")
 	p.writeFindings(r.Findings)
 	p.writeIgnored(r.Ignored)
+	p.writeClients(r.Clients)
 	p.line("")
 	p.writeVerdict(r)
 	return p.err

@@ -48,18 +48,29 @@ const (
 
 // Result is one diagnosis of one target.
 type Result struct {
-	SchemaVersion int       `json:"schema_version"`             // always SchemaVersion
-	Tool          string    `json:"tool"`                       // "ftpsdiag <version>"
-	Target        string    `json:"target"`                     // the target as the user typed it
-	Host          string    `json:"host"`                       // host name or address probed
-	ServerName    string    `json:"server_name"`                // SNI and the name the certificate must match
-	StartedAt     time.Time `json:"started_at"`                 // wall clock at the start
-	DurationMS    float64   `json:"duration_ms"`                // whole diagnosis, milliseconds
-	Status        Status    `json:"status"`                     // worst severity among findings, or unknown
-	Verdict       string    `json:"verdict"`                    // one sentence for humans
-	Attempts      []Attempt `json:"attempts"`                   // one per mode tried, implicit first
-	Findings      []Finding `json:"findings"`                   // all findings, worst first
-	Ignored       []Finding `json:"ignored_findings,omitempty"` // findings accepted with --ignore: listed, not counted
+	SchemaVersion int             `json:"schema_version"`             // always SchemaVersion
+	Tool          string          `json:"tool"`                       // "ftpsdiag <version>"
+	Target        string          `json:"target"`                     // the target as the user typed it
+	Host          string          `json:"host"`                       // host name or address probed
+	ServerName    string          `json:"server_name"`                // SNI and the name the certificate must match
+	StartedAt     time.Time       `json:"started_at"`                 // wall clock at the start
+	DurationMS    float64         `json:"duration_ms"`                // whole diagnosis, milliseconds
+	Status        Status          `json:"status"`                     // worst severity among findings, or unknown
+	Verdict       string          `json:"verdict"`                    // one sentence for humans
+	Attempts      []Attempt       `json:"attempts"`                   // one per mode tried, implicit first
+	Findings      []Finding       `json:"findings"`                   // all findings, worst first
+	Ignored       []Finding       `json:"ignored_findings,omitempty"` // findings accepted with --ignore: listed, not counted
+	Clients       []ClientVerdict `json:"clients,omitempty"`          // whether each client family would work; absent when not judged
+}
+
+// ClientVerdict is whether one client family, at its default settings and
+// trusting the same CAs as this diagnosis, would log in and list a
+// directory over a protected data channel.
+type ClientVerdict struct {
+	Client  string   `json:"client"`  // family id: filezilla, winscp, curl, lftp, python-ftplib, go, java, dotnet
+	Verdict string   `json:"verdict"` // works, fails, at-risk or unknown
+	Reasons []string `json:"reasons"` // finding ids or measured facts that lead there
+	Detail  string   `json:"detail"`  // one line of explanation
 }
 
 // Attempt is one connection strategy (implicit or explicit) on one port.

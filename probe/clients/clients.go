@@ -1,0 +1,482 @@
+// Package clients judges, from a finished diagnosis, whether each common FTPS client family would work against the server.
+package clients
+
+import (
+	"cmp"
+	"net/netip"
+	"slices"
+	"strings"
+
+	"github.com/ftpsdiag/ftpsdiag/probe/result"
+)
+
+// Verdicts, from best to worst; the worst rule that applies wins.
+const (
+	Works   = "works"
+	Unknown = "unknown"
+	AtRisk  = "at-risk"
+	Fails   = "fails"
+)
+
+// rank orders verdicts: fails > at-risk > unknown > works.
+func rank(v string) int {
+	switch v {
+	case Fails:
+		return 3
+	case AtRisk:
+		return 2
+	case Unknown:
+		return 1
+	}
+	return 0
+}
+
+// Reasons that are measured facts rather than finding ids.
+const (
+	reasonOnlyImplicit = "only-implicit-works"
+	reasonLoginFailed  = "login-failed"
+	reasonDataUntested = "data-not-tested"
+	reasonReuseUnknown = "session-reuse-not-measured"
+	reasonLegacyOnly   = "tls-legacy-version"
+)
+
+// facts is what the rules read: one usable attempt of the diagnosis.
+type facts struct {
+	ids          map[string]bool // finding ids of this attempt and of the whole target, ignored ones included
+	controlOK    bool            // the control channel reached TLS and answered
+	loginFailed  bool            // a login was tried and refused
+	dataTested   bool            // the protected listing was attempted
+	dataOK       bool            // and completed
+	notTested    string          // why the listing was not attempted
+	dataFailures []string        // data-stage finding ids when the listing failed
+	legacyOnly   bool            // the server offers only TLS 1.0/1.1 (scan, or the negotiated version)
+	reuse        *bool           // data connections must resume the control session; nil when not measured
+	version      string          // TLS version of the data handshake, else of the control one
+	ticket       bool            // the control handshake issued a session ticket
+	pasvPrivate  bool            // the 227 named a private, loopback or unspecified address
+	pasvPublic   bool            // the 227 named another routable address
+}
+
+// rule is one behaviour of a client family. basis says why we believe it:
+// M = measured in our own tests, D = documented, R = reported, with the
+// source named.
+type rule struct {
+	when    func(f *facts) bool
+	verdict string
+	reasons []string
+	detail  string
+	basis   string
+	// reasonsOf and detailOf, when set, replace reasons and detail with
+	// values computed from the facts.
+	reasonsOf func(f *facts) []string
+	detailOf  func(f *facts) string
+}
+
+// family is one client family: its id, the modes it can use at its
+// default settings, its rules, and what it does when no rule applies.
+type family struct {
+	id       string
+	implicit bool // can use implicit TLS
+	rules    []rule
+	works    string // detail when no rule applies
+}
+
+func has(ids ...string) func(f *facts) bool {
+	return func(f *facts) bool {
+		return slices.ContainsFunc(ids, func(id string) bool { return f.ids[id] })
+	}
+}
+
+func present(f *facts, ids ...string) []string {
+	var out []string
+	for _, id := range ids {
+		if f.ids[id] {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// Certificate ids that make a verifying client refuse the handshake.
+var untrustedIDs = []string{"cert-expired", "cert-not-yet-valid", "cert-self-signed", "cert-untrusted", "cert-chain-incomplete", "cert-name-mismatch"}
+
+// Rules every family shares.
+var (
+	// The listing was not attempted: whatever depends on it is unknown.
+	// Control-level rules that fail the client still win (fails > unknown).
+	dataNotTested = rule{
+		when:    func(f *facts) bool { return !f.dataTested },
+		verdict: Unknown,
+		reasonsOf: func(f *facts) []string {
+			if f.loginFailed {
+				return []string{reasonLoginFailed}
+			}
+			return []string{reasonDataUntested}
+		},
+		detailOf: func(f *facts) string {
+			return "the protected listing was not tested (" + cmp.Or(f.notTested, "not attempted") + ")"
+		},
+		basis: "M: a verdict covers login and listing; without the listing there is nothing to judge it by",
+	}
+	// The listing failed for a reason that is not ours alone: every client
+	// meets the same refusal or filtered port. A failure that
+	// resumption-session-id-only explains is Go's alone (its rules say so).
+	dataFailed = rule{
+		when: func(f *facts) bool {
+			return f.dataTested && !f.dataOK && !f.ids["resumption-session-id-only"]
+		},
+		verdict:   Fails,
+		reasonsOf: func(f *facts) []string { return f.dataFailures },
+		detail:    "the protected listing failed for ftpsdiag too, at a step every client takes",
+		basis:     "M: the probe lists the way clients do (PBSZ, PROT P, EPSV/PASV, LIST); a refused or filtered data connection is refused to all",
+	}
+	// Clients that verify the chain and the name refuse the handshake.
+	verifies = rule{
+		when: has(untrustedIDs...), verdict: Fails,
+		reasonsOf: func(f *facts) []string { return present(f, untrustedIDs...) },
+		detail:    "verifies the certificate chain and name and refuses this certificate",
+		basis:     "D: curl CURLOPT_SSL_VERIFYPEER/VERIFYHOST default on; lftp ssl:verify-certificate default yes; Python ssl.create_default_context; Go crypto/tls; .NET SslStream default validation",
+	}
+	// FileZilla and WinSCP ask the user about a certificate they cannot
+	// verify; it works only once someone accepts it.
+	asksUser = rule{
+		when: has(untrustedIDs...), verdict: AtRisk,
+		reasonsOf: func(f *facts) []string { return present(f, untrustedIDs...) },
+		detail:    "asks the user to accept a certificate it cannot verify: works only after someone trusts it by hand, never unattended",
+		basis:     "D: FileZilla wiki \"Unknown certificate\" dialog; WinSCP documentation, \"Verifying the certificate\" prompt",
+	}
+	// A weak SHA-1 certificate signature, measured refused.
+	refusesSHA1 = rule{
+		when: has("cert-weak-signature"), verdict: Fails, reasons: []string{"cert-weak-signature"},
+		detail: "refuses certificates signed with SHA-1",
+		basis:  "M: curl and ftplib on OpenSSL 3 (security level 2), Go crypto/tls and lftp (GnuTLS) rejected a SHA-1-signed chain on Debian",
+	}
+	// The behaviour towards a SHA-1 signature is not in this table.
+	sha1Unknown = rule{
+		when: has("cert-weak-signature"), verdict: Unknown, reasons: []string{"cert-weak-signature"},
+		detail: "whether it accepts a SHA-1 certificate signature is not recorded here",
+		basis:  "none: not measured, no source found; stated as unknown rather than guessed",
+	}
+	// RSA under 2048 bits.
+	refusesWeakKey = rule{
+		when: has("cert-weak-key"), verdict: Fails, reasons: []string{"cert-weak-key"},
+		detail: "OpenSSL 3 at security level 2 refuses RSA keys under 2048 bits",
+		basis:  "M: curl and ftplib on Debian's OpenSSL 3 (security level 2) rejected an RSA-1024 certificate",
+	}
+	weakKeyUnknown = rule{
+		when: has("cert-weak-key"), verdict: Unknown, reasons: []string{"cert-weak-key"},
+		detail: "whether it accepts an RSA key under 2048 bits is not recorded here",
+		basis:  "none: not measured, no source found; stated as unknown rather than guessed",
+	}
+	// Only TLS 1.0/1.1.
+	refusesLegacy = rule{
+		when: func(f *facts) bool { return f.legacyOnly }, verdict: Fails, reasons: []string{reasonLegacyOnly},
+		detail: "refuses TLS below 1.2, and the server offers nothing newer",
+		basis:  "M: curl and ftplib (OpenSSL 3, security level 2) and Go crypto/tls (MinVersion 1.2 by default) failed against a TLS-1.0-only server on Debian",
+	}
+	legacyUnknown = rule{
+		when: func(f *facts) bool { return f.legacyOnly }, verdict: Unknown, reasons: []string{reasonLegacyOnly},
+		detail: "whether its default settings still allow TLS 1.0/1.1 is not recorded here",
+		basis:  "none: not measured, no source found; stated as unknown rather than guessed",
+	}
+	// Data connections must resume the control session, but this client
+	// never resumes.
+	neverResumes = rule{
+		when: func(f *facts) bool { return f.reuse != nil && *f.reuse }, verdict: Fails, reasons: []string{"data-session-reuse-required"},
+		detail: "does not resume the control TLS session on data connections, which this server requires",
+		basis:  "M: Python ftplib never resumed in our tests (cpython#63699 open)",
+	}
+	reuseUnmeasured = rule{
+		when: func(f *facts) bool { return f.dataTested && f.reuse == nil }, verdict: Unknown, reasons: []string{reasonReuseUnknown},
+		detail: "does not resume TLS sessions, and whether the server requires resumption was not measured",
+		basis:  "M: the verdict hinges on policy.session_reuse_required, absent in this run",
+	}
+	// The 227 names a private address: some clients substitute the
+	// server's address, an easy-to-lose work-around.
+	substitutesPrivate = rule{
+		when: func(f *facts) bool { return f.pasvPrivate }, verdict: AtRisk, reasons: []string{"pasv-address-mismatch"},
+		detail: "works only because it replaces the private PASV address with the server's",
+		basis:  "S: lftp ftpclass.cc Handle_PASV and FileZilla replace private/loopback PASV addresses (measured on Debian for both); WinSCP logs \"unroutable address ... using host address instead\" (R, FAILURES.md §6)",
+	}
+	// The 227 names another routable address: clients that substitute
+	// only private ones dial it and time out.
+	dialsPublic = rule{
+		when: func(f *facts) bool { return f.pasvPublic }, verdict: Fails, reasons: []string{"pasv-address-mismatch"},
+		detail: "dials the public address the PASV reply names, which is not the server's",
+		basis:  "M/S: lftp and FileZilla replace only private or loopback PASV addresses (measured on Debian; lftp ftpclass.cc)",
+	}
+)
+
+// families is the table, in the order Verdicts reports them.
+var families = []family{
+	{id: "filezilla", implicit: true, works: "FileZilla 3 (GnuTLS) resumes the session and meets nothing it refuses", rules: []rule{
+		asksUser, sha1Unknown, weakKeyUnknown, legacyUnknown, substitutesPrivate, dialsPublic,
+		{when: has("no-close-notify"), verdict: Fails, reasons: []string{"no-close-notify"},
+			detail: "refuses a listing that ends without TLS close_notify as possibly truncated",
+			basis:  "S: libfilezilla tls_layer (\"Server did not properly shut down TLS connection\"); D: FileZilla wiki \"TLS specifications\""},
+	}},
+	{id: "winscp", implicit: true, works: "WinSCP (OpenSSL) resumes the session and meets nothing it refuses", rules: []rule{
+		asksUser, sha1Unknown, weakKeyUnknown, legacyUnknown, substitutesPrivate,
+		{when: func(f *facts) bool { return f.pasvPublic }, verdict: Unknown, reasons: []string{"pasv-address-mismatch"},
+			detail: "whether it replaces a routable PASV address other than the server's is not recorded here",
+			basis:  "R: WinSCP replaces \"unroutable\" addresses (FAILURES.md §6); routable ones not documented"},
+	}},
+	{id: "curl", implicit: true,
+		works: "curl (OpenSSL 3) resumes the session and meets nothing it refuses; not measured: whether the server accepts the data TLS handshake before LIST, as curl starts it",
+		rules: []rule{
+			// curl ignores the PASV address (no pasv rules) and starts data TLS
+			// before LIST: servers that only start data TLS after LIST (pyftpdlib)
+			// reset it. This run cannot see that, and the common servers accept
+			// it, so curl is not made unknown for it: its works detail says so.
+			verifies, refusesSHA1, refusesWeakKey, refusesLegacy,
+		}},
+	{id: "lftp", implicit: true, works: "lftp (GnuTLS) resumes the session and meets nothing it refuses", rules: []rule{
+		verifies, refusesSHA1, substitutesPrivate, dialsPublic,
+		{when: func(f *facts) bool { return f.legacyOnly }, verdict: AtRisk, reasons: []string{reasonLegacyOnly},
+			detail: "still accepts TLS 1.0, which the server is limited to; GnuTLS policies are removing it",
+			basis:  "M: lftp (GnuTLS) on Debian completed a TLS 1.0 handshake"},
+		{when: has("no-close-notify"), verdict: Unknown, reasons: []string{"no-close-notify"},
+			detail: "how lftp treats a listing that ends without close_notify is not recorded here",
+			basis:  "none: not measured; GnuTLS reports a premature termination, lftp's handling not checked"},
+	}},
+	{id: "python-ftplib", works: "ftplib (OpenSSL 3) meets nothing it refuses; the server does not require session resumption", rules: []rule{
+		// ftplib ignores the PASV address (CVE-2021-4189 fix), so no pasv rules.
+		verifies, refusesSHA1, refusesWeakKey, refusesLegacy, neverResumes, reuseUnmeasured,
+	}},
+	{id: "go", implicit: true, works: "Go crypto/tls resumes by ticket and meets nothing it refuses", rules: []rule{
+		verifies, refusesSHA1, refusesLegacy,
+		{when: has("cert-no-san"), verdict: Fails, reasons: []string{"cert-no-san"},
+			detail: "ignores the common name: a certificate without subjectAltName matches no host",
+			basis:  "D: Go 1.15 release notes (x509 CommonName fallback removed)"},
+		{when: has("resumption-session-id-only"), verdict: Fails, reasons: []string{"resumption-session-id-only"},
+			detail: "resumes TLS 1.2 only with session tickets; this server resumes by session ID and requires reuse",
+			basis:  "M: Go 1.26 against ProFTPD with TLSSessionTickets off failed after 150 (FAILURES.md §7); golang#25228"},
+		{when: func(f *facts) bool {
+			return f.dataTested && f.reuse == nil && f.version == "TLS 1.2" && !f.ticket && !f.ids["resumption-session-id-only"]
+		}, verdict: Unknown, reasons: []string{reasonReuseUnknown},
+			detail: "at TLS 1.2 without session tickets Go cannot resume, and whether the server requires resumption was not measured",
+			basis:  "M: Go resumes TLS 1.2 only by ticket; the verdict hinges on the reuse policy"},
+		{when: func(f *facts) bool { return f.pasvPrivate || f.pasvPublic }, verdict: Unknown, reasons: []string{"pasv-address-mismatch"},
+			detail: "how Go FTP libraries treat a PASV address other than the server's is not recorded here (most try EPSV first)",
+			basis:  "none: not measured; library behaviour differs"},
+	}},
+	{id: "java", implicit: true, works: "JSSE with Commons Net meets nothing it refuses; the server does not require session resumption", rules: []rule{
+		{when: has(untrustedIDs...), verdict: AtRisk,
+			reasonsOf: func(f *facts) []string { return present(f, untrustedIDs...) },
+			detail:    "connects only because Commons Net's default trust manager checks dates alone (no chain, no host name)",
+			basis:     "R: ballerina module-ballerina-ftp PR 1561; FAILURES.md §3 (TrustManagerUtils validate-dates default)"},
+		{when: has("cert-expired", "cert-not-yet-valid"), verdict: Fails,
+			reasonsOf: func(f *facts) []string { return present(f, "cert-expired", "cert-not-yet-valid") },
+			detail:    "the default trust manager checks validity dates and refuses this certificate",
+			basis:     "R: as above (dates are what it checks)"},
+		sha1Unknown, weakKeyUnknown,
+		{when: func(f *facts) bool { return f.legacyOnly }, verdict: Fails, reasons: []string{reasonLegacyOnly},
+			detail: "current JDKs disable TLS 1.0/1.1, and the server offers nothing newer",
+			basis:  "D: JDK-8202343 (jdk.tls.disabledAlgorithms, 8u291/11.0.11 and later)"},
+		{when: func(f *facts) bool { return f.reuse != nil && *f.reuse }, verdict: Fails, reasons: []string{"data-session-reuse-required"},
+			detail: "JSSE keys its session cache by host and port, so the data connection does not resume; this server requires it",
+			basis:  "R: commons-net PR 321/395, FluentFTP#311, cyberduck#15466 (FAILURES.md §7, §11)"},
+		reuseUnmeasured,
+		{when: func(f *facts) bool { return f.pasvPrivate || f.pasvPublic }, verdict: Unknown, reasons: []string{"pasv-address-mismatch"},
+			detail: "Commons Net uses PASV and may replace a site-local address (NatServerResolverImpl); its handling of this address is not recorded here",
+			basis:  "none: not measured; the Commons Net default strategy was not checked against this case"},
+	}},
+	{id: "dotnet", works: ".NET (Schannel) resumes the session and meets nothing it refuses", rules: []rule{
+		verifies, sha1Unknown, weakKeyUnknown,
+		{when: func(f *facts) bool { return f.legacyOnly }, verdict: AtRisk, reasons: []string{reasonLegacyOnly},
+			detail: "works only where Windows still enables TLS 1.0/1.1, which current Windows releases disable",
+			basis:  "D: Microsoft, \"TLS 1.0 and TLS 1.1 soon to be disabled in Windows\" (2023)"},
+		{when: func(f *facts) bool {
+			return f.dataTested && (f.reuse == nil || *f.reuse) && f.version != "TLS 1.3"
+		}, verdict: Unknown, reasons: []string{"extended-master-secret-not-measured"},
+			detail: "Windows resumes only with Extended Master Secret at TLS 1.2; whether the server offers EMS was not measured",
+			basis:  "R: limilabs \"FTP TLS encrypted data connections fail (EMS)\"; D: Windows Oct 2019 updates (FAILURES.md §7)"},
+		{when: func(f *facts) bool { return f.pasvPrivate || f.pasvPublic }, verdict: Unknown, reasons: []string{"pasv-address-mismatch"},
+			detail: "how .NET treats a PASV address other than the server's is not recorded here",
+			basis:  "none: not measured, no source found"},
+	}},
+}
+
+// Families is the ids of the client families, in report order.
+func Families() []string {
+	ids := make([]string, len(families))
+	for i, f := range families {
+		ids[i] = f.id
+	}
+	return ids
+}
+
+// Verdicts judges each client family against a finished result, in the
+// fixed family order.
+func Verdicts(r *result.Result) []result.ClientVerdict {
+	out := make([]result.ClientVerdict, 0, len(families))
+	for _, fam := range families {
+		out = append(out, judge(fam, r))
+	}
+	return out
+}
+
+// judge is one family's verdict: the best over the attempts it can use,
+// each judged by its worst rule.
+func judge(fam family, r *result.Result) result.ClientVerdict {
+	var best *result.ClientVerdict
+	usable, otherOK := false, false
+	var failed []string
+	for i := range r.Attempts {
+		a := &r.Attempts[i]
+		if a.Mode == result.ModeImplicit && !fam.implicit {
+			otherOK = otherOK || a.OK
+			continue
+		}
+		usable = true
+		f := derive(r, a)
+		if !f.controlOK {
+			failed = append(failed, criticalIDs(r, a)...)
+			continue
+		}
+		v := evaluate(fam, f)
+		if best == nil || rank(v.Verdict) < rank(best.Verdict) {
+			best = &v
+		}
+	}
+	switch {
+	case best != nil:
+		return *best
+	case otherOK:
+		return verdict(fam.id, Fails, []string{reasonOnlyImplicit}, "cannot use implicit TLS, the only mode that works here")
+	case usable:
+		return verdict(fam.id, Fails, dedupe(failed), "no connection reached TLS in a mode it uses")
+	}
+	return verdict(fam.id, Unknown, []string{}, "no attempt was made in a mode it uses")
+}
+
+// evaluate applies a family's rules to one attempt.
+func evaluate(fam family, f *facts) result.ClientVerdict {
+	rules := append([]rule{dataNotTested, dataFailed}, fam.rules...)
+	level := Works
+	var reasons, details []string
+	for _, ru := range rules {
+		if !ru.when(f) {
+			continue
+		}
+		switch {
+		case rank(ru.verdict) > rank(level):
+			level, reasons, details = ru.verdict, nil, nil
+		case rank(ru.verdict) < rank(level):
+			continue
+		}
+		rs, d := ru.reasons, ru.detail
+		if ru.reasonsOf != nil {
+			rs = ru.reasonsOf(f)
+		}
+		if ru.detailOf != nil {
+			d = ru.detailOf(f)
+		}
+		reasons = append(reasons, rs...)
+		details = append(details, d)
+	}
+	if level == Works {
+		return verdict(fam.id, Works, []string{}, fam.works)
+	}
+	return verdict(fam.id, level, dedupe(reasons), strings.Join(details, "; "))
+}
+
+func verdict(id, v string, reasons []string, detail string) result.ClientVerdict {
+	if reasons == nil {
+		reasons = []string{}
+	}
+	return result.ClientVerdict{Client: id, Verdict: v, Reasons: reasons, Detail: detail}
+}
+
+func dedupe(xs []string) []string {
+	out := []string{}
+	for _, x := range xs {
+		if !slices.Contains(out, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// belongs reports whether a finding concerns attempt a (or the whole target).
+func belongs(f result.Finding, a *result.Attempt) bool {
+	return f.Mode == "" || (f.Mode == a.Mode && f.Port == a.Port)
+}
+
+// criticalIDs lists the critical findings of a failed attempt.
+func criticalIDs(r *result.Result, a *result.Attempt) []string {
+	var out []string
+	for _, f := range slices.Concat(r.Findings, r.Ignored) {
+		if belongs(f, a) && f.Severity == result.SeverityCritical {
+			out = append(out, f.ID)
+		}
+	}
+	return out
+}
+
+// dataStageIDs are the findings that say the protected listing failed.
+var dataStageIDs = []string{"prot-p-refused", "passive-refused", "data-connect-timeout", "data-connect-refused", "data-list-refused", "data-tls-failed", "connection-lost"}
+
+// derive reads the facts of one attempt. Findings accepted with --ignore
+// count: the user accepted them, the clients did not.
+func derive(r *result.Result, a *result.Attempt) *facts {
+	f := &facts{ids: map[string]bool{}, controlOK: a.OK}
+	for _, fd := range slices.Concat(r.Findings, r.Ignored) {
+		if belongs(fd, a) {
+			f.ids[fd.ID] = true
+		}
+	}
+	f.loginFailed = a.Login != nil && !a.Login.OK
+	if dc := a.DataChannel; dc != nil {
+		f.dataTested, f.dataOK, f.notTested = dc.Attempted, dc.OK, dc.NotAttempted
+		if dc.TLS != nil {
+			f.version = dc.TLS.Version
+		}
+		if f.ids["pasv-address-mismatch"] {
+			if ap, err := netip.ParseAddrPort(dc.AdvertisedAddress); err == nil {
+				ip := ap.Addr().Unmap()
+				if ip.IsPrivate() || ip.IsLoopback() || ip.IsUnspecified() || ip.IsLinkLocalUnicast() {
+					f.pasvPrivate = true
+				} else {
+					f.pasvPublic = true
+				}
+			}
+		}
+		if f.dataTested && !f.dataOK {
+			f.dataFailures = present(f, dataStageIDs...)
+			if len(f.dataFailures) == 0 {
+				f.dataFailures = []string{"data-listing-failed"}
+			}
+		}
+	} else if f.loginFailed {
+		f.notTested = "login failed"
+	}
+	if a.TLS != nil {
+		f.ticket = a.TLS.SessionTicket
+		if f.version == "" {
+			f.version = a.TLS.Version
+		}
+	}
+	switch {
+	case a.Policy != nil && a.Policy.SessionReuseRequired != nil:
+		f.reuse = a.Policy.SessionReuseRequired
+	case f.ids["data-session-reuse-required"] || f.ids["resumption-session-id-only"]:
+		t := true
+		f.reuse = &t
+	case f.dataOK && a.DataChannel.TLS != nil && !a.DataChannel.TLS.Resumed:
+		// The probe's own listing worked without resuming: reuse is not required.
+		no := false
+		f.reuse = &no
+	}
+	f.legacyOnly = f.ids["tls-legacy-version"]
+	if a.TLS != nil && (a.TLS.Version == "TLS 1.0" || a.TLS.Version == "TLS 1.1") {
+		f.legacyOnly = true
+	}
+	if s := a.TLSScan; s != nil {
+		modern := slices.ContainsFunc(s.Versions, func(v result.VersionScan) bool {
+			return v.Accepted && (v.Version == "TLS 1.2" || v.Version == "TLS 1.3")
+		})
+		f.legacyOnly = !modern && slices.ContainsFunc(s.Versions, func(v result.VersionScan) bool { return v.Accepted })
+	}
+	return f
+}

@@ -1,0 +1,237 @@
+package clients
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/ftpsdiag/ftpsdiag/probe/result"
+)
+
+func ptr[T any](v T) *T { return &v }
+
+// healthy is explicit FTPS on port 21 with a TLS 1.3 listing that resumed,
+// and a server that does not require reuse.
+func healthy() *result.Result {
+	return &result.Result{Attempts: []result.Attempt{{
+		Mode: result.ModeExplicit, Port: 21, OK: true,
+		TLS:   &result.TLSInfo{Version: "TLS 1.3", SessionTicket: true},
+		Login: &result.Login{OK: true},
+		DataChannel: &result.DataChannel{Attempted: true, OK: true, PassiveCommand: "EPSV",
+			TLS: &result.TLSInfo{Version: "TLS 1.3", Resumed: true}},
+		Policy: &result.Policy{SessionReuseRequired: ptr(false)},
+	}}, Findings: []result.Finding{}}
+}
+
+// with adds findings of the explicit attempt.
+func with(r *result.Result, ids ...string) *result.Result {
+	for _, id := range ids {
+		r.Findings = append(r.Findings, result.Finding{ID: id, Severity: result.SeverityWarning, Mode: result.ModeExplicit, Port: 21})
+	}
+	return r
+}
+
+func tls12(r *result.Result) *result.Result {
+	a := &r.Attempts[0]
+	a.TLS = &result.TLSInfo{Version: "TLS 1.2"}
+	a.DataChannel.TLS = &result.TLSInfo{Version: "TLS 1.2", Resumed: true}
+	return r
+}
+
+func reuse(r *result.Result, v *bool) *result.Result {
+	r.Attempts[0].Policy.SessionReuseRequired = v
+	return r
+}
+
+func legacy(r *result.Result) *result.Result {
+	r.Attempts[0].TLS = &result.TLSInfo{Version: "TLS 1.0"}
+	r.Attempts[0].DataChannel.TLS = &result.TLSInfo{Version: "TLS 1.0", Resumed: true}
+	return with(r, "tls-legacy-version")
+}
+
+func pasv(r *result.Result, addr string) *result.Result {
+	dc := r.Attempts[0].DataChannel
+	dc.PassiveCommand, dc.AdvertisedAddress = "PASV", addr
+	return with(r, "pasv-address-mismatch")
+}
+
+func loginFailed() *result.Result {
+	r := healthy()
+	a := &r.Attempts[0]
+	a.Login = &result.Login{OK: false, Reply: "530 Login incorrect."}
+	a.DataChannel = &result.DataChannel{Attempted: false, NotAttempted: "login failed"}
+	a.Policy = nil
+	r.Findings = append(r.Findings, result.Finding{ID: "login-failed", Severity: result.SeverityCritical, Mode: result.ModeExplicit, Port: 21})
+	return r
+}
+
+func onlyImplicit() *result.Result {
+	r := healthy()
+	r.Attempts[0].Mode, r.Attempts[0].Port = result.ModeImplicit, 990
+	r.Attempts = append(r.Attempts, result.Attempt{Mode: result.ModeExplicit, Port: 21, OK: false})
+	r.Findings = append(r.Findings, result.Finding{ID: "port-closed", Severity: result.SeverityInfo, Mode: result.ModeExplicit, Port: 21})
+	return r
+}
+
+func dataFailure(id string) *result.Result {
+	r := healthy()
+	dc := r.Attempts[0].DataChannel
+	dc.OK, dc.TLS = false, nil
+	return with(r, id)
+}
+
+// TestRules exercises each rule of the table: the result that triggers it
+// and the verdict it gives the families it belongs to.
+func TestRules(t *testing.T) {
+	type want struct {
+		verdict string
+		reason  string // must be among the reasons ("" for none)
+	}
+	tests := []struct {
+		name string
+		r    *result.Result
+		want map[string]want // families not named must work
+	}{
+		{"healthy server: everyone works", healthy(), nil},
+		{"dataNotTested: login failed makes everything unknown", loginFailed(), map[string]want{
+			"filezilla": {Unknown, "login-failed"}, "winscp": {Unknown, "login-failed"}, "curl": {Unknown, "login-failed"},
+			"lftp": {Unknown, "login-failed"}, "python-ftplib": {Unknown, "login-failed"}, "go": {Unknown, "login-failed"},
+			"java": {Unknown, "login-failed"}, "dotnet": {Unknown, "login-failed"}}},
+		{"dataNotTested loses to a control-level failure", with(loginFailed(), "cert-weak-key"), map[string]want{
+			"filezilla": {Unknown, "cert-weak-key"}, "winscp": {Unknown, "cert-weak-key"}, "curl": {Fails, "cert-weak-key"},
+			"lftp": {Unknown, "login-failed"}, "python-ftplib": {Fails, "cert-weak-key"}, "go": {Unknown, "login-failed"},
+			"java": {Unknown, "cert-weak-key"}, "dotnet": {Unknown, "cert-weak-key"}}},
+		{"dataFailed: a filtered data port fails everyone", dataFailure("data-connect-timeout"), map[string]want{
+			"filezilla": {Fails, "data-connect-timeout"}, "winscp": {Fails, "data-connect-timeout"}, "curl": {Fails, "data-connect-timeout"},
+			"lftp": {Fails, "data-connect-timeout"}, "python-ftplib": {Fails, "data-connect-timeout"}, "go": {Fails, "data-connect-timeout"},
+			"java": {Fails, "data-connect-timeout"}, "dotnet": {Fails, "data-connect-timeout"}}},
+		{"verifies / asksUser / java dates-only trust: self-signed", with(healthy(), "cert-self-signed"), map[string]want{
+			"filezilla": {AtRisk, "cert-self-signed"}, "winscp": {AtRisk, "cert-self-signed"}, "curl": {Fails, "cert-self-signed"},
+			"lftp": {Fails, "cert-self-signed"}, "python-ftplib": {Fails, "cert-self-signed"}, "go": {Fails, "cert-self-signed"},
+			"java": {AtRisk, "cert-self-signed"}, "dotnet": {Fails, "cert-self-signed"}}},
+		{"java checks dates: expired", with(healthy(), "cert-expired"), map[string]want{
+			"filezilla": {AtRisk, "cert-expired"}, "winscp": {AtRisk, "cert-expired"}, "curl": {Fails, "cert-expired"},
+			"lftp": {Fails, "cert-expired"}, "python-ftplib": {Fails, "cert-expired"}, "go": {Fails, "cert-expired"},
+			"java": {Fails, "cert-expired"}, "dotnet": {Fails, "cert-expired"}}},
+		{"refusesSHA1 / sha1Unknown", with(healthy(), "cert-weak-signature"), map[string]want{
+			"filezilla": {Unknown, "cert-weak-signature"}, "winscp": {Unknown, "cert-weak-signature"}, "curl": {Fails, "cert-weak-signature"},
+			"lftp": {Fails, "cert-weak-signature"}, "python-ftplib": {Fails, "cert-weak-signature"}, "go": {Fails, "cert-weak-signature"},
+			"java": {Unknown, "cert-weak-signature"}, "dotnet": {Unknown, "cert-weak-signature"}}},
+		{"refusesWeakKey: Go and lftp accept RSA-1024", with(healthy(), "cert-weak-key"), map[string]want{
+			"filezilla": {Unknown, "cert-weak-key"}, "winscp": {Unknown, "cert-weak-key"}, "curl": {Fails, "cert-weak-key"},
+			"python-ftplib": {Fails, "cert-weak-key"}, "java": {Unknown, "cert-weak-key"}, "dotnet": {Unknown, "cert-weak-key"}}},
+		{"Go: no SAN", with(healthy(), "cert-no-san"), map[string]want{"go": {Fails, "cert-no-san"}}},
+		{"refusesLegacy and its relatives: TLS 1.0 only", legacy(healthy()), map[string]want{
+			"filezilla": {Unknown, "tls-legacy-version"}, "winscp": {Unknown, "tls-legacy-version"}, "curl": {Fails, "tls-legacy-version"},
+			"lftp": {AtRisk, "tls-legacy-version"}, "python-ftplib": {Fails, "tls-legacy-version"}, "go": {Fails, "tls-legacy-version"},
+			"java": {Fails, "tls-legacy-version"}, "dotnet": {AtRisk, "tls-legacy-version"}}},
+		{"a scan that saw TLS 1.2 overrides a legacy handshake", func() *result.Result {
+			r := healthy()
+			r.Attempts[0].TLSScan = &result.TLSScan{Versions: []result.VersionScan{{Version: "TLS 1.0", Accepted: true}, {Version: "TLS 1.2", Accepted: true}}}
+			return r
+		}(), nil},
+		{"a scan with only TLS 1.1 is legacy", func() *result.Result {
+			r := healthy()
+			r.Attempts[0].TLSScan = &result.TLSScan{Versions: []result.VersionScan{{Version: "TLS 1.1", Accepted: true}, {Version: "TLS 1.2"}}}
+			return r
+		}(), map[string]want{
+			"filezilla": {Unknown, "tls-legacy-version"}, "winscp": {Unknown, "tls-legacy-version"}, "curl": {Fails, "tls-legacy-version"},
+			"lftp": {AtRisk, "tls-legacy-version"}, "python-ftplib": {Fails, "tls-legacy-version"}, "go": {Fails, "tls-legacy-version"},
+			"java": {Fails, "tls-legacy-version"}, "dotnet": {AtRisk, "tls-legacy-version"}}},
+		{"neverResumes / java host:port cache: reuse required at TLS 1.3", with(reuse(healthy(), ptr(true)), "data-session-reuse-required"), map[string]want{
+			"python-ftplib": {Fails, "data-session-reuse-required"}, "java": {Fails, "data-session-reuse-required"}}},
+		{"dotnet EMS unmeasured: reuse required at TLS 1.2", with(reuse(tls12(healthy()), ptr(true)), "data-session-reuse-required"), map[string]want{
+			"python-ftplib": {Fails, "data-session-reuse-required"}, "java": {Fails, "data-session-reuse-required"},
+			"dotnet": {Unknown, "extended-master-secret-not-measured"}}},
+		{"reuseUnmeasured: no policy, listing resumed", reuse(healthy(), nil), map[string]want{
+			"python-ftplib": {Unknown, reasonReuseUnknown}, "java": {Unknown, reasonReuseUnknown}}},
+		{"a listing that worked without resuming shows reuse is not required", func() *result.Result {
+			r := tls12(reuse(healthy(), nil))
+			r.Attempts[0].DataChannel.TLS.Resumed = false
+			return r
+		}(), nil},
+		{"Go: TLS 1.2 without tickets, reuse unmeasured", reuse(tls12(healthy()), nil), map[string]want{
+			"python-ftplib": {Unknown, reasonReuseUnknown}, "java": {Unknown, reasonReuseUnknown},
+			"go": {Unknown, reasonReuseUnknown}, "dotnet": {Unknown, "extended-master-secret-not-measured"}}},
+		{"Go: session-id-only resumption (its data failure is Go's alone)", func() *result.Result {
+			r := tls12(reuse(healthy(), ptr(true)))
+			dc := r.Attempts[0].DataChannel
+			dc.OK, dc.TLS.Resumed = false, false
+			return with(r, "resumption-session-id-only", "data-tls-failed", "data-session-reuse-required")
+		}(), map[string]want{
+			"go": {Fails, "resumption-session-id-only"}, "python-ftplib": {Fails, "data-session-reuse-required"},
+			"java": {Fails, "data-session-reuse-required"}, "dotnet": {Unknown, "extended-master-secret-not-measured"}}},
+		{"substitutesPrivate: private PASV address", pasv(healthy(), "10.0.0.5:50000"), map[string]want{
+			"filezilla": {AtRisk, "pasv-address-mismatch"}, "winscp": {AtRisk, "pasv-address-mismatch"},
+			"lftp": {AtRisk, "pasv-address-mismatch"}, "go": {Unknown, "pasv-address-mismatch"}, "java": {Unknown, "pasv-address-mismatch"},
+			"dotnet": {Unknown, "pasv-address-mismatch"}}},
+		{"dialsPublic: another routable PASV address", pasv(healthy(), "203.0.113.9:50000"), map[string]want{
+			"filezilla": {Fails, "pasv-address-mismatch"}, "winscp": {Unknown, "pasv-address-mismatch"},
+			"lftp": {Fails, "pasv-address-mismatch"}, "go": {Unknown, "pasv-address-mismatch"}, "java": {Unknown, "pasv-address-mismatch"},
+			"dotnet": {Unknown, "pasv-address-mismatch"}}},
+		{"FileZilla: no close_notify", with(healthy(), "no-close-notify"), map[string]want{
+			"filezilla": {Fails, "no-close-notify"}, "lftp": {Unknown, "no-close-notify"}}},
+		{"only implicit works: ftplib and .NET cannot use it", onlyImplicit(), map[string]want{
+			"python-ftplib": {Fails, reasonOnlyImplicit}, "dotnet": {Fails, reasonOnlyImplicit}}},
+		{"no attempt reached TLS: everyone fails with the critical findings", &result.Result{
+			Attempts: []result.Attempt{{Mode: result.ModeExplicit, Port: 21}},
+			Findings: []result.Finding{{ID: "port-closed", Severity: result.SeverityCritical, Mode: result.ModeExplicit, Port: 21}},
+		}, map[string]want{
+			"filezilla": {Fails, "port-closed"}, "winscp": {Fails, "port-closed"}, "curl": {Fails, "port-closed"},
+			"lftp": {Fails, "port-closed"}, "python-ftplib": {Fails, "port-closed"}, "go": {Fails, "port-closed"},
+			"java": {Fails, "port-closed"}, "dotnet": {Fails, "port-closed"}}},
+		{"ignored findings still count", func() *result.Result {
+			r := healthy()
+			r.Ignored = []result.Finding{{ID: "cert-weak-key", Mode: result.ModeExplicit, Port: 21}}
+			return r
+		}(), map[string]want{
+			"filezilla": {Unknown, "cert-weak-key"}, "winscp": {Unknown, "cert-weak-key"}, "curl": {Fails, "cert-weak-key"},
+			"python-ftplib": {Fails, "cert-weak-key"}, "java": {Unknown, "cert-weak-key"}, "dotnet": {Unknown, "cert-weak-key"}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := Verdicts(tc.r)
+			if ids := clientIDs(got); !slices.Equal(ids, Families()) {
+				t.Fatalf("families = %q, want %q", ids, Families())
+			}
+			for _, v := range got {
+				w, ok := tc.want[v.Client]
+				if !ok {
+					w = want{verdict: Works}
+				}
+				if v.Verdict != w.verdict || (w.reason != "" && !slices.Contains(v.Reasons, w.reason)) {
+					t.Errorf("%s = %s %q (%s), want %s with %q", v.Client, v.Verdict, v.Reasons, v.Detail, w.verdict, w.reason)
+				}
+				if v.Detail == "" || v.Reasons == nil {
+					t.Errorf("%s: empty detail or nil reasons: %+v", v.Client, v)
+				}
+			}
+		})
+	}
+}
+
+func clientIDs(vs []result.ClientVerdict) []string {
+	var out []string
+	for _, v := range vs {
+		out = append(out, v.Client)
+	}
+	return out
+}
+
+// TestFamilyOrder pins the ids and order the issue names.
+func TestFamilyOrder(t *testing.T) {
+	want := []string{"filezilla", "winscp", "curl", "lftp", "python-ftplib", "go", "java", "dotnet"}
+	if got := Families(); !slices.Equal(got, want) {
+		t.Errorf("Families() = %q, want %q", got, want)
+	}
+}
+
+// TestRulesHaveBasis: every rule states its basis, verdict and detail.
+func TestRulesHaveBasis(t *testing.T) {
+	for _, fam := range families {
+		for i, ru := range append([]rule{dataNotTested, dataFailed}, fam.rules...) {
+			if ru.basis == "" || ru.when == nil || rank(ru.verdict) == 0 || (ru.detail == "" && ru.detailOf == nil) {
+				t.Errorf("%s rule %d: missing basis, condition, verdict or detail", fam.id, i)
+			}
+		}
+	}
+}
