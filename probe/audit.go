@@ -62,6 +62,29 @@ func (a *attempt) startAudits(ctx context.Context, checks []policyCheck) (wait f
 	}
 }
 
+// retryWithoutSNI follows an unrecognized_name alert with the same
+// handshake without a server name, on its own connection: success means
+// the name matches no virtual host (a vhost mismatch, not a certificate
+// problem). The retry is drawn as an audit connection.
+func (a *attempt) retryWithoutSNI(ctx context.Context) {
+	if !a.has("tls-sni-unrecognized") || !sniSent(a.cfg.ServerName) {
+		return
+	}
+	noSNI := *a.cfg
+	noSNI.ServerName = a.addr.Addr().String() // Go sends no SNI for an address
+	aux := newAttempt(&noSNI, a.start, a.res.Mode, a.addr)
+	aux.res.AuthMechanism = a.res.AuthMechanism
+	ok := aux.connect(ctx, true)
+	aux.quit(ctx)
+	aux.close()
+	a.res.Audits = append(a.res.Audits, result.Audit{Purpose: "SNI: the same handshake without a server name", Timeline: aux.res.Timeline})
+	if ok {
+		a.annotate("tls-sni-unrecognized", "; without SNI the handshake succeeds: "+a.cfg.ServerName+" matches no virtual host on this server")
+	} else {
+		a.annotate("tls-sni-unrecognized", "; without SNI the handshake fails too: "+aux.res.Error)
+	}
+}
+
 // policy returns the attempt's policy record, creating it.
 func (a *attempt) policy() *result.Policy {
 	if a.res.Policy == nil {

@@ -4,6 +4,7 @@ package probe
 
 import (
 	"bufio"
+	"bytes"
 	"cmp"
 	"context"
 	"crypto/tls"
@@ -611,5 +612,51 @@ func TestREADMEListsEveryFinding(t *testing.T) {
 		if !strings.Contains(string(readme), "| `"+c.ID+"` | "+string(c.Severity)+" | "+c.Stage+" |") {
 			t.Errorf("README.md has no findings-table row for %s (%s, %s)", c.ID, c.Severity, c.Stage)
 		}
+	}
+}
+
+// replayConn serves bytes already read from a connection before the rest.
+type replayConn struct {
+	net.Conn
+	r io.Reader
+}
+
+func (c replayConn) Read(p []byte) (int, error) { return c.r.Read(p) }
+
+// A server whose virtual hosts do not know the name: alert 112 with SNI,
+// a good handshake without. The retry tells a vhost mismatch from a
+// certificate problem.
+func TestSNIRetry(t *testing.T) {
+	cert := localCert(t, testcert.Options{})
+	srv := serve(t, ftpstest.Config{OnConnect: script{
+		greeting: "220 ProFTPD Server (vhosts) [127.0.0.1]",
+		answer:   map[string]string{"FEAT": plainFeat, "AUTH TLS": "234 AUTH TLS successful"},
+		afterAuth: func(c net.Conn) {
+			hello := make([]byte, 4096)
+			n, err := c.Read(hello)
+			if err != nil {
+				return
+			}
+			if bytes.Contains(hello[:n], []byte("ftp.example.com")) {
+				c.Write(tlsAlert(112))
+				return
+			}
+			tc := tls.Server(replayConn{c, io.MultiReader(bytes.NewReader(hello[:n]), c)}, &tls.Config{Certificates: []tls.Certificate{cert}})
+			if tc.Handshake() == nil {
+				bufio.NewReader(tc).ReadString('\n') // QUIT
+			}
+		},
+	}.run})
+	r := diagnose(t, srv.Addr, func(c *Config) { c.Mode = ModeExplicit; c.ServerName = "ftp.example.com" })
+	wantFindings(t, r, "critical:tls-sni-unrecognized")
+	f := r.Findings[0]
+	if !strings.Contains(f.Evidence, "without SNI the handshake succeeds: ftp.example.com matches no virtual host") {
+		t.Errorf("evidence = %q", f.Evidence)
+	}
+	if !strings.Contains(f.Remedy, "ServerAlias") {
+		t.Errorf("remedy for ProFTPD = %q", f.Remedy)
+	}
+	if a := r.Attempts[0]; len(a.Audits) != 1 || !strings.HasPrefix(a.Audits[0].Purpose, "SNI:") {
+		t.Errorf("audits = %+v", a.Audits)
 	}
 }

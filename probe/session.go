@@ -37,6 +37,7 @@ func (a *attempt) explicit(ctx context.Context, banner *rfc2228.Reply) {
 		return
 	}
 	if a.handshake(ctx) != nil {
+		a.retryWithoutSNI(ctx)
 		return
 	}
 	if !feat.AuthTLS {
@@ -49,6 +50,7 @@ func (a *attempt) explicit(ctx context.Context, banner *rfc2228.Reply) {
 // has just been made (hsErr is its outcome).
 func (a *attempt) implicit(ctx context.Context, hsErr error) {
 	if hsErr != nil {
+		a.retryWithoutSNI(ctx)
 		return
 	}
 	r, ok := a.greeting(ctx)
