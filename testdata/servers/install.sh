@@ -2,7 +2,10 @@
 # Installs the real FTPS servers that probe/ftpdtest runs in tests: vsftpd
 # (installed normally), ProFTPD with mod_tls and Pure-FTPd (unpacked into a
 # cache folder, because Debian lets only one ftp-server package be installed),
-# plus openssl, curl and sslscan (to check the TLS scan against). Idempotent and non-interactive; run as root.
+# plus openssl, curl and sslscan (to check the TLS scan against), and the
+# real clients and Python server the client verdicts are checked with: lftp,
+# Python 3 and pyftpdlib (with pyOpenSSL, which its TLS needs). Idempotent
+# and non-interactive; run as root.
 #
 #   sudo bash testdata/servers/install.sh
 #
@@ -42,6 +45,9 @@ missing_libs() { ldd "$1" 2>/dev/null | awk '/not found/ {print $1}'; }
 
 ready() {
 	command -v openssl >/dev/null && command -v curl >/dev/null && command -v sslscan >/dev/null || return 1
+	command -v lftp >/dev/null || return 1
+	# Debian's Python modules are for Debian's python3, whatever PATH says.
+	/usr/bin/python3 -c 'import pyftpdlib.handlers, OpenSSL' 2>/dev/null || return 1
 	[[ -n $(vsftpd_bin) ]] || return 1
 	local p f
 	for p in "${extracted[@]}"; do
@@ -119,7 +125,8 @@ if [[ -z $(vsftpd_bin) ]]; then
 	fi
 fi
 
-apt-get install -y -q --no-install-recommends openssl curl sslscan "${vsftpd[@]}" "${libs[@]}"
+apt-get install -y -q --no-install-recommends openssl curl sslscan lftp \
+	python3 python3-pyftpdlib python3-openssl "${vsftpd[@]}" "${libs[@]}"
 
 fail=0
 for p in vsftpd "${extracted[@]}"; do
