@@ -16,14 +16,15 @@ const defaultCache = "/var/cache/ftpsdiag-servers"
 
 // install locates one server's files.
 type install struct {
-	bin    string // the server binary
+	bin    string // the server binary; for pyftpdlib, the python3 to run it with
 	modDir string // ProFTPD only: the directory holding mod_tls.so
 }
 
 var installs = map[Kind]func() (install, error){
-	Vsftpd:   sync.OnceValues(func() (install, error) { return locate(Vsftpd) }),
-	ProFTPD:  sync.OnceValues(func() (install, error) { return locate(ProFTPD) }),
-	PureFTPd: sync.OnceValues(func() (install, error) { return locate(PureFTPd) }),
+	Vsftpd:    sync.OnceValues(func() (install, error) { return locate(Vsftpd) }),
+	ProFTPD:   sync.OnceValues(func() (install, error) { return locate(ProFTPD) }),
+	PureFTPd:  sync.OnceValues(func() (install, error) { return locate(PureFTPd) }),
+	Pyftpdlib: sync.OnceValues(locatePyftpdlib),
 }
 
 // Available reports whether the server binary (and, for ProFTPD, mod_tls)
@@ -85,6 +86,26 @@ func locate(kind Kind) (install, error) {
 		in.modDir = filepath.Dir(mod)
 	}
 	return in, nil
+}
+
+// locatePyftpdlib finds a python3 that can import pyftpdlib's TLS handler
+// (which needs pyOpenSSL): Debian's, where install.sh puts the modules,
+// before whichever python3 PATH names.
+func locatePyftpdlib() (install, error) {
+	var errs []string
+	for _, py := range []string{"/usr/bin/python3", pathOf("python3")} {
+		if py == "" {
+			continue
+		}
+		out, err := exec.Command(py, "-c", "from pyftpdlib.handlers import TLS_FTPHandler").CombinedOutput()
+		if err == nil {
+			return install{bin: py}, nil
+		}
+		lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+		errs = append(errs, fmt.Sprintf("%s: %v: %s", py, err, lines[len(lines)-1]))
+	}
+	return install{}, fmt.Errorf("no python3 imports pyftpdlib.handlers.TLS_FTPHandler (packages python3-pyftpdlib, python3-openssl): %s",
+		strings.Join(errs, "; "))
 }
 
 func pathOf(name string) string {

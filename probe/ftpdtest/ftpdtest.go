@@ -1,4 +1,4 @@
-// Package ftpdtest runs real FTPS servers (vsftpd, ProFTPD, Pure-FTPd) on free loopback ports for tests.
+// Package ftpdtest runs real FTPS servers (vsftpd, ProFTPD, Pure-FTPd, pyftpdlib) on free loopback ports for tests.
 package ftpdtest
 
 import (
@@ -27,16 +27,19 @@ const (
 	Vsftpd   Kind = "vsftpd"
 	ProFTPD  Kind = "proftpd"
 	PureFTPd Kind = "pure-ftpd"
+	// Pyftpdlib is Python's pyftpdlib (TLS_FTPHandler, pyOpenSSL) run by a
+	// script of ours. It is not in Kinds: it is started by name only.
+	Pyftpdlib Kind = "pyftpdlib"
 )
 
-// Kinds lists every server kind, for table tests.
+// Kinds lists the C servers every table test runs against.
 var Kinds = []Kind{Vsftpd, ProFTPD, PureFTPd}
 
 // Options configure one server instance.
 type Options struct {
 	// Implicit makes the control listener implicit TLS (vsftpd
 	// implicit_ssl=YES, ProFTPD TLSOptions UseImplicitSSL). Debian's
-	// Pure-FTPd has no implicit mode: Start fails for it.
+	// Pure-FTPd and pyftpdlib have no implicit mode: Start fails for them.
 	Implicit bool
 	// TLS enables TLS at all; when set, TLS is allowed but not required.
 	TLS bool
@@ -50,7 +53,9 @@ type Options struct {
 	// Extra holds raw configuration that overrides the defaults: vsftpd
 	// key=value lines (appended; the last wins), ProFTPD directives
 	// (inserted before the defaults, as ProFTPD takes the first occurrence;
-	// TLSOptions lines add up), or Pure-FTPd arguments (appended).
+	// TLSOptions lines add up), Pure-FTPd arguments (appended), or Python
+	// statements for pyftpdlib, run after the defaults are set on the
+	// handler class `handler` (e.g. "handler.tls_data_required = True").
 	Extra []string
 }
 
@@ -188,6 +193,8 @@ func prepare(kind Kind, o Options, dir string) (*Server, *exec.Cmd, error) {
 		cmd, err = in.proftpd()
 	case PureFTPd:
 		cmd, err = in.pureftpd()
+	case Pyftpdlib:
+		cmd, err = in.pyftpdlib()
 	}
 	if err != nil {
 		return nil, nil, err
@@ -313,6 +320,8 @@ func check(kind Kind, o Options) error {
 		return errors.New("implicit TLS needs TLS enabled")
 	case o.Implicit && kind == PureFTPd:
 		return errors.New("pure-ftpd: Debian's build has no implicit TLS mode")
+	case o.Implicit && kind == Pyftpdlib:
+		return errors.New("pyftpdlib has no implicit TLS mode")
 	}
 	return nil
 }

@@ -293,3 +293,43 @@ func TestCertificatesServed(t *testing.T) {
 		}
 	}
 }
+
+func TestPyftpdlib(t *testing.T) {
+	Require(t, Pyftpdlib)
+	root, err := testcert.NewRoot("ftpdtest root")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := root.Issue(testcert.Options{DNSNames: []string{"localhost"}, IPs: []net.IP{net.IPv4(127, 0, 0, 1)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := Start(t, Pyftpdlib, Options{TLS: true, Cert: cert,
+		Extra: []string{"handler.tls_control_required = True", "handler.tls_data_required = True"}})
+	f := dial(t, s.Addr)
+	if g := f.reply(); g != "220 ftpdtest pyftpdlib ready." {
+		t.Fatalf("greeting %q", g)
+	}
+	// tls_control_required refuses a login in clear.
+	if r := f.cmd("", "USER "+s.User); !strings.HasPrefix(r, "550") {
+		t.Errorf("USER in clear: got %q, want 550", r)
+	}
+	f.cmd("234", "AUTH TLS")
+	cfg := &tls.Config{RootCAs: root.Pool(), ServerName: "127.0.0.1", ClientSessionCache: tls.NewLRUClientSessionCache(4)}
+	st := f.startTLS(cfg)
+	f.login(s)
+	listing := f.list(cfg, true)
+	for name := range HomeFiles {
+		if !strings.Contains(listing, name) {
+			t.Errorf("listing lacks %s:\n%s", name, listing)
+		}
+	}
+	f.cmd("221", "QUIT")
+	t.Logf("%s %s", tls.VersionName(st.Version), tls.CipherSuiteName(st.CipherSuite))
+}
+
+func TestPyftpdlibImplicitUnsupported(t *testing.T) {
+	if err := check(Pyftpdlib, Options{TLS: true, Implicit: true}); err == nil {
+		t.Error("implicit pyftpdlib accepted")
+	}
+}

@@ -1,6 +1,7 @@
 package ftpdtest
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -209,6 +210,65 @@ func (in *instance) pureftpd() (*exec.Cmd, error) {
 	}
 	args = append(args, in.Extra...)
 	return exec.Command(in.bin, args...), nil
+}
+
+// pyftpdlibScript runs pyftpdlib with the settings in the JSON file named
+// by its argument, so that the password never shows in argv.
+const pyftpdlibScript = `import json, logging, sys
+from pyftpdlib.authorizers import DummyAuthorizer
+from pyftpdlib.handlers import FTPHandler
+from pyftpdlib.log import config_logging
+from pyftpdlib.servers import FTPServer
+
+with open(sys.argv[1]) as f:
+    c = json.load(f)
+authorizer = DummyAuthorizer()
+if c["anonymous"]:
+    authorizer.add_anonymous(c["root"])
+else:
+    authorizer.add_user(c["user"], c["password"], c["root"], perm="elr")
+handler = FTPHandler
+if c["tls"]:
+    from pyftpdlib.handlers import TLS_FTPHandler as handler
+    handler.certfile = c["certfile"]
+    handler.keyfile = c["keyfile"]
+handler.authorizer = authorizer
+handler.passive_ports = range(c["pasv_lo"], c["pasv_hi"] + 1)
+handler.banner = "ftpdtest pyftpdlib ready."
+exec("\n".join(c["extra"]))
+config_logging(level=logging.DEBUG)
+FTPServer(("127.0.0.1", c["port"]), handler).serve_forever()
+`
+
+// pyftpdlib: our script runs pyftpdlib's TLS_FTPHandler (FTPHandler
+// without TLS) with one virtual user reading root; it logs every command
+// and reply to stderr.
+func (in *instance) pyftpdlib() (*exec.Cmd, error) {
+	script := filepath.Join(in.dir, "pyftpdlib_server.py")
+	if err := os.WriteFile(script, []byte(pyftpdlibScript), 0o600); err != nil {
+		return nil, err
+	}
+	settings, err := json.Marshal(map[string]any{
+		"anonymous": in.anonymous(),
+		"user":      in.acct.user,
+		"password":  in.acct.password,
+		"root":      in.root,
+		"tls":       in.TLS,
+		"certfile":  in.cert.chain,
+		"keyfile":   in.cert.key,
+		"port":      in.port,
+		"pasv_lo":   in.pasvLo,
+		"pasv_hi":   in.pasvHi,
+		"extra":     append([]string{}, in.Extra...),
+	})
+	if err != nil {
+		return nil, err
+	}
+	file := filepath.Join(in.dir, "pyftpdlib.json")
+	if err := os.WriteFile(file, settings, 0o600); err != nil {
+		return nil, err
+	}
+	return exec.Command(in.bin, "-u", script, file), nil
 }
 
 func yesNo(b bool) string {
