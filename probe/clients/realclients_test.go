@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/ftpsdiag/ftpsdiag/probe"
+	"github.com/ftpsdiag/ftpsdiag/probe/clients"
 	"github.com/ftpsdiag/ftpsdiag/probe/ftpdtest"
 	"github.com/ftpsdiag/ftpsdiag/probe/result"
 	"github.com/ftpsdiag/ftpsdiag/probe/testcert"
@@ -199,11 +200,11 @@ func checkClient(t *testing.T, scenario string, c realClient, at clientRun, res 
 
 	var mismatch string
 	switch {
-	case v.Verdict == "unknown":
+	case v.Verdict == clients.Unknown:
 		mismatch = "verdict unknown where the client was measured"
-	case out.ok && v.Verdict == "fails":
+	case out.ok && v.Verdict == clients.Fails:
 		mismatch = "the client listed, ftpsdiag says it fails"
-	case !out.ok && v.Verdict != "fails":
+	case !out.ok && v.Verdict != clients.Fails:
 		mismatch = "the client failed, ftpsdiag says " + v.Verdict
 	}
 	key := scenario + "/" + c.family
