@@ -70,6 +70,7 @@ type options struct {
 	user         string
 	passwordFile string
 	ccc          bool
+	transfers    int
 	scan         bool
 	maxConns     int
 	targetsFile  string
@@ -169,6 +170,7 @@ func (o *options) config() (probe.Config, error) {
 		Ignore:       o.ignore,
 		User:         o.user,
 		CCC:          o.ccc,
+		Transfers:    o.transfers,
 		Scan:         o.scan,
 		MaxConns:     o.maxConns,
 		Tool:         "ftpsdiag " + version,
@@ -240,6 +242,7 @@ func newFlagSet(stdout io.Writer) (*pflag.FlagSet, *options) {
 	fs.StringVar(&o.user, "user", "", "log in as this user (default: anonymous); the password comes from --password-file or $FTPSDIAG_PASSWORD")
 	fs.StringVar(&o.passwordFile, "password-file", "", "file whose first line is the password for --user")
 	fs.BoolVar(&o.ccc, "ccc", false, "also test CCC (clearing the control channel after login)")
+	fs.IntVar(&o.transfers, "transfers", probe.DefaultTransfers, "protected listings in one session: each data connection must resume the control TLS session")
 	fs.BoolVar(&o.scan, "scan", false, "also enumerate every TLS version, cipher suite and group the server accepts")
 	fs.IntVar(&o.maxConns, "max-conns", 8, "connections at once for --scan (fewer are used when the server answers 421)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
@@ -280,6 +283,9 @@ func (o *options) check() error {
 	default:
 		return usageError{fmt.Sprintf("--fail-on %q: want info, warning or critical", o.failOn)}
 	}
+	if o.transfers < 1 || o.transfers > maxTransfers {
+		return usageError{fmt.Sprintf("--transfers %d: want 1 to %d", o.transfers, maxTransfers)}
+	}
 	if o.parallel < 1 || o.parallel > 256 {
 		return usageError{fmt.Sprintf("--parallel %d: want 1 to 256", o.parallel)}
 	}
@@ -313,6 +319,9 @@ func (o *options) check() error {
 
 // maxPasswordFile bounds what is read from --password-file.
 const maxPasswordFile = 4096
+
+// maxTransfers bounds --transfers: each costs five round trips.
+const maxTransfers = 20
 
 // password finds the password for --user and for targets-file lines
 // with user=: from --password-file, else from $FTPSDIAG_PASSWORD. There is

@@ -24,12 +24,13 @@ type attempt struct {
 	res      result.Attempt
 	findings []result.Finding
 
-	tap       *tapConn       // the TCP connection, recording what the server sent
-	ctrl      *rfc2228.Conn  // control channel, plaintext or TLS
-	tlsConn   *tls.Conn      // nil until the handshake
-	tickets   *ticketWatcher // sees session tickets arrive
-	certAsked bool           // the server sent a CertificateRequest
-	tlsAt     time.Time      // when the handshake started
+	tap        *tapConn       // the TCP connection, recording what the server sent
+	ctrl       *rfc2228.Conn  // control channel, plaintext or TLS
+	tlsConn    *tls.Conn      // nil until the handshake
+	tickets    *ticketWatcher // sees session tickets arrive
+	certAsked  bool           // the server sent a CertificateRequest
+	tlsAt      time.Time      // when the handshake started
+	maxVersion uint16         // highest TLS version offered; 0 = TLS 1.3
 
 	mu sync.Mutex // guards the timeline and findings: the data handshake runs beside the control reply
 }

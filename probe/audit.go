@@ -2,6 +2,7 @@ package probe
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"sync"
 
@@ -25,6 +26,14 @@ var (
 	checkClearData = policyCheck{
 		purpose: "clear data: PROT before PBSZ, the PASV address, then a PROT C (unprotected) listing",
 		run:     (*attempt).checkClearData,
+	}
+	checkEarlyDataTLS = policyCheck{
+		purpose: "data TLS before the transfer command: a protected listing whose data handshake starts before LIST, as curl does",
+		run:     (*attempt).checkEarlyDataTLS,
+	}
+	checkEMS = policyCheck{
+		purpose: "Extended Master Secret: a TLS 1.2 handshake",
+		run:     (*attempt).checkEMS,
 	}
 	checkCleartextLogin = policyCheck{
 		purpose: "cleartext login: USER before AUTH TLS (no password is sent)",
@@ -140,7 +149,7 @@ func (a *attempt) checkReuse(ctx context.Context, aux *attempt) func() {
 	if _, ok, _ := aux.protect(ctx, "P"); !ok {
 		return nil
 	}
-	t := aux.list(ctx, &result.DataChannel{}, aux.dataTLSConfig(false))
+	t := aux.list(ctx, &result.DataChannel{}, aux.dataTLSConfig(false), false)
 	return func() {
 		main := a.res.DataChannel
 		if main == nil || !main.OK || t.passiveErr != nil || t.dialErr != nil {
@@ -156,6 +165,68 @@ func (a *attempt) checkReuse(ctx context.Context, aux *attempt) func() {
 		p.SessionReuseEvidence = t.evidence()
 		a.find("data-session-reuse-required", "an unresumed data connection was refused: "+t.evidence())
 	}
+}
+
+// checkEarlyDataTLS lists with the data handshake started before the
+// transfer command, as curl does; the main listing starts it after.
+func (a *attempt) checkEarlyDataTLS(ctx context.Context, aux *attempt) func() {
+	if !aux.connect(ctx, true) || !aux.login(ctx) {
+		return nil
+	}
+	if _, ok, _ := aux.protect(ctx, "P"); !ok {
+		return nil
+	}
+	t := aux.list(ctx, &result.DataChannel{}, aux.dataTLSConfig(true), true)
+	return func() {
+		main := a.res.DataChannel
+		if main == nil || !main.OK || t.passiveErr != nil || t.dialErr != nil {
+			return // the main listing failed, or the network did: no conclusion
+		}
+		p := a.policy()
+		p.DataTLSBeforeCommand = ptr(t.ok())
+		if t.ok() {
+			p.DataTLSBeforeEvidence = fmt.Sprintf("a listing whose data handshake started before %s worked: %s", t.command, t.final.String())
+			return
+		}
+		p.DataTLSBeforeEvidence = t.failure()
+		a.find("data-tls-early-refused", fmt.Sprintf("with the data handshake started before %s: %s; started after it, the main listing worked", t.command, p.DataTLSBeforeEvidence))
+	}
+}
+
+// checkEMS makes a TLS 1.2 handshake, for when the control connection
+// negotiated TLS 1.3: Windows and Java clients that stop at TLS 1.2
+// resume only with Extended Master Secret.
+func (a *attempt) checkEMS(ctx context.Context, aux *attempt) func() {
+	aux.maxVersion = tls.VersionTLS12
+	if !aux.connect(ctx, true) {
+		return nil // no TLS 1.2 here: nothing to resume at TLS 1.2
+	}
+	cs := aux.tlsConn.ConnectionState()
+	return func() { a.recordEMS(cs, "an audit connection's TLS 1.2 handshake") }
+}
+
+// recordEMS notes whether a TLS 1.2 handshake negotiated Extended Master
+// Secret. crypto/tls does not expose it, but refuses keying material
+// export at TLS 1.2 without it (unless GODEBUG=tlsunsafeekm=1, which
+// ftpsdiag never sets).
+func (a *attempt) recordEMS(cs tls.ConnectionState, where string) {
+	if cs.Version != tls.VersionTLS12 {
+		return
+	}
+	_, err := cs.ExportKeyingMaterial("EXPORTER-ftpsdiag-ems-check", nil, 1)
+	p := a.policy()
+	p.ExtendedMasterSecret = ptr(err == nil)
+	p.EMSEvidence = fmt.Sprintf("%s (%s): extended_master_secret %s", where, tls.CipherSuiteName(cs.CipherSuite), map[bool]string{true: "negotiated", false: "not offered by the server"}[err == nil])
+}
+
+// emsVerdict runs after the audits: missing EMS matters only where data
+// connections must resume.
+func (a *attempt) emsVerdict() {
+	p := a.res.Policy
+	if p == nil || p.ExtendedMasterSecret == nil || *p.ExtendedMasterSecret || p.SessionReuseRequired == nil || !*p.SessionReuseRequired {
+		return
+	}
+	a.find("resumption-ems-mismatch", p.EMSEvidence+"; and data connections must resume the control session")
 }
 
 // checkClearData asks for PROT before PBSZ, checks the address PASV
@@ -179,7 +250,7 @@ func (a *attempt) checkClearData(ctx context.Context, aux *attempt) func() {
 	}
 	var t transfer
 	if ok {
-		t = aux.list(ctx, &result.DataChannel{}, nil)
+		t = aux.list(ctx, &result.DataChannel{}, nil, false)
 	}
 	return func() {
 		a.adopt(aux, "pasv-address-mismatch")

@@ -301,6 +301,31 @@ var Catalog = []Cause{
 		ByServer: map[string]string{
 			ServerProFTPD: "Set TLSSessionTickets on, or allow TLS 1.3 (TLSProtocol TLSv1.2 TLSv1.3).",
 		}},
+	{ID: "tls13-ticket-lifecycle", Severity: result.SeverityCritical, Stage: StageData,
+		Title:  "a later protected listing of the same session failed although the first worked: clients fail after a few transfers (single-use TLS 1.3 tickets running out, a session cache expiring, or nodes behind a load balancer)",
+		Remedy: "Make every data connection resume the control session: issue a fresh ticket on each resumed handshake (OpenSSL does by default), keep the session cache and ticket keys shared by every node, and keep control and data on the same node.",
+		ByServer: map[string]string{
+			ServerProFTPD: "Upgrade ProFTPD (proftpd#1931 fixed ticket renewal) and raise the session cache timeout (TLSSessionCache ... 1800) beyond your longest transfer.",
+		}},
+	{ID: "data-resumption-unsupported", Severity: result.SeverityWarning, Stage: StageData,
+		Title:  "the server does not resume the control TLS session on data connections: FileZilla warns \"Insecure FTP data connection\", and nothing ties a data connection to its control session",
+		Remedy: "Enable TLS session resumption (a session cache, or session tickets) for data connections, and require it.",
+		ByServer: map[string]string{
+			ServerVsftpd:  "Set require_ssl_reuse=YES (vsftpd's own session cache then serves the data connections).",
+			ServerProFTPD: "Keep TLSSessionCache on (ProFTPD stops requiring reuse when it is off) and TLSSessionTickets on.",
+		}},
+	{ID: "resumption-ems-mismatch", Severity: result.SeverityWarning, Stage: StageData,
+		Title:  "at TLS 1.2 the server does not offer Extended Master Secret (RFC 7627) yet data connections must resume: Windows (Schannel, .NET) clients since the October 2019 updates and Java clients cannot resume, and fail with 425/522",
+		Remedy: "Upgrade the server's TLS library (OpenSSL 1.1.0 and later offer EMS by default), or allow TLS 1.3, which needs no EMS.",
+		ByServer: map[string]string{
+			ServerFileZilla: "Upgrade FileZilla Server: 0.9.x builds with old OpenSSL lack Extended Master Secret.",
+		}},
+	{ID: "data-tls-early-refused", Severity: result.SeverityWarning, Stage: StageData,
+		Title:  "the server fails a data TLS handshake started before the transfer command, as curl starts it: curl cannot list or download, while clients that start data TLS after LIST work",
+		Remedy: "Let the server accept the data handshake as soon as the data connection is open (before the transfer command), as vsftpd, ProFTPD and Pure-FTPd do.",
+		ByServer: map[string]string{
+			ServerPyftpdlib: "pyftpdlib starts data TLS only once the transfer command arrives: serve curl users from another server, or have them use a client that starts TLS after LIST (lftp).",
+		}},
 	{ID: "data-session-reuse-required", Severity: result.SeverityInfo, Stage: StagePolicy,
 		Title:  "the server refuses data connections that do not resume the control TLS session (good against data hijacking); clients that do not resume fail with 425/522 after 150",
 		Remedy: "Keep it if your clients resume (FileZilla, WinSCP, curl, lftp, Go with a session cache do). Python ftplib, some Java (JSSE) and .NET clients do not resume; relax it only if they must work.",

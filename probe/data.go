@@ -10,6 +10,8 @@ import (
 	"io"
 	"net"
 	"net/netip"
+	"strings"
+	"sync"
 
 	"github.com/ftpsdiag/ftpsdiag/probe/result"
 	"github.com/ftpsdiag/ftpsdiag/rfc2228"
@@ -66,11 +68,12 @@ func (t transfer) evidence() string {
 }
 
 // dataChannel runs the protected listing that proves data connections
-// work, resuming the control session as healthy clients do.
+// work, resuming the control session as healthy clients do, then repeats
+// it (--transfers): each data connection must resume again.
 func (a *attempt) dataChannel(ctx context.Context) {
 	dc := a.res.DataChannel
 	dc.Attempted, dc.Prot = true, "P"
-	t := a.list(ctx, dc, a.dataTLSConfig(true))
+	t := a.list(ctx, dc, a.dataTLSConfig(true), false)
 	dc.ListCommand = t.command
 	if t.prelim != nil || t.final.Code != 0 {
 		dc.TransferReply = t.final.String()
@@ -82,12 +85,73 @@ func (a *attempt) dataChannel(ctx context.Context) {
 		dc.SameCertificate = &same
 	}
 	dc.OK = t.ok()
+	dc.Transfers = []result.Transfer{t.record()}
 	if !dc.OK {
 		a.classifyTransfer(t, dc)
+		return
 	}
-	if dc.OK && !dc.ListingTruncated && dc.CloseNotify != nil && !*dc.CloseNotify {
+	if !dc.ListingTruncated && dc.CloseNotify != nil && !*dc.CloseNotify {
 		a.find("no-close-notify", fmt.Sprintf("%s: the data connection ended without a TLS close_notify (%d bytes received)", t.command, dc.ListingBytes))
 	}
+	if !dc.TLS.Resumed && a.offeredResumption() && !a.leafExpired() {
+		a.find("data-resumption-unsupported", fmt.Sprintf("the data handshake (%s) did not resume the control session although the server had issued a session ticket", dc.TLS.Version))
+	}
+	a.moreTransfers(ctx, dc)
+}
+
+// moreTransfers lists again until --transfers listings were made: TLS 1.3
+// tickets are single-use and session caches expire, so a session can fail
+// on its third transfer after two good ones.
+func (a *attempt) moreTransfers(ctx context.Context, dc *result.DataChannel) {
+	for n := 2; n <= a.cfg.Transfers; n++ {
+		scratch := *dc // keeps the first listing's figures
+		t := a.list(ctx, &scratch, a.dataTLSConfig(true), false)
+		dc.Transfers = append(dc.Transfers, t.record())
+		if !t.ok() {
+			a.find("tls13-ticket-lifecycle", fmt.Sprintf("transfer %d of %d failed after %d good one(s) (resumed: %s): %s",
+				n, a.cfg.Transfers, n-1, resumedList(dc.Transfers[:n-1]), t.failure()))
+			return
+		}
+	}
+}
+
+// record is the transfer as the result lists it.
+func (t transfer) record() result.Transfer {
+	r := result.Transfer{OK: t.ok(), Resumed: t.tlsState != nil && t.tlsState.DidResume}
+	if r.OK {
+		r.Reply = t.final.String()
+	} else {
+		r.Reply = t.failure()
+	}
+	return r
+}
+
+// failure says what went wrong, the data handshake included.
+func (t transfer) failure() string {
+	switch {
+	case t.passiveErr != nil:
+		return t.passiveErr.Error()
+	case t.dialErr != nil:
+		return errText(t.dialErr)
+	case t.tlsErr != nil:
+		return fmt.Sprintf("data TLS handshake: %s; %s", errText(t.tlsErr), t.evidence())
+	}
+	return t.evidence()
+}
+
+func resumedList(ts []result.Transfer) string {
+	var out []string
+	for _, t := range ts {
+		out = append(out, fmt.Sprint(t.Resumed))
+	}
+	return strings.Join(out, ", ")
+}
+
+// offeredResumption reports whether the server issued a session ticket on
+// the control connection, the only session Go can resume. Only then does
+// an unresumed data handshake mean the server declined.
+func (a *attempt) offeredResumption() bool {
+	return a.res.TLS != nil && a.res.TLS.SessionTicket
 }
 
 // classifyTransfer names the root cause of a failed protected listing.
@@ -140,11 +204,12 @@ func (a *attempt) dataTLSConfig(resume bool) *tls.Config {
 
 // list opens a passive data connection and runs a listing command over
 // it, with TLS when tlsConf is set, trying MLSD and NLST when LIST is
-// unknown to the server.
-func (a *attempt) list(ctx context.Context, dc *result.DataChannel, tlsConf *tls.Config) transfer {
+// unknown to the server. With early, the data handshake starts before the
+// command is sent, as curl does; otherwise right after it.
+func (a *attempt) list(ctx context.Context, dc *result.DataChannel, tlsConf *tls.Config, early bool) transfer {
 	var t transfer
 	for _, command := range listCommands {
-		t = a.listOnce(ctx, dc, tlsConf, command)
+		t = a.listOnce(ctx, dc, tlsConf, early, command)
 		if t.prelim != nil || !unknownCommand(t.final.Code) {
 			return t
 		}
@@ -156,7 +221,7 @@ func unknownCommand(code int) bool {
 	return code == rfc2228.CodeSyntaxError || code == rfc2228.CodeNotImplemented
 }
 
-func (a *attempt) listOnce(ctx context.Context, dc *result.DataChannel, tlsConf *tls.Config, command string) transfer {
+func (a *attempt) listOnce(ctx context.Context, dc *result.DataChannel, tlsConf *tls.Config, early bool, command string) transfer {
 	t := transfer{command: command}
 	addr, err := a.passive(ctx, dc)
 	if err != nil {
@@ -174,23 +239,26 @@ func (a *attempt) listOnce(ctx context.Context, dc *result.DataChannel, tlsConf 
 
 	ctx, cancel := a.step(ctx)
 	defer cancel()
+	var data net.Conn = raw
+	var hs chan error
+	if tlsConf != nil && early {
+		data, hs = a.startDataTLS(ctx, raw, tlsConf, "ClientHello on the data connection, before "+command+" (as curl does)")
+	}
 	a.event(result.FromClient, command)
 	a.res.RoundTrips++
 	a.drainUnsolicited(ctx)
 	if err := a.ctrl.Send(ctx, "%s", command); err != nil {
 		t.replyErr = a.ioError(ctx, err)
+		if hs != nil {
+			raw.Close()
+			<-hs
+		}
 		return t
 	}
-	var data net.Conn = raw
-	var hs chan error
-	if tlsConf != nil {
+	if tlsConf != nil && !early {
 		// Handshake beside the control reply: servers differ in whether
 		// they send 150 before or after accepting the data TLS session.
-		tc := tls.Client(raw, tlsConf)
-		data, hs = tc, make(chan error, 1)
-		a.tlsAt = a.cfg.Clock()
-		a.dataEvent(result.FromTLS, "ClientHello on the data connection")
-		go func() { hs <- tc.HandshakeContext(ctx) }()
+		data, hs = a.startDataTLS(ctx, raw, tlsConf, "ClientHello on the data connection")
 	}
 	r, err := a.reply(ctx, "reading reply to "+command)
 	if err == nil && r.Code/100 == 1 {
@@ -204,6 +272,37 @@ func (a *attempt) listOnce(ctx context.Context, dc *result.DataChannel, tlsConf 
 	}
 	t.final, t.replyErr = r, err
 	return t
+}
+
+// startDataTLS starts the data handshake in the background and returns
+// once the ClientHello is on the wire (or the handshake has ended), so
+// that what the server sees next is ordered after it.
+func (a *attempt) startDataTLS(ctx context.Context, raw net.Conn, conf *tls.Config, note string) (net.Conn, chan error) {
+	sent := &firstWrite{Conn: raw, done: make(chan struct{})}
+	tc := tls.Client(sent, conf)
+	hs := make(chan error, 1)
+	a.tlsAt = a.cfg.Clock()
+	a.dataEvent(result.FromTLS, note)
+	go func() { hs <- tc.HandshakeContext(ctx) }()
+	select {
+	case <-sent.done:
+	case err := <-hs:
+		hs <- err
+	}
+	return tc, hs
+}
+
+// firstWrite closes done once the first bytes were written.
+type firstWrite struct {
+	net.Conn
+	once sync.Once
+	done chan struct{}
+}
+
+func (w *firstWrite) Write(p []byte) (int, error) {
+	n, err := w.Conn.Write(p)
+	w.once.Do(func() { close(w.done) })
+	return n, err
 }
 
 // receive completes a transfer after the 1xx: the data handshake, the
@@ -343,7 +442,7 @@ func (a *attempt) passive(ctx context.Context, dc *result.DataChannel) (netip.Ad
 	}
 	used := netip.AddrPortFrom(peer, advertised.Port())
 	dc.PassiveCommand, dc.AdvertisedAddress, dc.UsedAddress = "PASV", advertised.String(), used.String()
-	if advertised.Addr().Unmap() != peer {
+	if advertised.Addr().Unmap() != peer && !a.has("pasv-address-mismatch") { // once per session, not per transfer
 		a.find("pasv-address-mismatch", fmt.Sprintf("227 advertised %s, but the control connection's peer is %s; connected to %s instead", advertised, peer, used))
 	}
 	return used, nil

@@ -33,8 +33,17 @@ func TestDataChannelHealthy(t *testing.T) {
 	if *p.SessionReuseRequired || *p.ClearDataAllowed || *p.CleartextLoginAllowed || !*p.PBSZRequired {
 		t.Errorf("policy = %+v", p)
 	}
-	if len(r.Attempts[0].Audits) != 3 {
-		t.Errorf("audits = %d, want 3", len(r.Attempts[0].Audits))
+	if p.DataTLSBeforeCommand == nil || !*p.DataTLSBeforeCommand || !strings.Contains(p.DataTLSBeforeEvidence, "before LIST worked: 226") {
+		t.Errorf("data TLS before LIST: %v, %q", p.DataTLSBeforeCommand, p.DataTLSBeforeEvidence)
+	}
+	// The control handshake is TLS 1.3: EMS is measured at TLS 1.2 on an
+	// audit connection (crypto/tls servers negotiate it).
+	if p.ExtendedMasterSecret == nil || !*p.ExtendedMasterSecret || !strings.Contains(p.EMSEvidence, "extended_master_secret negotiated") {
+		t.Errorf("EMS: %v, %q", p.ExtendedMasterSecret, p.EMSEvidence)
+	}
+	// reuse, clear data, early data TLS, cleartext login, EMS
+	if len(r.Attempts[0].Audits) != 5 {
+		t.Errorf("audits = %d, want 5", len(r.Attempts[0].Audits))
 	}
 	var data int
 	for _, e := range r.Attempts[0].Timeline {
@@ -48,6 +57,14 @@ func TestDataChannelHealthy(t *testing.T) {
 	if data < 5 {
 		t.Errorf("only %d data-connection events on the timeline", data)
 	}
+}
+
+// noTickets is a server config that neither issues nor accepts session
+// tickets: served on data connections only, they never resume.
+func noTickets(cert tls.Certificate) *tls.Config {
+	c := ftpstest.NewTLSConfig(cert)
+	c.SessionTicketsDisabled = true
+	return c
 }
 
 func TestDataChannelFindings(t *testing.T) {
@@ -78,7 +95,13 @@ func TestDataChannelFindings(t *testing.T) {
 		{name: "session reuse required", cfg: ftpstest.Config{ReuseRefusal: ftpstest.VsftpdReuseRefusal},
 			want: []string{"info:data-session-reuse-required", "info:prot-without-pbsz-refused", "info:data-prot-required"}, evidence: "session reuse required"},
 		{name: "resumption by session ID only", cfg: ftpstest.Config{TLS: idOnly, ReuseRefusal: ftpstest.ProFTPDReuseRefusal},
-			want: []string{"warning:resumption-session-id-only", "info:prot-without-pbsz-refused"}, evidence: "issued no session ticket"},
+			want: []string{"warning:resumption-session-id-only", "info:prot-without-pbsz-refused"}, evidence: "issued no session ticket",
+			check: func(t *testing.T, a result.Attempt) {
+				// TLS 1.2 on the control connection: EMS is read from it.
+				if p := a.Policy; p == nil || p.ExtendedMasterSecret == nil || !*p.ExtendedMasterSecret || !strings.HasPrefix(p.EMSEvidence, "the control handshake") {
+					t.Errorf("policy = %+v", p)
+				}
+			}},
 		{name: "PASV behind NAT", cfg: ftpstest.Config{PassiveHost: "10.0.0.5", Replies: map[string]string{"EPSV": "502 EPSV not implemented."}},
 			want: []string{"warning:pasv-address-mismatch", "info:epsv-unsupported", "info:prot-without-pbsz-refused", "info:data-prot-required"}, evidence: "227 advertised 10.0.0.5:",
 			check: func(t *testing.T, a result.Attempt) {
@@ -102,6 +125,16 @@ func TestDataChannelFindings(t *testing.T) {
 			}},
 		{name: "PROT P refused", cfg: ftpstest.Config{Replies: map[string]string{"PROT P": "536 PROT P not supported."}},
 			want: []string{"critical:prot-p-refused", "info:prot-without-pbsz-refused"}, evidence: "536 PROT P not supported."},
+		{name: "third transfer refused", cfg: ftpstest.Config{RefuseAfterTransfers: 2}, want: strict("critical:tls13-ticket-lifecycle"),
+			evidence: "transfer 3 of 3 failed after 2 good one(s) (resumed: true, true): LIST: 150 Opening data connection., then 425 Unable to build data connection",
+			check: func(t *testing.T, a result.Attempt) {
+				tr := a.DataChannel.Transfers
+				if !a.DataChannel.OK || len(tr) != 3 || !tr[1].OK || tr[2].OK || !strings.HasPrefix(tr[2].Reply, "LIST: 150") {
+					t.Errorf("transfers = %+v", tr)
+				}
+			}},
+		{name: "data connections never resume", cfg: ftpstest.Config{DataTLS: noTickets(cert)}, want: strict("warning:data-resumption-unsupported"),
+			evidence: "did not resume the control session although the server had issued a session ticket"},
 		{name: "no close_notify", cfg: ftpstest.Config{SkipCloseNotify: true}, want: strict("warning:no-close-notify"),
 			check: func(t *testing.T, a result.Attempt) {
 				if dc := a.DataChannel; !dc.OK || dc.CloseNotify == nil || *dc.CloseNotify {

@@ -43,6 +43,7 @@ type Config struct {
 	User         string         // login name; "" = anonymous
 	Password     string         // password for User; never recorded anywhere
 	CCC          bool           // also test CCC (clear command channel)
+	Transfers    int            // protected listings in the main session; 0 = DefaultTransfers
 	Scan         bool           // enumerate every version, suite and group (--scan)
 	MaxConns     int            // connections at once for the scan; 0 = tlsscan.DefaultMaxConns
 	Tool         string         // "ftpsdiag <version>" for the result
@@ -51,6 +52,10 @@ type Config struct {
 	Clock func() time.Time
 	Dial  func(ctx context.Context, network, addr string) (net.Conn, error)
 }
+
+// DefaultTransfers is how many protected listings a session makes: TLS
+// 1.3 tickets are single-use, and some servers fail the third.
+const DefaultTransfers = 3
 
 // plan is one attempt to make: a mode on a port, or auto-detection.
 type plan struct {
@@ -121,6 +126,9 @@ func Run(ctx context.Context, cfg Config) *result.Result {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 10 * time.Second
 	}
+	if cfg.Transfers <= 0 {
+		cfg.Transfers = DefaultTransfers
+	}
 	if cfg.Dial == nil {
 		d := &net.Dialer{}
 		cfg.Dial = d.DialContext
@@ -175,6 +183,7 @@ func Run(ctx context.Context, cfg Config) *result.Result {
 	res.Status, res.Verdict = summarise(res)
 	// Which client families would work, judged from the findings above.
 	res.Clients = clients.Verdicts(res)
+	res.NotTested = notTested(cfg, res)
 	return res
 }
 

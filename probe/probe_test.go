@@ -219,13 +219,17 @@ func TestExplicitHealthy(t *testing.T) {
 			got = append(got, e.Text)
 		}
 	}
-	if want := []string{"FEAT", "AUTH TLS", "FEAT", "USER anonymous", "PASS ****", "PBSZ 0", "PROT P", "EPSV", "LIST", "QUIT"}; !slices.Equal(got, want) {
+	if want := []string{"FEAT", "AUTH TLS", "FEAT", "USER anonymous", "PASS ****", "PBSZ 0", "PROT P", "EPSV", "LIST", "EPSV", "LIST", "EPSV", "LIST", "QUIT"}; !slices.Equal(got, want) {
 		t.Errorf("commands = %v, want %v", got, want)
 	}
-	// connect, FEAT, AUTH, TLS 1.3, FEAT, USER, PASS, PBSZ, PROT, EPSV,
-	// data connect, LIST, data TLS, 226 after the close, QUIT
-	if a.RoundTrips != 15 {
-		t.Errorf("round trips = %d, want 15", a.RoundTrips)
+	// connect, FEAT, AUTH, TLS 1.3, FEAT, USER, PASS, PBSZ, PROT, then per
+	// transfer EPSV, data connect, LIST, data TLS, 226 after the close
+	// (three transfers by default), QUIT
+	if a.RoundTrips != 25 {
+		t.Errorf("round trips = %d, want 25", a.RoundTrips)
+	}
+	if tr := a.DataChannel.Transfers; len(tr) != 3 || slices.ContainsFunc(tr, func(t result.Transfer) bool { return !t.OK || !t.Resumed }) {
+		t.Errorf("transfers = %+v, want 3 resumed", tr)
 	}
 	if !a.TLS.SessionTicket {
 		t.Errorf("TLS 1.3 session ticket not seen")
@@ -558,8 +562,8 @@ func TestLegacyTLSAndClientCert(t *testing.T) {
 		t.Errorf("tls = %+v", a.TLS)
 	}
 	// TLS 1.0: a full handshake costs two round trips.
-	if a.RoundTrips != 16 {
-		t.Errorf("round trips = %d, want 16", a.RoundTrips)
+	if a.RoundTrips != 26 {
+		t.Errorf("round trips = %d, want 26", a.RoundTrips)
 	}
 }
 

@@ -2,6 +2,7 @@ package probe
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"strings"
@@ -188,12 +189,19 @@ func (a *attempt) secured(ctx context.Context, featAgain bool) {
 		dc.NotAttempted = "the control connection failed: " + a.res.Error
 		return
 	}
+	defer a.emsVerdict() // after the audits: it needs their reuse verdict
 	checks := []policyCheck{}
 	if loggedIn {
-		checks = append(checks, checkReuse, checkClearData)
+		checks = append(checks, checkReuse, checkClearData, checkEarlyDataTLS)
 	}
 	if a.res.Mode == result.ModeExplicit {
 		checks = append(checks, checkCleartextLogin)
+	}
+	switch a.tlsConn.ConnectionState().Version {
+	case tls.VersionTLS13:
+		checks = append(checks, checkEMS)
+	case tls.VersionTLS12:
+		a.recordEMS(a.tlsConn.ConnectionState(), "the control handshake")
 	}
 	defer a.startAudits(ctx, checks)()
 

@@ -1,6 +1,7 @@
 package probe
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"crypto/x509/pkix"
@@ -45,7 +46,7 @@ func (a *attempt) tlsConfig() *tls.Config {
 		ServerName:         a.cfg.ServerName,
 		InsecureSkipVerify: true,
 		MinVersion:         tls.VersionTLS10,
-		MaxVersion:         tls.VersionTLS13,
+		MaxVersion:         cmp.Or(a.maxVersion, tls.VersionTLS13),
 		CipherSuites:       offeredSuites,
 		ClientSessionCache: a.tickets,
 		GetClientCertificate: func(*tls.CertificateRequestInfo) (*tls.Certificate, error) {
@@ -69,7 +70,7 @@ func (a *attempt) handshake(ctx context.Context) error {
 	if a.ctrl.Buffered() > 0 {
 		return a.spokeFirst()
 	}
-	a.event(result.FromTLS, fmt.Sprintf("ClientHello: TLS 1.0-1.3, %d cipher suites, %s", len(offeredSuites), sni))
+	a.event(result.FromTLS, fmt.Sprintf("ClientHello: TLS 1.0-%s, %d cipher suites, %s", strings.TrimPrefix(tls.VersionName(cmp.Or(a.maxVersion, tls.VersionTLS13)), "TLS "), len(offeredSuites), sni))
 	tc := tls.Client(a.tap, a.tlsConfig())
 	if err := tc.HandshakeContext(ctx); err != nil {
 		a.res.RoundTrips++
@@ -254,7 +255,11 @@ func looksLikeReply(text string) bool {
 func isDigit(b byte) bool { return b >= '0' && b <= '9' }
 
 // ticketWatcher is the session cache of one control connection; it notes
-// whether the server handed out a resumable session.
+// whether the server handed out a resumable session. It ignores
+// deletions: crypto/tls forgets a session whenever a handshake that offered
+// it fails, and the probe aborts data handshakes itself (a refused LIST
+// before MLSD is tried), which must not cost the next data connection its
+// resumption.
 type ticketWatcher struct {
 	tls.ClientSessionCache
 	mu  sync.Mutex
@@ -262,11 +267,12 @@ type ticketWatcher struct {
 }
 
 func (w *ticketWatcher) Put(key string, cs *tls.ClientSessionState) {
-	if cs != nil {
-		w.mu.Lock()
-		w.put = true
-		w.mu.Unlock()
+	if cs == nil {
+		return
 	}
+	w.mu.Lock()
+	w.put = true
+	w.mu.Unlock()
 	w.ClientSessionCache.Put(key, cs)
 }
 

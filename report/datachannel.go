@@ -39,12 +39,38 @@ func (p *printer) dataRows(d *result.DataChannel) [][]string {
 		{"listing command", orNone(d.ListCommand)},
 	}
 	rows = append(rows, dataTLSRows(d.TLS, d.SameCertificate)...)
-	return append(rows, [][]string{
+	rows = append(rows, [][]string{
 		{"close_notify", tested(d.CloseNotify)},
 		{"listing", listing(d)},
 		{"final reply", orNone(d.TransferReply)},
 		{"protected listing", p.okFailed(d.OK)},
 	}...)
+	if len(d.Transfers) > 0 {
+		rows = append(rows, []string{"transfers", p.transfers(d.Transfers)})
+	}
+	return rows
+}
+
+// transfers summarises the session's listings: how many worked, which
+// resumed, and what ended the first that failed.
+func (p *printer) transfers(ts []result.Transfer) string {
+	ok, resumed := 0, 0
+	failed := ""
+	for i, t := range ts {
+		if t.OK {
+			ok++
+		} else if failed == "" {
+			failed = fmt.Sprintf("; transfer %d failed: %s", i+1, Sanitize(t.Reply))
+		}
+		if t.Resumed {
+			resumed++
+		}
+	}
+	s := fmt.Sprintf("%d of %d worked, %d resumed", ok, len(ts), resumed)
+	if failed != "" {
+		return p.pal.critical.Sprint(s + failed)
+	}
+	return s
 }
 
 // passiveMode is the passive command used, noting a refused EPSV.

@@ -149,12 +149,19 @@ func healthyVsftpd() *result.Result {
 				SNISent: true, Resumed: true, HandshakeMS: 1.3},
 			SameCertificate: ptr(true), ListingBytes: 1234, ListingLines: 18, CloseNotify: ptr(true),
 			TransferReply: "226 Directory send OK.", OK: true,
+			Transfers: []result.Transfer{
+				{OK: true, Resumed: true, Reply: "226 Directory send OK."},
+				{OK: true, Resumed: true, Reply: "226 Directory send OK."},
+				{OK: true, Resumed: true, Reply: "226 Directory send OK."},
+			},
 		},
 		Policy: &result.Policy{
 			SessionReuseRequired: ptr(true), SessionReuseEvidence: "522 SSL connection failed: session reuse required",
 			ClearDataAllowed: ptr(false), ClearDataEvidence: "522 Data connections must be encrypted.",
 			CleartextLoginAllowed: ptr(false), CleartextLoginEvidence: "530 Non-anonymous sessions must use encryption.",
 			PBSZRequired: ptr(false), PBSZEvidence: "200 PROT now Private.",
+			DataTLSBeforeCommand: ptr(true), DataTLSBeforeEvidence: "a listing whose data handshake started before LIST worked: 226 Directory send OK.",
+			ExtendedMasterSecret: ptr(true), EMSEvidence: "an audit connection's TLS 1.2 handshake (TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384): extended_master_secret negotiated",
 		},
 		Audits: []result.Audit{{
 			Purpose: "session reuse and clear-data policy",
@@ -198,6 +205,13 @@ func healthyVsftpd() *result.Result {
 		{Client: "go", Verdict: "works", Reasons: []string{}, Detail: "Go crypto/tls resumes by ticket and meets nothing it refuses"},
 		{Client: "java", Verdict: "fails", Reasons: []string{"data-session-reuse-required"}, Detail: "JSSE keys its session cache by host and port, so the data connection does not resume; this server requires it"},
 		{Client: "dotnet", Verdict: "works", Reasons: []string{}, Detail: ".NET (Schannel) resumes the session and meets nothing it refuses"},
+	}
+	r.NotTested = []result.NotTested{
+		{ID: "uploads", Detail: "ftpsdiag never uploads: upload-only failures are not seen"},
+		{ID: "active-mode", Detail: "PORT and EPRT are never sent"},
+		{ID: "long-sessions", Detail: "one session of 3 transfer(s) over seconds: expiry after minutes is not seen"},
+		{ID: "own-network", Detail: "tested from this machine only"},
+		{ID: "user-login", Detail: "logged in anonymously: policies for real users can differ; use --user"},
 	}
 	return r
 }

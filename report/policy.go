@@ -35,6 +35,8 @@ func policyChecks(pol *result.Policy) []policyCheck {
 		{"clear data (PROT C) allowed", pol.ClearDataAllowed, pol.ClearDataEvidence, true},
 		{"cleartext login allowed", pol.CleartextLoginAllowed, pol.CleartextLoginEvidence, true},
 		{"PBSZ required before PROT", pol.PBSZRequired, pol.PBSZEvidence, false},
+		{"data TLS before LIST (curl)", pol.DataTLSBeforeCommand, pol.DataTLSBeforeEvidence, false},
+		{"EMS at TLS 1.2 (Windows, Java)", pol.ExtendedMasterSecret, pol.EMSEvidence, false},
 		{"CCC accepted", pol.CCCAccepted, pol.CCCEvidence, true},
 		{"control usable after CCC", pol.CCCControlUsable, "", false},
 	}

@@ -41,6 +41,7 @@ func Text(w io.Writer, r *result.Result, o Options) error {
 	p.writeFindings(r.Findings)
 	p.writeIgnored(r.Ignored)
 	p.writeClients(r.Clients)
+	p.writeNotTested(r.NotTested)
 	p.line("")
 	p.writeVerdict(r)
 	return p.err
@@ -57,6 +58,18 @@ func (p *printer) writeIgnored(ignored []result.Finding) {
 		ids[i] = Sanitize(f.ID) + " (" + Sanitize(string(f.Severity)) + ")"
 	}
 	p.wrapped("ignored (--ignore): ", strings.Join(ids, ", "))
+}
+
+// writeNotTested lists what this run could not show, one line each.
+func (p *printer) writeNotTested(nt []result.NotTested) {
+	if len(nt) == 0 {
+		return
+	}
+	p.line("")
+	p.rule("not tested")
+	for _, n := range nt {
+		p.wrapped(Sanitize(n.ID)+": ", Sanitize(n.Detail))
+	}
 }
 
 // printer writes one text report, remembering the first write error.

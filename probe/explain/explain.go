@@ -132,6 +132,9 @@ var causes = map[string]causeInfo{
 	"data-session-reuse-required":       {true, confirmLogin},
 	"data-prot-required":                {true, confirmLogin},
 	"no-close-notify":                   {true, confirmLogin},
+	"data-resumption-unsupported":       {true, confirmLogin},
+	"resumption-ems-mismatch":           {true, confirmLogin},
+	"tls13-ticket-lifecycle":            {true, confirmLogin},
 
 	// failure notes only
 	"login-cleartext-refused":        {false, confirmAuth},
@@ -140,9 +143,6 @@ var causes = map[string]causeInfo{
 	"ipv6-pasv-refused":              {false, confirmLogin},
 	"data-peer-ip-mismatch":          {false, confirmLogin},
 	"lb-split-nodes":                 {false, confirmLogin},
-	"data-resumption-unsupported":    {false, confirmLogin},
-	"resumption-ems-mismatch":        {false, confirmLogin},
-	"tls13-ticket-lifecycle":         {false, confirmLogin},
 	"data-alpn-mismatch":             {false, confirmLogin},
 	"data-tls-failure-drops-session": {false, confirmLogin},
 }

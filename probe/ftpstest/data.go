@@ -1,6 +1,7 @@
 package ftpstest
 
 import (
+	"cmp"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -85,13 +86,17 @@ func (ss *session) transfer(verb, arg string) error {
 	var w io.Writer = dc
 	var tc *tls.Conn
 	if ss.protP {
-		tc = tls.Server(dc, ss.cfg.TLS)
+		tc = tls.Server(dc, cmp.Or(ss.cfg.DataTLS, ss.cfg.TLS))
 		if err := tc.Handshake(); err != nil {
 			ss.s.logf("ftpstest: %s: data TLS handshake: %v", verb, err)
 			return ss.reply("522 SSL connection failed.")
 		}
 		if ss.cfg.ReuseRefusal != "" && !tc.ConnectionState().DidResume {
 			return ss.reply(ss.cfg.ReuseRefusal)
+		}
+		ss.protTransfers++
+		if n := ss.cfg.RefuseAfterTransfers; n > 0 && ss.protTransfers > n {
+			return ss.reply("425 Unable to build data connection: Operation not permitted")
 		}
 		w = tc
 	}

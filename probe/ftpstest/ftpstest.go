@@ -82,6 +82,13 @@ type Config struct {
 	// control session, like vsftpd's require_ssl_reuse: an unresumed data handshake is
 	// answered with this reply after the 150 (e.g. VsftpdReuseRefusal).
 	ReuseRefusal string
+	// DataTLS, if set, serves protected data connections instead of TLS: with
+	// other session-ticket settings, the data handshake cannot resume.
+	DataTLS *tls.Config
+	// RefuseAfterTransfers, if set, refuses every protected transfer of a
+	// session after that many, after the 150 and the handshake, like a
+	// server whose session cache or single-use tickets ran out.
+	RefuseAfterTransfers int
 	// SkipCloseNotify ends protected data connections without a TLS close_notify.
 	SkipCloseNotify bool
 	// TransferComplete is the reply after a successful transfer; default "226 Transfer complete.".

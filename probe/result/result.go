@@ -61,6 +61,13 @@ type Result struct {
 	Findings      []Finding       `json:"findings"`                   // all findings, worst first
 	Ignored       []Finding       `json:"ignored_findings,omitempty"` // findings accepted with --ignore: listed, not counted
 	Clients       []ClientVerdict `json:"clients,omitempty"`          // whether each client family would work; absent when not judged
+	NotTested     []NotTested     `json:"not_tested,omitempty"`       // what this run could not show; absent for a target that was never diagnosed
+}
+
+// NotTested is one thing a read-only diagnosis did not test, and why.
+type NotTested struct {
+	ID     string `json:"id"`     // uploads, active-mode, long-sessions, own-network, or a step this run skipped
+	Detail string `json:"detail"` // what was not tested and why it matters
 }
 
 // ClientVerdict is whether one client family, at its default settings and
@@ -140,22 +147,31 @@ type Login struct {
 // DataChannel is the protected (PROT P) data connection test: a passive
 // connection and a directory listing over TLS.
 type DataChannel struct {
-	Attempted         bool     `json:"attempted"`                    // false when the test could not run
-	NotAttempted      string   `json:"not_attempted,omitempty"`      // why it could not run (e.g. login failed)
-	Prot              string   `json:"prot,omitempty"`               // protection level used: "P"
-	PassiveCommand    string   `json:"passive_command,omitempty"`    // EPSV or PASV, as used
-	EPSVSupported     *bool    `json:"epsv_supported,omitempty"`     // absent if EPSV was not tried
-	AdvertisedAddress string   `json:"advertised_address,omitempty"` // ip:port the 227 reply named (PASV only)
-	UsedAddress       string   `json:"used_address,omitempty"`       // ip:port dialled: always the control peer's address
-	ListCommand       string   `json:"list_command,omitempty"`       // LIST, MLSD or NLST
-	TLS               *TLSInfo `json:"tls,omitempty"`                // the data connection's handshake
-	SameCertificate   *bool    `json:"same_certificate,omitempty"`   // data certificate equals the control one
-	ListingBytes      int64    `json:"listing_bytes"`                // bytes of listing received (content not kept)
-	ListingLines      int      `json:"listing_lines"`                // lines of listing received
-	ListingTruncated  bool     `json:"listing_truncated"`            // the listing hit the size cap
-	CloseNotify       *bool    `json:"close_notify,omitempty"`       // the server ended data TLS with close_notify
-	TransferReply     string   `json:"transfer_reply,omitempty"`     // final reply to the listing command
-	OK                bool     `json:"ok"`                           // a protected listing completed
+	Attempted         bool       `json:"attempted"`                    // false when the test could not run
+	NotAttempted      string     `json:"not_attempted,omitempty"`      // why it could not run (e.g. login failed)
+	Prot              string     `json:"prot,omitempty"`               // protection level used: "P"
+	PassiveCommand    string     `json:"passive_command,omitempty"`    // EPSV or PASV, as used
+	EPSVSupported     *bool      `json:"epsv_supported,omitempty"`     // absent if EPSV was not tried
+	AdvertisedAddress string     `json:"advertised_address,omitempty"` // ip:port the 227 reply named (PASV only)
+	UsedAddress       string     `json:"used_address,omitempty"`       // ip:port dialled: always the control peer's address
+	ListCommand       string     `json:"list_command,omitempty"`       // LIST, MLSD or NLST
+	TLS               *TLSInfo   `json:"tls,omitempty"`                // the data connection's handshake
+	SameCertificate   *bool      `json:"same_certificate,omitempty"`   // data certificate equals the control one
+	ListingBytes      int64      `json:"listing_bytes"`                // bytes of listing received (content not kept)
+	ListingLines      int        `json:"listing_lines"`                // lines of listing received
+	ListingTruncated  bool       `json:"listing_truncated"`            // the listing hit the size cap
+	CloseNotify       *bool      `json:"close_notify,omitempty"`       // the server ended data TLS with close_notify
+	TransferReply     string     `json:"transfer_reply,omitempty"`     // final reply to the listing command
+	OK                bool       `json:"ok"`                           // a protected listing completed
+	Transfers         []Transfer `json:"transfers,omitempty"`          // every protected listing of the session (--transfers), the first included
+}
+
+// Transfer is one protected listing of the main session: several in a row
+// show whether each data connection resumes the control session.
+type Transfer struct {
+	OK      bool   `json:"ok"`      // the listing completed
+	Resumed bool   `json:"resumed"` // its data handshake resumed the control session
+	Reply   string `json:"reply"`   // the final reply, or what went wrong
 }
 
 // Policy holds the server policies the audit connections measured. A nil
@@ -172,6 +188,10 @@ type Policy struct {
 	CCCAccepted            *bool  `json:"ccc_accepted,omitempty"`             // CCC answered 200 (--ccc only)
 	CCCEvidence            string `json:"ccc_evidence,omitempty"`             // the reply to CCC
 	CCCControlUsable       *bool  `json:"ccc_control_usable,omitempty"`       // after an accepted CCC, the clear control channel still answered
+	DataTLSBeforeCommand   *bool  `json:"data_tls_before_command,omitempty"`  // a data handshake started before the transfer command (as curl does) worked
+	DataTLSBeforeEvidence  string `json:"data_tls_before_evidence,omitempty"` // what that transfer showed
+	ExtendedMasterSecret   *bool  `json:"extended_master_secret,omitempty"`   // at TLS 1.2 the server agreed to Extended Master Secret (RFC 7627); absent when TLS 1.2 was not accepted
+	EMSEvidence            string `json:"ems_evidence,omitempty"`             // the TLS 1.2 handshake that showed it
 }
 
 // Audit is an extra control connection opened to test a server policy.
