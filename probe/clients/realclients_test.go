@@ -215,7 +215,7 @@ func checkClient(t *testing.T, scenario string, c realClient, at clientRun, res 
 	case mismatch == "":
 	case isKnown:
 		t.Logf("client transcript:\n%s", out.transcript)
-		t.Skipf("mismatch under investigation: %s: %s (client ok=%v, verdict %s %v)", key, known, out.ok, v.Verdict, v.Reasons)
+		t.Skipf("mismatch under investigation: %s: %s (client ok=%v, verdict %s %v, findings %v)", key, known, out.ok, v.Verdict, v.Reasons, findingIDs(res))
 	default:
 		t.Errorf("%s: %s\nverdict: %s %v: %s\nfindings: %v\nclient transcript:\n%s",
 			key, mismatch, v.Verdict, v.Reasons, v.Detail, findingIDs(res), out.transcript)
