@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -113,14 +114,23 @@ func (a *attempt) annotate(id, more string) {
 	}
 }
 
+// drop removes an earlier finding that a later one supersedes.
+func (a *attempt) drop(id string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.findings = slices.DeleteFunc(a.findings, func(f result.Finding) bool { return f.ID == id })
+}
+
 // fail ends the attempt: the error of the step that stopped it. A
 // connection lost (reset, closed, silent) with no critical finding to
 // explain it is a finding of its own.
 func (a *attempt) fail(err error) {
 	a.res.Error = err.Error()
 	a.event(result.FromNet, "gave up: "+err.Error())
-	if lost(err) && !a.hasSeverity(result.SeverityCritical) {
-		a.find("connection-lost", explain(err))
+	if !a.hasSeverity(result.SeverityCritical) {
+		if _, alert := receivedAlert(err); lost(err) || alert {
+			a.find("connection-lost", explain(err))
+		}
 	}
 }
 
@@ -255,6 +265,11 @@ func (a *attempt) ioError(ctx context.Context, err error) error {
 		text := a.tap.plaintext(ctx, rh.RecordHeader[:])
 		a.event(result.FromServer, text+" (plaintext inside TLS)")
 		a.find("server-error-plaintext-inside-tls", "after TLS the server sent plaintext: "+text)
+		return err
+	}
+	if code, ok := receivedAlert(err); ok && a.tlsConn != nil {
+		a.event(result.FromTLS, fmt.Sprintf("alert from server: %d (%s)", code, tls.AlertError(code).Error()))
+		a.certRequired(code) // otherwise fail reports the alert as the connection's end
 		return err
 	}
 	a.event(result.FromNet, errText(err))

@@ -130,6 +130,13 @@ var Catalog = []Cause{
 		ByServer: map[string]string{
 			ServerVsftpd: "Set ssl_request_cert=NO unless client certificates are used.",
 		}},
+	{ID: "tls-client-cert-required", Severity: result.SeverityCritical, Stage: StageTLS,
+		Title:  "the server requires a client certificate: clients that present none (most FTPS clients, and ftpsdiag) are refused",
+		Remedy: "Stop requiring client certificates, or give every client a certificate signed by a CA the server trusts. ftpsdiag presents none, so it could not test past this point.",
+		ByServer: map[string]string{
+			ServerVsftpd:  "Set require_cert=NO (and ssl_request_cert=NO) unless every client has a certificate signed by a CA in ca_certs_file.",
+			ServerProFTPD: "Set TLSVerifyClient off (or optional) unless every client has a certificate signed by TLSCACertificateFile.",
+		}},
 	{ID: "tls-legacy-version", Severity: result.SeverityWarning, Stage: StageTLS,
 		Title:  "the handshake negotiated TLS 1.0 or 1.1, which current clients refuse by default",
 		Remedy: "Enable TLS 1.2 and 1.3 on the server and disable 1.0/1.1.",

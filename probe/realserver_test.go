@@ -111,6 +111,15 @@ func TestRealServers(t *testing.T) {
 					t.Errorf("auto: mode %s ok %v banner %q", a.Mode, a.OK, a.Banner)
 				}
 			}},
+		realCase{name: "require_cert=YES", kind: ftpdtest.Vsftpd,
+			opts:     ftpdtest.Options{TLS: true, Cert: good, Extra: append(hardening(ftpdtest.Vsftpd), "require_cert=YES")},
+			want:     []string{"critical:tls-client-cert-required"},
+			evidence: "CertificateRequest, then alert 116 (tls: certificate required)", remedy: "require_cert=NO"},
+		realCase{name: "require_cert=YES at TLS 1.2", kind: ftpdtest.Vsftpd,
+			opts: ftpdtest.Options{TLS: true, Cert: good, OpenSSLConf: ftpdtest.ProtocolConf("TLSv1.2", "TLSv1.2"),
+				Extra: append(hardening(ftpdtest.Vsftpd), "require_cert=YES", "ssl_ciphers=ECDHE+AESGCM")},
+			want:     []string{"critical:tls-client-cert-required"},
+			evidence: "CertificateRequest, then alert 40 (tls: handshake failure)", remedy: "require_cert=NO"},
 		realCase{name: "implicit probe on explicit port", kind: ftpdtest.Vsftpd, mode: ModeImplicit,
 			opts: ftpdtest.Options{TLS: true, Cert: good},
 			want: []string{"critical:implicit-got-plaintext"}, evidence: "got plaintext: 220 (vsFTPd 3.0.3)"},

@@ -82,6 +82,7 @@ func (a *attempt) readGreeting(ctx context.Context) (rfc2228.Reply, error) {
 // checkGreeting tells silence, garbage and refusals apart.
 func (a *attempt) checkGreeting(r rfc2228.Reply, err error) bool {
 	switch {
+	case err != nil && a.has("tls-client-cert-required"): // the alert came instead of the greeting
 	case err != nil && a.res.Mode == result.ModeExplicit && isTimeout(err) && a.tap.received() == 0:
 		a.find("explicit-got-silence", "TCP connected, then not one byte before the timeout")
 	case err != nil && isTimeout(err):

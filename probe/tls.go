@@ -20,8 +20,12 @@ import (
 
 // TLS alerts the diagnosis names (RFC 8446 §6).
 const (
-	alertProtocolVersion  = 70
-	alertUnrecognizedName = 112
+	alertHandshakeFailure    = 40
+	alertNoCertificate       = 41
+	alertBadCertificate      = 42
+	alertProtocolVersion     = 70
+	alertUnrecognizedName    = 112
+	alertCertificateRequired = 116
 )
 
 // offeredSuites is every suite crypto/tls can speak, legacy ones included:
@@ -126,10 +130,11 @@ func (a *attempt) handshakeFailed(ctx context.Context, err error) {
 	if code, ok := receivedAlert(err); ok {
 		evidence := fmt.Sprintf("server sent TLS alert %d (%s)", code, tls.AlertError(code).Error())
 		a.event(result.FromTLS, "alert from server: "+evidence[len("server sent TLS alert "):])
-		switch code {
-		case alertProtocolVersion:
+		switch {
+		case a.certRequired(code):
+		case code == alertProtocolVersion:
 			a.find("tls-no-common-version", evidence+" to a ClientHello offering TLS 1.0 to 1.3")
-		case alertUnrecognizedName:
+		case code == alertUnrecognizedName:
 			a.find("tls-sni-unrecognized", evidence+" for server name "+a.cfg.ServerName)
 		default:
 			a.find("tls-handshake-failed", evidence)
@@ -144,6 +149,25 @@ func (a *attempt) handshakeFailed(ctx context.Context, err error) {
 		a.find("tls-handshake-failed", explain(err))
 	}
 	a.fail(err)
+}
+
+// certRequired reports a server that asked for a client certificate and
+// then refused the connection that came without one. At TLS 1.2 the alert
+// ends the handshake (OpenSSL and Go send handshake_failure, others
+// bad_certificate or no_certificate); at TLS 1.3 the client's handshake is
+// over before the server has read its empty Certificate, so the alert
+// (certificate_required) arrives on the first read. It reports whether the
+// alert was that refusal.
+func (a *attempt) certRequired(code uint8) bool {
+	switch {
+	case !a.certAsked:
+		return false
+	case code != alertHandshakeFailure && code != alertNoCertificate && code != alertBadCertificate && code != alertCertificateRequired:
+		return false
+	}
+	a.drop("tls-client-cert-requested") // the refusal says more
+	a.find("tls-client-cert-required", fmt.Sprintf("CertificateRequest, then alert %d (%s): the server requires a client certificate", code, tls.AlertError(code).Error()))
+	return true
 }
 
 // receivedAlert extracts the alert the server sent. crypto/tls reports a
