@@ -269,7 +269,7 @@ func (a *attempt) ioError(ctx context.Context, err error) error {
 	}
 	if code, ok := receivedAlert(err); ok && a.tlsConn != nil {
 		a.event(result.FromTLS, fmt.Sprintf("alert from server: %d (%s)", code, tls.AlertError(code).Error()))
-		a.certRequired(code) // otherwise fail reports the alert as the connection's end
+		a.certRequired(code, "") // otherwise fail reports the alert as the connection's end
 		return err
 	}
 	a.event(result.FromNet, errText(err))

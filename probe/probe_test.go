@@ -425,7 +425,7 @@ func TestHandshakeFailures(t *testing.T) {
 		{"handshake failure alert then plaintext 421", func(c net.Conn) {
 			readHello(c)
 			c.Write(append(tlsAlert(40), "421 TLS handshake failed\r\n"...))
-		}, "critical:tls-handshake-failed", "alert 40"},
+		}, "critical:tls-handshake-failed", "server sent TLS alert 40 (tls: handshake failure); then in plaintext: 421 TLS handshake failed"},
 		{"plaintext instead of ServerHello", func(c net.Conn) { readHello(c); c.Write([]byte("421 Service not available\r\n")) }, "critical:tls-handshake-failed", "in plaintext: 421 Service not available"},
 		{"garbage", func(c net.Conn) { readHello(c); c.Write([]byte("HTTP/1.1 400 Bad Request\r\n")) }, "critical:tls-handshake-failed", "not TLS"},
 		{"plaintext right after 234", func(c net.Conn) { c.Write([]byte("421 TLS not available\r\n")); readHello(c) }, "critical:tls-handshake-failed", "before any ClientHello, the server sent: 421 TLS not available"},

@@ -77,6 +77,49 @@ func (t *tapConn) plaintext(ctx context.Context, header []byte) string {
 	return string(line)
 }
 
+// trailer returns the plaintext line the server sent after the TLS
+// records that began at position from (a count of bytes received): after a
+// failed handshake ProFTPD follows its alert with "421 TLS handshake
+// failed", Pure-FTPd with its "Sorry, cleartext sessions..." reply. It
+// reads a little more, until ctx's deadline or half a second at most, when
+// nothing or only part of a line follows yet, and returns "" when no FTP
+// reply follows or the records no longer fit in what the tap remembers.
+func (t *tapConn) trailer(ctx context.Context, from int64) string {
+	t.mu.Lock()
+	i := len(t.recent) - int(t.total-from)
+	var seen []byte
+	if i >= 0 {
+		seen = bytes.Clone(t.recent[i:])
+	}
+	t.mu.Unlock()
+	if i < 0 {
+		return ""
+	}
+	rest, partial := afterRecords(seen)
+	if partial || !bytes.ContainsRune(rest, '\n') {
+		rest, partial = afterRecords(append(seen, t.readMore(ctx)...))
+	}
+	line, _, _ := bytes.Cut(rest, []byte("\n"))
+	line = bytes.TrimRight(line, "\r")
+	if partial || !looksLikeReply(string(line)) {
+		return ""
+	}
+	return string(line[:min(len(line), 200)])
+}
+
+// afterRecords skips the whole TLS records at the start of b and returns
+// what follows them; partial reports a record cut short.
+func afterRecords(b []byte) (rest []byte, partial bool) {
+	for len(b) >= 5 && b[0] >= 20 && b[0] <= 23 && b[1] == 3 {
+		n := 5 + (int(b[3])<<8 | int(b[4]))
+		if n > len(b) {
+			return nil, true
+		}
+		b = b[n:]
+	}
+	return b, false
+}
+
 // readMore waits briefly for the rest of an unfinished plaintext line.
 func (t *tapConn) readMore(ctx context.Context) []byte {
 	buf := make([]byte, 512)

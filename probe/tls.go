@@ -76,10 +76,11 @@ func (a *attempt) handshake(ctx context.Context) error {
 	}
 	a.event(result.FromTLS, fmt.Sprintf("ClientHello: TLS 1.0-%s, %d cipher suites, %s", strings.TrimPrefix(tls.VersionName(cmp.Or(a.maxVersion, tls.VersionTLS13)), "TLS "), len(offeredSuites), sni))
 	tc := tls.Client(a.tap, a.tlsConfig())
+	from := a.tap.received()
 	if err := tc.HandshakeContext(ctx); err != nil {
 		a.res.RoundTrips++
 		err = fmt.Errorf("TLS handshake: %w", err)
-		a.handshakeFailed(ctx, err)
+		a.handshakeFailed(ctx, err, from)
 		return err
 	}
 	a.tlsConn = tc
@@ -108,8 +109,9 @@ func (a *attempt) spokeFirst() error {
 	return err
 }
 
-// handshakeFailed turns a failed handshake into its root cause.
-func (a *attempt) handshakeFailed(ctx context.Context, err error) {
+// handshakeFailed turns a failed handshake, whose records began at byte
+// from of the connection, into its root cause.
+func (a *attempt) handshakeFailed(ctx context.Context, err error, from int64) {
 	if rh, ok := errors.AsType[tls.RecordHeaderError](err); ok {
 		text := a.tap.plaintext(ctx, rh.RecordHeader[:])
 		a.event(result.FromServer, text)
@@ -130,14 +132,22 @@ func (a *attempt) handshakeFailed(ctx context.Context, err error) {
 	if code, ok := receivedAlert(err); ok {
 		evidence := fmt.Sprintf("server sent TLS alert %d (%s)", code, tls.AlertError(code).Error())
 		a.event(result.FromTLS, "alert from server: "+evidence[len("server sent TLS alert "):])
+		then := ""
+		if text := a.tap.trailer(ctx, from); text != "" {
+			a.event(result.FromServer, text+" (plaintext after the alert)")
+			then = "; then in plaintext: " + text
+			if a.res.Server == "" {
+				a.res.Server = identify(rfc2228.Reply{Lines: []string{text}})
+			}
+		}
 		switch {
-		case a.certRequired(code):
+		case a.certRequired(code, then):
 		case code == alertProtocolVersion:
-			a.find("tls-no-common-version", evidence+" to a ClientHello offering TLS 1.0 to 1.3")
+			a.find("tls-no-common-version", evidence+" to a ClientHello offering TLS 1.0 to 1.3"+then)
 		case code == alertUnrecognizedName:
-			a.find("tls-sni-unrecognized", evidence+" for server name "+a.cfg.ServerName)
+			a.find("tls-sni-unrecognized", evidence+" for server name "+a.cfg.ServerName+then)
 		default:
-			a.find("tls-handshake-failed", evidence)
+			a.find("tls-handshake-failed", evidence+then)
 		}
 		a.fail(err)
 		return
@@ -156,9 +166,10 @@ func (a *attempt) handshakeFailed(ctx context.Context, err error) {
 // ends the handshake (OpenSSL and Go send handshake_failure, others
 // bad_certificate or no_certificate); at TLS 1.3 the client's handshake is
 // over before the server has read its empty Certificate, so the alert
-// (certificate_required) arrives on the first read. It reports whether the
-// alert was that refusal.
-func (a *attempt) certRequired(code uint8) bool {
+// (certificate_required) arrives on the first read. then is what followed
+// the alert, for the evidence. It reports whether the alert was that
+// refusal.
+func (a *attempt) certRequired(code uint8, then string) bool {
 	switch {
 	case !a.certAsked:
 		return false
@@ -166,7 +177,7 @@ func (a *attempt) certRequired(code uint8) bool {
 		return false
 	}
 	a.drop("tls-client-cert-requested") // the refusal says more
-	a.find("tls-client-cert-required", fmt.Sprintf("CertificateRequest, then alert %d (%s): the server requires a client certificate", code, tls.AlertError(code).Error()))
+	a.find("tls-client-cert-required", fmt.Sprintf("CertificateRequest, then alert %d (%s): the server requires a client certificate%s", code, tls.AlertError(code).Error(), then))
 	return true
 }
 
