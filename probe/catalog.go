@@ -144,6 +144,12 @@ var Catalog = []Cause{
 			ServerProFTPD: "Set TLSProtocol TLSv1.2 TLSv1.3.",
 			ServerVsftpd:  "Use a vsftpd/OpenSSL build that offers TLS 1.2+ (ssl_tlsv1_2=YES where available, or OpenSSL MinProtocol TLSv1.2).",
 		}},
+	{ID: "tls-weak-cipher-rejected", Severity: result.SeverityCritical, Stage: StageTLS,
+		Title:  "the server negotiated a cipher suite under 128 bits, then refused it inside TLS (534) and closed: it looks like a login failure to clients",
+		Remedy: "Make the server's cipher list offer only suites of 128 bits or more (AES-GCM, ChaCha20), so that the handshake never settles on one the server then refuses.",
+		ByServer: map[string]string{
+			ServerPureFTPd: "Pure-FTPd refuses ciphers under 128 bits after the handshake: set its cipher list (-J / TLSCipherSuite) to HIGH:!3DES:!aNULL, or upgrade the OpenSSL that allows 3DES.",
+		}},
 	{ID: "server-error-plaintext-inside-tls", Severity: result.SeverityCritical, Stage: StageSession,
 		Title:  "the server wrote plaintext into the TLS session (its session process failed)",
 		Remedy: "The plaintext shows the server's own error: fix it on the server.",

@@ -2,6 +2,7 @@ package probe
 
 import (
 	"crypto/tls"
+	"net"
 	"strings"
 	"testing"
 
@@ -42,6 +43,45 @@ func TestClientCertRequired(t *testing.T) {
 			}
 			if r.Status != result.StatusCritical || r.Attempts[0].OK {
 				t.Errorf("status = %s, attempt ok = %v; want critical, not ok", r.Status, r.Attempts[0].OK)
+			}
+		})
+	}
+}
+
+// Pure-FTPd completes a handshake on a cipher under 128 bits, then answers
+// 534 inside TLS and exits: the 534 arrives as the reply to FEAT, and the
+// next command finds the connection gone. That is the cipher, not a lost
+// connection or a login failure.
+func TestWeakCipherRejected(t *testing.T) {
+	cert := localCert(t, testcert.Options{RSABits: 2048})
+	for _, implicit := range []bool{false, true} {
+		t.Run(map[bool]string{false: "explicit", true: "implicit"}[implicit], func(t *testing.T) {
+			weak := func(c net.Conn) {
+				tc := tls.Server(c, &tls.Config{Certificates: []tls.Certificate{cert}, MaxVersion: tls.VersionTLS12,
+					CipherSuites: []uint16{tls.TLS_RSA_WITH_3DES_EDE_CBC_SHA}})
+				if tc.Handshake() != nil {
+					return
+				}
+				tc.Write([]byte("534 Sorry, cleartext sessions and weak ciphers are not accepted on this server.\r\n"))
+				tc.Close()
+			}
+			onConnect, mode := script{
+				greeting:  "220 ---------- Welcome to Pure-FTPd [privsep] [TLS] ----------",
+				answer:    map[string]string{"FEAT": plainFeat, "AUTH TLS": "234 AUTH TLS OK."},
+				afterAuth: weak,
+			}.run, explicitOnly
+			if implicit {
+				onConnect, mode = weak, implicitOnly
+			}
+			srv := serve(t, ftpstest.Config{OnConnect: onConnect})
+			r := diagnose(t, srv.Addr, mode)
+			wantFindings(t, r, "critical:tls-weak-cipher-rejected")
+			f := r.Findings[0]
+			if want := "negotiated TLS 1.2 with TLS_RSA_WITH_3DES_EDE_CBC_SHA (112-bit), then the first reply inside TLS was: 534 Sorry, cleartext sessions and weak ciphers are not accepted on this server."; f.Evidence != want {
+				t.Errorf("evidence = %q, want %q", f.Evidence, want)
+			}
+			if !implicit && !strings.Contains(f.Remedy, "-J") {
+				t.Errorf("remedy for Pure-FTPd = %q", f.Remedy)
 			}
 		})
 	}

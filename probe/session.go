@@ -82,6 +82,8 @@ func (a *attempt) readGreeting(ctx context.Context) (rfc2228.Reply, error) {
 // checkGreeting tells silence, garbage and refusals apart.
 func (a *attempt) checkGreeting(r rfc2228.Reply, err error) bool {
 	switch {
+	case a.weakCipherRefused(r, err): // implicit: 534 instead of the greeting
+		return false
 	case err != nil && a.has("tls-client-cert-required"): // the alert came instead of the greeting
 	case err != nil && a.res.Mode == result.ModeExplicit && isTimeout(err) && a.tap.received() == 0:
 		a.find("explicit-got-silence", "TCP connected, then not one byte before the timeout")
@@ -113,6 +115,9 @@ func greetingEvidence(err error) string {
 // returns nil when the exchange itself failed.
 func (a *attempt) feat(ctx context.Context) *result.Features {
 	r, err := a.cmd(ctx, "FEAT")
+	if a.weakCipherRefused(r, err) { // a 534 inside TLS answers no command
+		return nil
+	}
 	if err != nil {
 		a.fail(err)
 		return nil

@@ -181,6 +181,32 @@ func (a *attempt) certRequired(code uint8, then string) bool {
 	return true
 }
 
+// weakCipherRefused reports a server that refuses the cipher suite it has
+// just negotiated: Pure-FTPd accepts what OpenSSL settles on, then, if the
+// suite has under 128 bits, answers 534 inside TLS to whatever comes first
+// and exits. r and err are the first reply read inside TLS. It records the
+// finding and ends the attempt.
+func (a *attempt) weakCipherRefused(r rfc2228.Reply, err error) bool {
+	refused := err == nil && r.Code == rfc2228.CodePolicyDenied || err != nil && lost(err)
+	if a.tlsConn == nil || !refused {
+		return false
+	}
+	cs := a.tlsConn.ConnectionState()
+	s, ok := tlswire.LookupSuite(cs.CipherSuite)
+	if !ok || s.Bits >= 128 {
+		return false
+	}
+	then := firstLine(r)
+	if err != nil {
+		then = errText(err)
+	} else {
+		err = fmt.Errorf("the server refused the negotiated cipher suite: %s", then)
+	}
+	a.find("tls-weak-cipher-rejected", fmt.Sprintf("negotiated %s with %s (%d-bit), then the first reply inside TLS was: %s", tls.VersionName(cs.Version), s.Name, s.Bits, then))
+	a.fail(err)
+	return true
+}
+
 // receivedAlert extracts the alert the server sent. crypto/tls reports a
 // received alert as a net.OpError "remote error" around an unexported type
 // whose text equals AlertError's, so the code is recovered from that text.
