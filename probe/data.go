@@ -411,7 +411,8 @@ func (r *recordTail) endedWithAlert(version uint16) bool {
 
 // passive asks for a passive port with EPSV, falling back to PASV, and
 // returns the address to dial: always the control connection's peer. A
-// PASV address that differs is a finding, and is never dialled.
+// PASV address that differs is a finding, and is never dialled; 0.0.0.0
+// asks for exactly that (AWS Transfer Family's PassiveIp=0.0.0.0).
 func (a *attempt) passive(ctx context.Context, dc *result.DataChannel) (netip.AddrPort, error) {
 	peer := a.addr.Addr().Unmap()
 	if dc.EPSVSupported == nil || *dc.EPSVSupported {
@@ -442,7 +443,12 @@ func (a *attempt) passive(ctx context.Context, dc *result.DataChannel) (netip.Ad
 	}
 	used := netip.AddrPortFrom(peer, advertised.Port())
 	dc.PassiveCommand, dc.AdvertisedAddress, dc.UsedAddress = "PASV", advertised.String(), used.String()
-	if advertised.Addr().Unmap() != peer && !a.has("pasv-address-mismatch") { // once per session, not per transfer
+	switch { // once per session, not per transfer
+	case advertised.Addr().IsUnspecified():
+		if !a.has("pasv-zero-address") {
+			a.find("pasv-zero-address", fmt.Sprintf("227 advertised %s, which asks clients to use the control connection's address; connected to %s", advertised, used))
+		}
+	case advertised.Addr().Unmap() != peer && !a.has("pasv-address-mismatch"):
 		a.find("pasv-address-mismatch", fmt.Sprintf("227 advertised %s, but the control connection's peer is %s; connected to %s instead", advertised, peer, used))
 	}
 	return used, nil
