@@ -21,6 +21,9 @@ import (
 // its content is not kept.
 const maxListing = 1 << 20
 
+// errNotAwaited stands for a final reply the probe chose not to wait for.
+var errNotAwaited = errors.New("final reply not awaited")
+
 // listCommands are tried in order when the server does not know one.
 var listCommands = []string{"LIST", "MLSD", "NLST"}
 
@@ -37,6 +40,7 @@ type transfer struct {
 	readErr    error       // reading the listing failed (other than a clean end)
 	truncated  bool        // we closed the data connection at the listing cap
 	command    string
+	early      bool // the data handshake started before the command
 }
 
 // refused reports a transfer the server answered with a failure.
@@ -165,7 +169,7 @@ func (a *attempt) classifyTransfer(t transfer, dc *result.DataChannel) {
 	case t.prelim == nil && t.replyErr == nil:
 		a.find("data-list-refused", t.evidence())
 	case t.tlsErr != nil:
-		a.find("data-tls-failed", fmt.Sprintf("data TLS handshake: %s; %s", errText(t.tlsErr), t.evidence()))
+		a.find("data-tls-failed", fmt.Sprintf("data TLS handshake: %s; %s%s", errText(t.tlsErr), t.evidence(), t.droppedSession()))
 	case t.refused() && dc.TLS != nil && !dc.TLS.Resumed && a.leafExpired():
 		// crypto/tls never resumes a session whose certificate has
 		// expired: the refusal follows from cert-expired.
@@ -175,6 +179,15 @@ func (a *attempt) classifyTransfer(t transfer, dc *result.DataChannel) {
 	default:
 		a.find("data-tls-failed", t.evidence())
 	}
+}
+
+// droppedSession notes a control connection the server closed after a
+// failed data handshake: clients must expect it and reconnect.
+func (t transfer) droppedSession() string {
+	if t.replyErr == nil || !lost(t.replyErr) || isTimeout(t.replyErr) {
+		return ""
+	}
+	return "; the server then closed the control connection (Pure-FTPd exits when a data handshake fails, vsftpd 3.0.3 and later end the session): clients must reconnect for the next command"
 }
 
 // leafExpired reports a control certificate past its validity.
@@ -222,7 +235,7 @@ func unknownCommand(code int) bool {
 }
 
 func (a *attempt) listOnce(ctx context.Context, dc *result.DataChannel, tlsConf *tls.Config, early bool, command string) transfer {
-	t := transfer{command: command}
+	t := transfer{command: command, early: early}
 	addr, err := a.passive(ctx, dc)
 	if err != nil {
 		t.passiveErr = err
@@ -242,7 +255,19 @@ func (a *attempt) listOnce(ctx context.Context, dc *result.DataChannel, tlsConf 
 	var data net.Conn = raw
 	var hs chan error
 	if tlsConf != nil && early {
+		// curl sends its ClientHello on connecting and spends a round trip
+		// (TYPE A) before the transfer command. Two NOOPs make sure the
+		// server has taken the data connection before LIST: pyftpdlib
+		// resets one whose ClientHello came before it started TLS itself.
 		data, hs = a.startDataTLS(ctx, raw, tlsConf, "ClientHello on the data connection, before "+command+" (as curl does)")
+		for range 2 {
+			if _, err := a.cmd(ctx, "NOOP"); err != nil {
+				t.replyErr = err
+				raw.Close()
+				<-hs
+				return t
+			}
+		}
 	}
 	a.event(result.FromClient, command)
 	a.res.RoundTrips++
@@ -314,6 +339,11 @@ func (a *attempt) receive(ctx context.Context, data net.Conn, hs chan error, t *
 			t.tlsErr = err
 			a.dataEvent(result.FromTLS, "handshake failed: "+errText(err))
 			data.Close()
+			if t.early {
+				// The audit has its answer; pyftpdlib, for one, never
+				// sends a final reply after resetting it.
+				return rfc2228.Reply{}, errNotAwaited
+			}
 			return a.reply(ctx, "reading reply after a failed data handshake")
 		}
 		cs := data.(*tls.Conn).ConnectionState()

@@ -135,6 +135,13 @@ func TestDataChannelFindings(t *testing.T) {
 			}},
 		{name: "data connections never resume", cfg: ftpstest.Config{DataTLS: noTickets(cert)}, want: strict("warning:data-resumption-unsupported"),
 			evidence: "did not resume the control session although the server had issued a session ticket"},
+		{name: "data TLS before LIST reset", cfg: ftpstest.Config{ResetEarlyData: true}, want: strict("warning:data-tls-early-refused"),
+			evidence: "with the data handshake started before LIST: LIST: 425",
+			check: func(t *testing.T, a result.Attempt) {
+				if p := a.Policy; !a.DataChannel.OK || p.DataTLSBeforeCommand == nil || *p.DataTLSBeforeCommand {
+					t.Errorf("data channel %+v, policy %+v", a.DataChannel, p)
+				}
+			}},
 		{name: "no close_notify", cfg: ftpstest.Config{SkipCloseNotify: true}, want: strict("warning:no-close-notify"),
 			check: func(t *testing.T, a result.Attempt) {
 				if dc := a.DataChannel; !dc.OK || dc.CloseNotify == nil || *dc.CloseNotify {

@@ -35,6 +35,22 @@ func (ss *session) passive(verb, arg string) error {
 	return ss.reply(fmt.Sprintf("227 Entering Passive Mode (%s,%d,%d).", host, port>>8, port&0xff))
 }
 
+// resetPendingData resets a data connection the client opened before any
+// transfer command, as pyftpdlib does when TLS arrives on it first.
+func (ss *session) resetPendingData() {
+	if ss.pasv == nil {
+		return
+	}
+	ss.pasv.(*net.TCPListener).SetDeadline(time.Now().Add(ss.cfg.IdleTimeout))
+	dc, err := ss.pasv.Accept()
+	if err != nil {
+		return
+	}
+	dc.(*net.TCPConn).SetLinger(0) // close with RST
+	dc.Close()
+	ss.closePassive()
+}
+
 func (ss *session) closePassive() {
 	if ss.pasv != nil {
 		ss.pasv.Close()

@@ -89,6 +89,10 @@ type Config struct {
 	// session after that many, after the 150 and the handshake, like a
 	// server whose session cache or single-use tickets ran out.
 	RefuseAfterTransfers int
+	// ResetEarlyData resets a passive data connection that is already open
+	// when a NOOP arrives before the transfer command, like pyftpdlib with
+	// a data handshake started early (curl's order).
+	ResetEarlyData bool
 	// SkipCloseNotify ends protected data connections without a TLS close_notify.
 	SkipCloseNotify bool
 	// TransferComplete is the reply after a successful transfer; default "226 Transfer complete.".

@@ -203,6 +203,9 @@ func (ss *session) handle(line string) error {
 	case "SYST":
 		return ss.say(verb, arg, "215 UNIX Type: L8")
 	case "NOOP":
+		if ss.cfg.ResetEarlyData {
+			ss.resetPendingData()
+		}
 		return ss.say(verb, arg, "200 NOOP ok.")
 	case "PWD", "XPWD":
 		return ss.say(verb, arg, `257 "/" is the current directory`)
