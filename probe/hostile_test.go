@@ -367,6 +367,11 @@ func TestHostileServers(t *testing.T) {
 			server: evil(evilServer{resetAfter: "LIST"}),
 			want:   strict("critical:data-tls-failed"), evidence: "reset", status: result.StatusCritical,
 		},
+		{
+			name:   "data handshake fails, then the server exits",
+			server: evil(evilServer{dataTLSExit: true}),
+			want:   strict("critical:data-tls-failed"), evidence: "then connection closed by peer (EOF); the server then closed the control connection", status: result.StatusCritical,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -699,6 +704,10 @@ type evilServer struct {
 	// reply to this verb ("220": the greeting); for LIST, after the 150,
 	// and the data connection too. resetOn resets it instead of replying.
 	resetAfter, resetOn string
+	// dataTLSExit answers the data connection's ClientHello with a
+	// handshake_failure alert, then closes the control connection without
+	// a reply, as Pure-FTPd exits when a data handshake fails.
+	dataTLSExit bool
 	// feed writes the listing; nil: one line.
 	feed func(w net.Conn) error
 }
@@ -846,6 +855,11 @@ func (e evilServer) transfer(raw net.Conn, ln net.Listener, protP bool, say func
 		return false
 	}
 	w := dc
+	if protP && e.dataTLSExit {
+		dc.Read(make([]byte, 4096)) // the ClientHello
+		dc.Write(tlsAlert(40))
+		return false
+	}
 	if protP {
 		tc := tls.Server(dc, e.conf)
 		if tc.Handshake() != nil {
