@@ -38,6 +38,8 @@ const (
 	reasonDataUntested = "data-not-tested"
 	reasonReuseUnknown = "session-reuse-not-measured"
 	reasonLegacyOnly   = "tls-legacy-version"
+	reasonEarlyUnknown = "data-tls-before-command-not-measured"
+	reasonEMSUnknown   = "extended-master-secret-not-measured"
 )
 
 // facts is what the rules read: one usable attempt of the diagnosis.
@@ -51,6 +53,8 @@ type facts struct {
 	dataFailures []string        // data-stage finding ids when the listing failed
 	legacyOnly   bool            // the server offers only TLS 1.0/1.1 (scan, or the negotiated version)
 	reuse        *bool           // data connections must resume the control session; nil when not measured
+	earlyData    *bool           // a data handshake started before the transfer command worked; nil when not measured
+	ems          *bool           // Extended Master Secret at TLS 1.2; nil when not measured or no TLS 1.2
 	version      string          // TLS version of the data handshake, else of the control one
 	ticket       bool            // the control handshake issued a session ticket
 	pasvPrivate  bool            // the 227 named a private, loopback or unspecified address
@@ -161,7 +165,7 @@ var (
 	refusesWeakKey = rule{
 		when: has("cert-weak-key"), verdict: Fails, reasons: []string{"cert-weak-key"},
 		detail: "OpenSSL 3 at security level 2 refuses RSA keys under 2048 bits",
-		basis:  "M: curl and ftplib on Debian's OpenSSL 3 (security level 2) rejected an RSA-1024 certificate",
+		basis:  "M: curl and ftplib on Debian's OpenSSL 3 (security level 2) rejected an RSA-1024 certificate (\"EE certificate key too weak\"), while lftp and Go listed (TestRealClients)",
 	}
 	weakKeyUnknown = rule{
 		when: has("cert-weak-key"), verdict: Unknown, reasons: []string{"cert-weak-key"},
@@ -172,7 +176,7 @@ var (
 	refusesLegacy = rule{
 		when: func(f *facts) bool { return f.legacyOnly }, verdict: Fails, reasons: []string{reasonLegacyOnly},
 		detail: "refuses TLS below 1.2, and the server offers nothing newer",
-		basis:  "M: curl and ftplib (OpenSSL 3, security level 2) and Go crypto/tls (MinVersion 1.2 by default) failed against a TLS-1.0-only server on Debian",
+		basis:  "M: against a TLS-1.0-only vsftpd (TestRealClients), curl and ftplib (OpenSSL 3, security level 2) failed with \"legacy sigalg disallowed or unsupported\" and Go crypto/tls (MinVersion 1.2 by default) with \"protocol version not supported\"",
 	}
 	legacyUnknown = rule{
 		when: func(f *facts) bool { return f.legacyOnly }, verdict: Unknown, reasons: []string{reasonLegacyOnly},
@@ -207,6 +211,14 @@ var (
 	}
 )
 
+// A later listing of the session failed: clients that transfer several
+// files in one session may meet it too; Go's own rule says it fails.
+var laterTransferFailed = rule{
+	when: has("tls13-ticket-lifecycle"), verdict: AtRisk, reasons: []string{"tls13-ticket-lifecycle"},
+	detail: "a later transfer of the same session failed for ftpsdiag; clients that transfer several files in one session may fail the same way",
+	basis:  "M: --transfers listings in one session (TestDataChannelFindings); R: cyberduck PR 18399, proftpd#1931 (FAILURES.md §7)",
+}
+
 // families is the table, in the order Verdicts reports them.
 var families = []family{
 	{id: "filezilla", implicit: true, works: "FileZilla 3 (GnuTLS) resumes the session and meets nothing it refuses", rules: []rule{
@@ -214,24 +226,31 @@ var families = []family{
 		{when: has("no-close-notify"), verdict: Fails, reasons: []string{"no-close-notify"},
 			detail: "refuses a listing that ends without TLS close_notify as possibly truncated",
 			basis:  "S: libfilezilla tls_layer (\"Server did not properly shut down TLS connection\"); D: FileZilla wiki \"TLS specifications\""},
+		{when: has("data-resumption-unsupported"), verdict: AtRisk, reasons: []string{"data-resumption-unsupported"},
+			detail: "asks the user to accept an \"Insecure FTP data connection\" because the server does not resume the session: works only once someone clicks through",
+			basis:  "S: FileZilla client dialog \"This server does not support TLS session resumption on the data connection\" (FAILURES.md §7)"},
+		laterTransferFailed,
 	}},
 	{id: "winscp", implicit: true, works: "WinSCP (OpenSSL) resumes the session and meets nothing it refuses", rules: []rule{
-		asksUser, sha1Unknown, weakKeyUnknown, legacyUnknown, substitutesPrivate,
+		asksUser, sha1Unknown, weakKeyUnknown, legacyUnknown, substitutesPrivate, laterTransferFailed,
 		{when: func(f *facts) bool { return f.pasvPublic }, verdict: Unknown, reasons: []string{"pasv-address-mismatch"},
 			detail: "whether it replaces a routable PASV address other than the server's is not recorded here",
 			basis:  "R: WinSCP replaces \"unroutable\" addresses (FAILURES.md §6); routable ones not documented"},
 	}},
 	{id: "curl", implicit: true,
-		works: "curl (OpenSSL 3) resumes the session and meets nothing it refuses; not measured: whether the server accepts the data TLS handshake before LIST, as curl starts it",
+		works: "curl (OpenSSL 3) resumes the session, and the server accepts its data handshake before LIST",
 		rules: []rule{
-			// curl ignores the PASV address (no pasv rules) and starts data TLS
-			// before LIST: servers that only start data TLS after LIST (pyftpdlib)
-			// reset it. This run cannot see that, and the common servers accept
-			// it, so curl is not made unknown for it: its works detail says so.
-			verifies, refusesSHA1, refusesWeakKey, refusesLegacy,
+			// curl ignores the PASV address (no pasv rules).
+			verifies, refusesSHA1, refusesWeakKey, refusesLegacy, laterTransferFailed,
+			{when: func(f *facts) bool { return f.earlyData != nil && !*f.earlyData }, verdict: Fails, reasons: []string{"data-tls-early-refused"},
+				detail: "starts the data TLS handshake on connecting, before the transfer command, and this server resets it",
+				basis:  "M: curl 7.88.1 against pyftpdlib 1.5.7 failed with (35) Recv failure: Connection reset by peer or (13) Bad PASV/EPSV response (TestRealClients)"},
+			{when: func(f *facts) bool { return f.dataOK && f.earlyData == nil }, verdict: Unknown, reasons: []string{reasonEarlyUnknown},
+				detail: "starts the data TLS handshake before the transfer command; whether this server accepts that was not measured",
+				basis:  "M: the verdict hinges on policy.data_tls_before_command, absent in this run"},
 		}},
 	{id: "lftp", implicit: true, works: "lftp (GnuTLS) resumes the session and meets nothing it refuses", rules: []rule{
-		verifies, refusesSHA1, substitutesPrivate, dialsPublic,
+		verifies, refusesSHA1, substitutesPrivate, dialsPublic, laterTransferFailed,
 		{when: func(f *facts) bool { return f.legacyOnly }, verdict: AtRisk, reasons: []string{reasonLegacyOnly},
 			detail: "still accepts TLS 1.0, which the server is limited to; GnuTLS policies are removing it",
 			basis:  "M: lftp (GnuTLS) on Debian completed a TLS 1.0 handshake"},
@@ -241,13 +260,16 @@ var families = []family{
 	}},
 	{id: "python-ftplib", works: "ftplib (OpenSSL 3) meets nothing it refuses; the server does not require session resumption", rules: []rule{
 		// ftplib ignores the PASV address (CVE-2021-4189 fix), so no pasv rules.
-		verifies, refusesSHA1, refusesWeakKey, refusesLegacy, neverResumes, reuseUnmeasured,
+		verifies, refusesSHA1, refusesWeakKey, refusesLegacy, neverResumes, reuseUnmeasured, laterTransferFailed,
 	}},
 	{id: "go", implicit: true, works: "Go crypto/tls resumes by ticket and meets nothing it refuses", rules: []rule{
 		verifies, refusesSHA1, refusesLegacy,
 		{when: has("cert-no-san"), verdict: Fails, reasons: []string{"cert-no-san"},
 			detail: "ignores the common name: a certificate without subjectAltName matches no host",
 			basis:  "D: Go 1.15 release notes (x509 CommonName fallback removed)"},
+		{when: has("tls13-ticket-lifecycle"), verdict: Fails, reasons: []string{"tls13-ticket-lifecycle"},
+			detail: "a later transfer of the same session failed for ftpsdiag, itself a Go crypto/tls client resuming by ticket",
+			basis:  "M: ftpsdiag's --transfers listings use Go's session cache as Go FTP libraries do"},
 		{when: has("resumption-session-id-only"), verdict: Fails, reasons: []string{"resumption-session-id-only"},
 			detail: "resumes TLS 1.2 only with session tickets; this server resumes by session ID and requires reuse",
 			basis:  "M: Go 1.26 against ProFTPD with TLSSessionTickets off failed after 150 (FAILURES.md §7); golang#25228"},
@@ -276,7 +298,7 @@ var families = []family{
 		{when: func(f *facts) bool { return f.reuse != nil && *f.reuse }, verdict: Fails, reasons: []string{"data-session-reuse-required"},
 			detail: "JSSE keys its session cache by host and port, so the data connection does not resume; this server requires it",
 			basis:  "R: commons-net PR 321/395, FluentFTP#311, cyberduck#15466 (FAILURES.md §7, §11)"},
-		reuseUnmeasured,
+		reuseUnmeasured, laterTransferFailed,
 		{when: func(f *facts) bool { return f.pasvPrivate || f.pasvPublic }, verdict: Unknown, reasons: []string{"pasv-address-mismatch"},
 			detail: "Commons Net uses PASV and may replace a site-local address (NatServerResolverImpl); its handling of this address is not recorded here",
 			basis:  "none: not measured; the Commons Net default strategy was not checked against this case"},
@@ -286,15 +308,28 @@ var families = []family{
 		{when: func(f *facts) bool { return f.legacyOnly }, verdict: AtRisk, reasons: []string{reasonLegacyOnly},
 			detail: "works only where Windows still enables TLS 1.0/1.1, which current Windows releases disable",
 			basis:  "D: Microsoft, \"TLS 1.0 and TLS 1.1 soon to be disabled in Windows\" (2023)"},
+		{when: func(f *facts) bool { return emsMissing(f) && f.version != "TLS 1.3" }, verdict: Fails, reasons: []string{"resumption-ems-mismatch"},
+			detail: "Windows resumes TLS 1.2 sessions only with Extended Master Secret, which this server lacks, and data connections must resume",
+			basis:  "R: limilabs \"FTP TLS encrypted data connections fail (EMS)\"; D: Windows Oct 2019 updates (FAILURES.md §7)"},
+		{when: func(f *facts) bool { return emsMissing(f) && f.version == "TLS 1.3" }, verdict: AtRisk, reasons: []string{"resumption-ems-mismatch"},
+			detail: "works over TLS 1.3; Windows releases without TLS 1.3 (Windows 10, Server 2019) resume at TLS 1.2 only with Extended Master Secret, which this server lacks",
+			basis:  "R: limilabs \"FTP TLS encrypted data connections fail (EMS)\"; D: Microsoft, TLS 1.3 support in Windows 11 and Server 2022"},
 		{when: func(f *facts) bool {
-			return f.dataTested && (f.reuse == nil || *f.reuse) && f.version != "TLS 1.3"
-		}, verdict: Unknown, reasons: []string{"extended-master-secret-not-measured"},
+			return f.dataTested && (f.reuse == nil || *f.reuse) && f.version != "TLS 1.3" && f.ems == nil
+		}, verdict: Unknown, reasons: []string{reasonEMSUnknown},
 			detail: "Windows resumes only with Extended Master Secret at TLS 1.2; whether the server offers EMS was not measured",
 			basis:  "R: limilabs \"FTP TLS encrypted data connections fail (EMS)\"; D: Windows Oct 2019 updates (FAILURES.md §7)"},
+		laterTransferFailed,
 		{when: func(f *facts) bool { return f.pasvPrivate || f.pasvPublic }, verdict: Unknown, reasons: []string{"pasv-address-mismatch"},
 			detail: "how .NET treats a PASV address other than the server's is not recorded here",
 			basis:  "none: not measured, no source found"},
 	}},
+}
+
+// emsMissing: the server lacks Extended Master Secret at TLS 1.2 and data
+// connections must resume.
+func emsMissing(f *facts) bool {
+	return f.ems != nil && !*f.ems && f.reuse != nil && *f.reuse
 }
 
 // Families is the ids of the client families, in report order.
@@ -435,7 +470,7 @@ func derive(r *result.Result, a *result.Attempt) *facts {
 		if f.ids["pasv-address-mismatch"] {
 			if ap, err := netip.ParseAddrPort(dc.AdvertisedAddress); err == nil {
 				ip := ap.Addr().Unmap()
-				if ip.IsPrivate() || ip.IsLoopback() || ip.IsUnspecified() || ip.IsLinkLocalUnicast() {
+				if ip.IsPrivate() || ip.IsLoopback() || ip.IsLinkLocalUnicast() {
 					f.pasvPrivate = true
 				} else {
 					f.pasvPublic = true
@@ -456,6 +491,9 @@ func derive(r *result.Result, a *result.Attempt) *facts {
 		if f.version == "" {
 			f.version = a.TLS.Version
 		}
+	}
+	if p := a.Policy; p != nil {
+		f.earlyData, f.ems = p.DataTLSBeforeCommand, p.ExtendedMasterSecret
 	}
 	switch {
 	case a.Policy != nil && a.Policy.SessionReuseRequired != nil:

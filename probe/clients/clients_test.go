@@ -10,7 +10,8 @@ import (
 func ptr[T any](v T) *T { return &v }
 
 // healthy is explicit FTPS on port 21 with a TLS 1.3 listing that resumed,
-// and a server that does not require reuse.
+// a server that does not require reuse and accepts a data handshake
+// started before LIST.
 func healthy() *result.Result {
 	return &result.Result{Attempts: []result.Attempt{{
 		Mode: result.ModeExplicit, Port: 21, OK: true,
@@ -18,7 +19,7 @@ func healthy() *result.Result {
 		Login: &result.Login{OK: true},
 		DataChannel: &result.DataChannel{Attempted: true, OK: true, PassiveCommand: "EPSV",
 			TLS: &result.TLSInfo{Version: "TLS 1.3", Resumed: true}},
-		Policy: &result.Policy{SessionReuseRequired: ptr(false)},
+		Policy: &result.Policy{SessionReuseRequired: ptr(false), DataTLSBeforeCommand: ptr(true)},
 	}}, Findings: []result.Finding{}}
 }
 
@@ -34,6 +35,11 @@ func tls12(r *result.Result) *result.Result {
 	a := &r.Attempts[0]
 	a.TLS = &result.TLSInfo{Version: "TLS 1.2"}
 	a.DataChannel.TLS = &result.TLSInfo{Version: "TLS 1.2", Resumed: true}
+	return r
+}
+
+func ems(r *result.Result, v bool) *result.Result {
+	r.Attempts[0].Policy.ExtendedMasterSecret = &v
 	return r
 }
 
@@ -142,6 +148,30 @@ func TestRules(t *testing.T) {
 		{"dotnet EMS unmeasured: reuse required at TLS 1.2", with(reuse(tls12(healthy()), ptr(true)), "data-session-reuse-required"), map[string]want{
 			"python-ftplib": {Fails, "data-session-reuse-required"}, "java": {Fails, "data-session-reuse-required"},
 			"dotnet": {Unknown, "extended-master-secret-not-measured"}}},
+		{"dotnet: EMS missing, reuse required, TLS 1.2 only", with(ems(reuse(tls12(healthy()), ptr(true)), false), "data-session-reuse-required", "resumption-ems-mismatch"), map[string]want{
+			"python-ftplib": {Fails, "data-session-reuse-required"}, "java": {Fails, "data-session-reuse-required"},
+			"dotnet": {Fails, "resumption-ems-mismatch"}}},
+		{"dotnet: EMS missing at TLS 1.2, but TLS 1.3 works", with(ems(reuse(healthy(), ptr(true)), false), "data-session-reuse-required", "resumption-ems-mismatch"), map[string]want{
+			"python-ftplib": {Fails, "data-session-reuse-required"}, "java": {Fails, "data-session-reuse-required"},
+			"dotnet": {AtRisk, "resumption-ems-mismatch"}}},
+		{"dotnet: EMS present, reuse required at TLS 1.2", with(ems(reuse(tls12(healthy()), ptr(true)), true), "data-session-reuse-required"), map[string]want{
+			"python-ftplib": {Fails, "data-session-reuse-required"}, "java": {Fails, "data-session-reuse-required"}}},
+		{"curl: data TLS before LIST reset", func() *result.Result {
+			r := healthy()
+			r.Attempts[0].Policy.DataTLSBeforeCommand = ptr(false)
+			return with(r, "data-tls-early-refused")
+		}(), map[string]want{"curl": {Fails, "data-tls-early-refused"}}},
+		{"curl: data TLS before LIST not measured", func() *result.Result {
+			r := healthy()
+			r.Attempts[0].Policy.DataTLSBeforeCommand = nil
+			return r
+		}(), map[string]want{"curl": {Unknown, reasonEarlyUnknown}}},
+		{"laterTransferFailed: the third listing failed", with(healthy(), "tls13-ticket-lifecycle"), map[string]want{
+			"filezilla": {AtRisk, "tls13-ticket-lifecycle"}, "winscp": {AtRisk, "tls13-ticket-lifecycle"}, "curl": {AtRisk, "tls13-ticket-lifecycle"},
+			"lftp": {AtRisk, "tls13-ticket-lifecycle"}, "python-ftplib": {AtRisk, "tls13-ticket-lifecycle"}, "go": {Fails, "tls13-ticket-lifecycle"},
+			"java": {AtRisk, "tls13-ticket-lifecycle"}, "dotnet": {AtRisk, "tls13-ticket-lifecycle"}}},
+		{"FileZilla: data connections never resume", with(healthy(), "data-resumption-unsupported"), map[string]want{
+			"filezilla": {AtRisk, "data-resumption-unsupported"}}},
 		{"reuseUnmeasured: no policy, listing resumed", reuse(healthy(), nil), map[string]want{
 			"python-ftplib": {Unknown, reasonReuseUnknown}, "java": {Unknown, reasonReuseUnknown}}},
 		{"a listing that worked without resuming shows reuse is not required", func() *result.Result {

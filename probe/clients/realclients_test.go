@@ -127,7 +127,6 @@ type clientScenario struct {
 // skipped (after running); an entry whose case agrees again fails the
 // test, so that it is removed.
 var knownMismatch = map[string]string{
-	"pyftpdlib/curl": "curl starts the data TLS handshake on connecting, before TYPE A and LIST; pyftpdlib resets it and curl 7.88.1 fails with (35) Recv failure: Connection reset by peer or, when the reset comes later, (13) Bad PASV/EPSV response: 200; ftpsdiag does not measure a data handshake before the transfer command yet",
 }
 
 // clientRun is what a client needs to reach one server.
