@@ -126,8 +126,7 @@ type clientScenario struct {
 // verdict and the real client disagree today, each with why. They are
 // skipped (after running); an entry whose case agrees again fails the
 // test, so that it is removed.
-var knownMismatch = map[string]string{
-}
+var knownMismatch = map[string]string{}
 
 // clientRun is what a client needs to reach one server.
 type clientRun struct {
