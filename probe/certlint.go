@@ -39,8 +39,8 @@ func maxValidity(issued time.Time) (days int) {
 
 // lintChain checks what strict clients and auditors care about beyond
 // trust: the order of the chain, a leaf that is a CA, a leaf without
-// subjectAltName, a lifetime longer than browsers allow, and a must-staple
-// certificate served without a staple.
+// subjectAltName, a lifetime longer than browsers allow, a negative serial
+// number, and a must-staple certificate served without a staple.
 func (a *attempt) lintChain(chain []*x509.Certificate, stapled bool) {
 	leaf := chain[0]
 	for i := 0; i+1 < len(chain); i++ {
@@ -58,6 +58,12 @@ func (a *attempt) lintChain(chain []*x509.Certificate, stapled bool) {
 	days := int(leaf.NotAfter.Sub(leaf.NotBefore).Hours() / 24)
 	if limit := maxValidity(leaf.NotBefore); days > limit {
 		a.find("cert-validity-too-long", fmt.Sprintf("leaf is valid for %d days (%s to %s); browsers accept at most %d for a certificate issued then", days, leaf.NotBefore.UTC().Format(time.DateOnly), leaf.NotAfter.UTC().Format(time.DateOnly), limit))
+	}
+	for i, c := range chain {
+		if c.SerialNumber.Sign() < 0 {
+			a.find("cert-negative-serial", fmt.Sprintf("%s %s has serial number %s: Go refuses to parse it (x509: negative serial number) unless GODEBUG x509negativeserial=1; OpenSSL accepts it", position(i), c.Subject, c.SerialNumber))
+			break
+		}
 	}
 	if mustStaple(leaf) && !stapled {
 		a.find("cert-must-staple-missing", "leaf carries the TLS Feature status_request (OCSP must-staple), but the handshake had no OCSP staple")

@@ -1,4 +1,5 @@
 //go:debug tlssha1=1
+//go:debug x509negativeserial=1
 
 package probe
 
@@ -11,6 +12,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"io"
+	"math/big"
 	"net"
 	"os"
 	"slices"
@@ -526,6 +528,7 @@ func TestCertificateFindings(t *testing.T) {
 		{"CN only", localCert(t, testcert.Options{CommonName: "localhost", DNSNames: []string{}, IPs: []net.IP{}}), "localhost", nil, []string{"warning:cert-no-san"}},
 		{"CN only, other name", localCert(t, testcert.Options{CommonName: "ftp.example.com", DNSNames: []string{}, IPs: []net.IP{}}), "localhost", nil, []string{"critical:cert-name-mismatch", "warning:cert-no-san"}},
 		{"lifetime over the browser limit", localCert(t, testcert.Options{NotAfter: now.Add(400 * 24 * time.Hour)}), "localhost", nil, []string{"info:cert-validity-too-long"}},
+		{"negative serial", localCert(t, testcert.Options{Serial: big.NewInt(-0x1234567)}), "localhost", nil, []string{"warning:cert-negative-serial"}},
 		{"must-staple without staple", localCert(t, testcert.Options{ExtraExtensions: []pkix.Extension{mustStapleExt}}), "localhost", nil, []string{"critical:cert-must-staple-missing"}},
 	}
 	for _, tt := range tests {

@@ -2,6 +2,7 @@ package probe
 
 import (
 	"cmp"
+	"math/big"
 	"net"
 	"strings"
 	"testing"
@@ -125,6 +126,18 @@ func TestRealServers(t *testing.T) {
 				Extra: append(hardening(ftpdtest.ProFTPD), "TLSProtocol TLSv1.2", "TLSCipherSuite DHE-RSA-AES128-GCM-SHA256")},
 			want:     []string{"critical:tls-handshake-failed"},
 			evidence: "server sent TLS alert 40 (tls: handshake failure); then in plaintext: 421 TLS handshake failed"},
+		realCase{name: "negative serial", kind: ftpdtest.Vsftpd,
+			opts: ftpdtest.Options{TLS: true, Cert: localCert(t, testcert.Options{Serial: big.NewInt(-0x1234567)}), Extra: hardening(ftpdtest.Vsftpd)},
+			want: func() []string {
+				_, infos := hardenedServer(ftpdtest.Vsftpd)
+				return append([]string{"warning:cert-negative-serial"}, infos...)
+			}(),
+			evidence: "leaf CN=localhost,O=ftpsdiag test has serial number -19088743: Go refuses to parse it",
+			check: func(t *testing.T, a result.Attempt) {
+				if !a.OK || !a.Verification.Trusted || a.DataChannel == nil || !a.DataChannel.OK {
+					t.Errorf("OpenSSL serves it and the probe (x509negativeserial=1) accepts it: ok=%v verification=%+v data=%+v", a.OK, a.Verification, a.DataChannel)
+				}
+			}},
 		realCase{name: "implicit probe on explicit port", kind: ftpdtest.Vsftpd, mode: ModeImplicit,
 			opts: ftpdtest.Options{TLS: true, Cert: good},
 			want: []string{"critical:implicit-got-plaintext"}, evidence: "got plaintext: 220 (vsFTPd 3.0.3)"},

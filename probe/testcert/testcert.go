@@ -3,15 +3,19 @@
 package testcert
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/asn1"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"math/big"
 	"net"
@@ -43,6 +47,11 @@ type Options struct {
 	IssuingCertificateURL string
 	// ExtraExtensions are added as they are (e.g. OCSP must-staple).
 	ExtraExtensions []pkix.Extension
+	// Serial is the serial number; nil picks a random positive one. A
+	// negative serial, which crypto/x509 refuses to create (and, without
+	// GODEBUG x509negativeserial=1, to parse) but OpenSSL accepts, is
+	// written into the signed certificate, which is then signed again.
+	Serial *big.Int
 }
 
 // NewRoot makes a self-signed root CA.
@@ -93,7 +102,7 @@ func (ca *CA) Issue(o Options) (tls.Certificate, error) {
 		return tls.Certificate{}, err
 	}
 	tmpl := leafTemplate(o)
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.Cert, key.Public(), ca.Key)
+	der, err := create(tmpl, ca.Cert, key.Public(), ca.Key, o.Serial)
 	if err != nil {
 		return tls.Certificate{}, fmt.Errorf("creating certificate: %w", err)
 	}
@@ -113,11 +122,71 @@ func SelfSigned(o Options) (tls.Certificate, error) {
 	}
 	tmpl := leafTemplate(o)
 	tmpl.Issuer = tmpl.Subject
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+	der, err := create(tmpl, tmpl, key.Public(), key, o.Serial)
 	if err != nil {
 		return tls.Certificate{}, fmt.Errorf("creating self-signed certificate: %w", err)
 	}
 	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, nil
+}
+
+// create signs tmpl with signer. A negative serial is patched into the
+// signed certificate, which is signed again with SHA-256.
+func create(tmpl, parent *x509.Certificate, pub crypto.PublicKey, signer crypto.Signer, serial *big.Int) ([]byte, error) {
+	if serial != nil && serial.Sign() > 0 {
+		tmpl.SerialNumber = serial
+	}
+	negative := serial != nil && serial.Sign() < 0
+	if negative && tmpl.SignatureAlgorithm != x509.UnknownSignatureAlgorithm {
+		return nil, errors.New("a negative serial is signed with SHA-256 only")
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, pub, signer)
+	if err != nil || !negative {
+		return der, err
+	}
+	return resign(der, serial, signer)
+}
+
+// resign replaces the serial number of the certificate der and signs it
+// again with signer, keeping the signature algorithm CreateCertificate
+// chose for that key with SHA-256.
+func resign(der []byte, serial *big.Int, signer crypto.Signer) ([]byte, error) {
+	var cert struct {
+		TBS       asn1.RawValue
+		SigAlg    asn1.RawValue
+		Signature asn1.BitString
+	}
+	if _, err := asn1.Unmarshal(der, &cert); err != nil {
+		return nil, fmt.Errorf("parsing the certificate: %w", err)
+	}
+	var fields [][]byte // version, serial, signature, issuer, ...
+	for rest := cert.TBS.Bytes; len(rest) > 0; {
+		var f asn1.RawValue
+		var err error
+		if rest, err = asn1.Unmarshal(rest, &f); err != nil {
+			return nil, fmt.Errorf("parsing the TBS certificate: %w", err)
+		}
+		fields = append(fields, f.FullBytes)
+	}
+	if len(fields) < 2 {
+		return nil, errors.New("TBS certificate too short")
+	}
+	n, err := asn1.Marshal(serial)
+	if err != nil {
+		return nil, err
+	}
+	fields[1] = n
+	tbs, err := asn1.Marshal(asn1.RawValue{Class: asn1.ClassUniversal, Tag: asn1.TagSequence, IsCompound: true, Bytes: bytes.Join(fields, nil)})
+	if err != nil {
+		return nil, err
+	}
+	digest := sha256.Sum256(tbs)
+	sig, err := signer.Sign(rand.Reader, digest[:], crypto.SHA256)
+	if err != nil {
+		return nil, fmt.Errorf("signing: %w", err)
+	}
+	cert.TBS = asn1.RawValue{FullBytes: tbs}
+	cert.Signature = asn1.BitString{Bytes: sig, BitLength: 8 * len(sig)}
+	return asn1.Marshal(cert)
 }
 
 func leafTemplate(o Options) *x509.Certificate {
