@@ -35,6 +35,18 @@ func dataChannelCases(cert tls.Certificate) []realCase {
 					t.Errorf("data channel = %+v", a.DataChannel)
 				}
 			}},
+		{name: "no Extended Master Secret, reuse required", kind: ftpdtest.Vsftpd,
+			// vsftpd's default ssl_ciphers (DES-CBC3-SHA) leaves OpenSSL 3
+			// nothing to offer at TLS 1.2.
+			opts:     ftpdtest.Options{TLS: true, Cert: cert, Extra: append(vsftpdHard, "ssl_ciphers=HIGH"), OpenSSLConf: noEMS},
+			want:     []string{"warning:resumption-ems-mismatch", "info:tls-client-cert-requested", "info:data-session-reuse-required", "info:data-prot-required"},
+			evidence: "extended_master_secret not offered by the server; and data connections must resume",
+			check: func(t *testing.T, a result.Attempt) {
+				// TLS 1.3 on control: EMS was measured on an audit connection.
+				if p := a.Policy; a.TLS.Version != "TLS 1.3" || p.ExtendedMasterSecret == nil || *p.ExtendedMasterSecret || !strings.HasPrefix(p.EMSEvidence, "an audit connection's TLS 1.2 handshake") {
+					t.Errorf("tls %s, policy %+v", a.TLS.Version, p)
+				}
+			}},
 		{name: "reuse required (default)", kind: ftpdtest.ProFTPD, opts: opts(hardening(ftpdtest.ProFTPD)...),
 			want:  []string{"info:data-session-reuse-required", "info:data-prot-required"},
 			check: policyIs(true, false, false, "425 Unable to build data connection: Operation not permitted", "", "")},
@@ -48,6 +60,17 @@ func dataChannelCases(cert tls.Certificate) []realCase {
 			want: []string{"info:ccc-refused", "info:data-session-reuse-required", "info:data-prot-required"}, evidence: "CCC: "},
 	}
 }
+
+// noEMS is an OPENSSL_CONF that turns Extended Master Secret off, as in
+// servers built on OpenSSL before 1.1.0.
+const noEMS = `openssl_conf = default_conf
+[default_conf]
+ssl_conf = ssl_sect
+[ssl_sect]
+system_default = system_default_sect
+[system_default_sect]
+Options = -ExtendedMasterSecret
+`
 
 // policyIs checks the policy results and a substring of each evidence.
 func policyIs(reuse, clearData, clearLogin bool, reuseEv, clearDataEv, clearLoginEv string) func(*testing.T, result.Attempt) {
