@@ -264,6 +264,9 @@ var families = []family{
 	}},
 	{id: "go", implicit: true, works: "Go crypto/tls resumes by ticket and meets nothing it refuses", rules: []rule{
 		verifies, refusesSHA1, refusesLegacy,
+		{when: has("cert-negative-serial"), verdict: Fails, reasons: []string{"cert-negative-serial"},
+			detail: "refuses to parse a certificate with a negative serial number (x509: negative serial number)",
+			basis:  "D: Go 1.23 release notes (x509negativeserial GODEBUG); FAILURES.md §3 cert-go-parse-quirk"},
 		{when: has("cert-no-san"), verdict: Fails, reasons: []string{"cert-no-san"},
 			detail: "ignores the common name: a certificate without subjectAltName matches no host",
 			basis:  "D: Go 1.15 release notes (x509 CommonName fallback removed)"},
