@@ -3,6 +3,7 @@ package report
 import (
 	"time"
 
+	"github.com/ftpsdiag/ftpsdiag/probe/clients"
 	"github.com/ftpsdiag/ftpsdiag/probe/result"
 )
 
@@ -196,16 +197,8 @@ func healthyVsftpd() *result.Result {
 		Evidence: "522 SSL connection failed: session reuse required",
 		Remedy:   "Governed by require_ssl_reuse (default YES); set require_ssl_reuse=NO only if non-resuming clients must work.",
 	}}
-	r.Clients = []result.ClientVerdict{
-		{Client: "filezilla", Verdict: "works", Reasons: []string{}, Detail: "FileZilla 3 (GnuTLS) resumes the session and meets nothing it refuses"},
-		{Client: "winscp", Verdict: "works", Reasons: []string{}, Detail: "WinSCP (OpenSSL) resumes the session and meets nothing it refuses"},
-		{Client: "curl", Verdict: "works", Reasons: []string{}, Detail: "curl (OpenSSL 3) resumes the session and meets nothing it refuses; not measured: whether the server accepts the data TLS handshake before LIST, as curl starts it"},
-		{Client: "lftp", Verdict: "works", Reasons: []string{}, Detail: "lftp (GnuTLS) resumes the session and meets nothing it refuses"},
-		{Client: "python-ftplib", Verdict: "fails", Reasons: []string{"data-session-reuse-required"}, Detail: "does not resume the control TLS session on data connections, which this server requires"},
-		{Client: "go", Verdict: "works", Reasons: []string{}, Detail: "Go crypto/tls resumes by ticket and meets nothing it refuses"},
-		{Client: "java", Verdict: "fails", Reasons: []string{"data-session-reuse-required"}, Detail: "JSSE keys its session cache by host and port, so the data connection does not resume; this server requires it"},
-		{Client: "dotnet", Verdict: "works", Reasons: []string{}, Detail: ".NET (Schannel) resumes the session and meets nothing it refuses"},
-	}
+	// The verdict table, from the rules themselves (golden for both).
+	r.Clients = clients.Verdicts(r)
 	r.NotTested = []result.NotTested{
 		{ID: "uploads", Detail: "ftpsdiag never uploads: upload-only failures are not seen"},
 		{ID: "active-mode", Detail: "PORT and EPRT are never sent"},
@@ -309,6 +302,7 @@ func pasvMismatch() *result.Result {
 		Policy: &result.Policy{
 			SessionReuseRequired: ptr(false), SessionReuseEvidence: "226 Transfer complete",
 			ClearDataAllowed: ptr(true), ClearDataEvidence: "226 Transfer complete",
+			DataTLSBeforeCommand: ptr(true), DataTLSBeforeEvidence: "a listing whose data handshake started before LIST worked: 226 Transfer complete",
 		},
 	}}
 	r.Findings = []result.Finding{{
@@ -322,16 +316,8 @@ func pasvMismatch() *result.Result {
 		Evidence: "PROT C, LIST: 226 Transfer complete",
 		Remedy:   "Set TLSRequired on (or TLSRequired ctrl+data).",
 	}}
-	r.Clients = []result.ClientVerdict{
-		{Client: "filezilla", Verdict: "at-risk", Reasons: []string{"pasv-address-mismatch"}, Detail: "works only because it replaces the private PASV address with the server's"},
-		{Client: "winscp", Verdict: "at-risk", Reasons: []string{"pasv-address-mismatch"}, Detail: "works only because it replaces the private PASV address with the server's"},
-		{Client: "curl", Verdict: "works", Reasons: []string{}, Detail: "curl (OpenSSL 3) resumes the session and meets nothing it refuses; not measured: whether the server accepts the data TLS handshake before LIST, as curl starts it"},
-		{Client: "lftp", Verdict: "at-risk", Reasons: []string{"pasv-address-mismatch"}, Detail: "works only because it replaces the private PASV address with the server's"},
-		{Client: "python-ftplib", Verdict: "works", Reasons: []string{}, Detail: "ftplib (OpenSSL 3) meets nothing it refuses; the server does not require session resumption"},
-		{Client: "go", Verdict: "unknown", Reasons: []string{"pasv-address-mismatch"}, Detail: "how Go FTP libraries treat a PASV address other than the server's is not recorded here (most try EPSV first)"},
-		{Client: "java", Verdict: "unknown", Reasons: []string{"pasv-address-mismatch"}, Detail: "Commons Net uses PASV and may replace a site-local address (NatServerResolverImpl); its handling of this address is not recorded here"},
-		{Client: "dotnet", Verdict: "unknown", Reasons: []string{"pasv-address-mismatch"}, Detail: "how .NET treats a PASV address other than the server's is not recorded here"},
-	}
+	// The verdict table, from the rules themselves (golden for both).
+	r.Clients = clients.Verdicts(r)
 	return r
 }
 
