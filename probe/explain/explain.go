@@ -135,6 +135,8 @@ var causes = map[string]causeInfo{
 	"data-resumption-unsupported":       {true, confirmLogin},
 	"resumption-ems-mismatch":           {true, confirmLogin},
 	"tls13-ticket-lifecycle":            {true, confirmLogin},
+	"data-tls-early-refused":            {true, confirmLogin},
+	"passive-refused":                   {true, confirmLogin},
 
 	// failure notes only
 	"login-cleartext-refused":        {false, confirmAuth},
@@ -514,6 +516,14 @@ var rules = []rule{
 		{"tls-handshake-failed", "the server refused the handshake (no shared cipher, its TLSLog says why)."},
 		{"tls-no-common-version", "the server and curl share no TLS version."},
 		{"alg-breaks-tls-after-234", "a firewall inspecting FTP broke the handshake after 234."},
+		{"data-tls-early-refused", "after EPSV/PASV, the server reset the data handshake curl starts before the transfer command (pyftpdlib does)."},
+	}},
+	// M: curl 7.88.1 against pyftpdlib 1.5.7 (TestRealClients): after the data
+	// connection was reset, curl retries with PASV and reads the reply to its
+	// TYPE A or LIST instead.
+	{"curl 13 (bad PASV/EPSV reply)", curlExit(13, "CURLE_FTP_WEIRD_PASV_REPLY") + `|Bad PASV/EPSV response`, []because{
+		{"data-tls-early-refused", "curl's data handshake, started before the transfer command, was reset, and curl then misread the next reply as the answer to PASV."},
+		{"passive-refused", "the server answered PASV/EPSV with something curl cannot parse."},
 	}},
 
 	// ---- Bare socket errors and generic client messages ----

@@ -130,6 +130,8 @@ var clientTexts = []struct {
 	{"exit code 35", "implicit-got-plaintext"},
 	{"error 35", "implicit-got-plaintext"},
 	{"curl: (35) SSL connect error", "implicit-got-plaintext"},
+	{"curl: (13) Bad PASV/EPSV response: 200", "data-tls-early-refused"},
+	{"curl: (13) Bad PASV/EPSV response: 150", "data-tls-early-refused"},
 	{"curl: (28)", "explicit-got-silence"},
 	{"curl exited with 28", "explicit-got-silence"},
 	{"curl: (18) server did not report OK, got 522", "data-session-reuse-required"},
