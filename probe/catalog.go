@@ -343,7 +343,7 @@ var Catalog = []Cause{
 		Title:  "the server fails a data TLS handshake started before the transfer command, as curl starts it: curl cannot list or download, while clients that start data TLS after LIST work",
 		Remedy: "Let the server accept the data handshake as soon as the data connection is open (before the transfer command), as vsftpd, ProFTPD and Pure-FTPd do.",
 		ByServer: map[string]string{
-			ServerPyftpdlib: "pyftpdlib starts data TLS only once the transfer command arrives: serve curl users from another server, or have them use a client that starts TLS after LIST (lftp).",
+			ServerPyftpdlib: "pyftpdlib (1.5.7 measured) resets a data connection whose ClientHello arrives before it has started TLS itself, and no setting changes that: serve curl users from another server, or have them use a client that starts data TLS after LIST (lftp, FileZilla, Python ftplib).",
 		}},
 	{ID: "data-session-reuse-required", Severity: result.SeverityInfo, Stage: StagePolicy,
 		Title:  "the server refuses data connections that do not resume the control TLS session (good against data hijacking); clients that do not resume fail with 425/522 after 150",
