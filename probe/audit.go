@@ -150,6 +150,12 @@ func (a *attempt) checkReuse(ctx context.Context, aux *attempt) func() {
 		return nil
 	}
 	t := aux.list(ctx, &result.DataChannel{}, aux.dataTLSConfig(false), false)
+	dropped := ""
+	if !t.ok() && t.replyErr == nil {
+		if _, err := aux.cmd(ctx, "NOOP"); err != nil && lost(err) && !isTimeout(err) {
+			dropped = "; the server then ended the session (vsftpd 3.0.3 and later do): clients must reconnect"
+		}
+	}
 	return func() {
 		main := a.res.DataChannel
 		if main == nil || !main.OK || t.passiveErr != nil || t.dialErr != nil {
@@ -162,7 +168,7 @@ func (a *attempt) checkReuse(ctx context.Context, aux *attempt) func() {
 			return
 		}
 		p.SessionReuseRequired = ptr(true)
-		p.SessionReuseEvidence = t.evidence()
+		p.SessionReuseEvidence = t.evidence() + dropped
 		a.find("data-session-reuse-required", "an unresumed data connection was refused: "+t.evidence())
 	}
 }
@@ -254,6 +260,7 @@ func (a *attempt) checkClearData(ctx context.Context, aux *attempt) func() {
 	}
 	return func() {
 		a.adopt(aux, "pasv-address-mismatch")
+		a.adopt(aux, "pasv-zero-address")
 		if main := a.res.DataChannel; main != nil && main.AdvertisedAddress == "" {
 			main.AdvertisedAddress = pasv.AdvertisedAddress
 		}

@@ -20,7 +20,7 @@ func dataChannelCases(cert tls.Certificate) []realCase {
 	return []realCase{
 		{name: "require_ssl_reuse=YES", kind: ftpdtest.Vsftpd, opts: opts(vsftpdHard...),
 			want:  []string{"info:tls-client-cert-requested", "info:data-session-reuse-required", "info:data-prot-required"},
-			check: policyIs(true, false, false, "522 SSL connection failed", "522 Data connections must be encrypted.", "530 Non-anonymous sessions must use encryption.")},
+			check: policyIs(true, false, false, "522 SSL connection failed: session reuse required; the server then ended the session", "522 Data connections must be encrypted.", "530 Non-anonymous sessions must use encryption.")},
 		{name: "require_ssl_reuse=NO", kind: ftpdtest.Vsftpd, opts: opts(append(vsftpdHard, "require_ssl_reuse=NO")...),
 			want:  []string{"info:tls-client-cert-requested", "info:data-prot-required"},
 			check: policyIs(false, false, false, "unresumed protected listing worked", "522 Data connections must be encrypted.", "530 Non-anonymous sessions must use encryption.")},

@@ -136,12 +136,12 @@ var causes = map[string]causeInfo{
 	"resumption-ems-mismatch":           {true, confirmLogin},
 	"tls13-ticket-lifecycle":            {true, confirmLogin},
 	"data-tls-early-refused":            {true, confirmLogin},
+	"cert-negative-serial":              {true, confirmTLS},
 	"passive-refused":                   {true, confirmLogin},
 
 	// failure notes only
 	"login-cleartext-refused":        {false, confirmAuth},
 	"auth-order-refused":             {false, confirmAuth},
-	"cert-go-parse-quirk":            {false, confirmTLS},
 	"ipv6-pasv-refused":              {false, confirmLogin},
 	"data-peer-ip-mismatch":          {false, confirmLogin},
 	"lb-split-nodes":                 {false, confirmLogin},
@@ -413,7 +413,7 @@ var rules = []rule{
 
 	// S: Go crypto/x509 parser.go; R: chefworks doc.
 	{"Go \"x509: negative serial number\"", `negative serial number`, []because{
-		{"cert-go-parse-quirk", "Go refuses certificates with a negative serial number (GODEBUG=x509negativeserial=1 accepts them); OpenSSL clients do not."},
+		{"cert-negative-serial", "Go refuses certificates with a negative serial number (GODEBUG=x509negativeserial=1 accepts them); OpenSSL clients do not."},
 	}},
 	// S: Go crypto/x509 verify.go.
 	{"Go \"x509: certificate relies on legacy Common Name field\"", `relies on legacy Common Name field`, []because{

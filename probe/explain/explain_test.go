@@ -55,7 +55,7 @@ var clientTexts = []struct {
 	{"curl: (60) SSL certificate problem: unable to get local issuer certificate", "cert-chain-incomplete"},
 	{"Fatal error: Certificate verification: Not trusted", "cert-chain-incomplete"},
 	{"Certificate verification: certificate common name doesn't match requested host name `192.0.2.7'", "cert-name-mismatch"},
-	{"x509: negative serial number", "cert-go-parse-quirk"},
+	{"x509: negative serial number", "cert-negative-serial"},
 	{"x509: certificate signed by unknown authority", "cert-chain-incomplete"},
 	{"x509: certificate is valid for ftp.example.com, not 192.0.2.7", "cert-name-mismatch"},
 	{"x509: certificate relies on legacy Common Name field, use SANs instead", "cert-no-san"},
