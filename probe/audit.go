@@ -205,7 +205,15 @@ func (a *attempt) checkEarlyDataTLS(ctx context.Context, aux *attempt) func() {
 func (a *attempt) checkEMS(ctx context.Context, aux *attempt) func() {
 	aux.maxVersion = tls.VersionTLS12
 	if !aux.connect(ctx, true) {
-		return nil // no TLS 1.2 here: nothing to resume at TLS 1.2
+		// No TLS 1.2 here: nothing to resume at TLS 1.2, and clients
+		// without TLS 1.3 cannot connect at all.
+		for _, f := range aux.findings {
+			if f.ID == "tls-no-common-version" || f.ID == "tls-handshake-failed" {
+				evidence := "a TLS 1.2 handshake on an audit connection: " + f.Evidence
+				return func() { a.find("tls12-refused", evidence) }
+			}
+		}
+		return nil
 	}
 	cs := aux.tlsConn.ConnectionState()
 	return func() { a.recordEMS(cs, "an audit connection's TLS 1.2 handshake") }

@@ -221,6 +221,13 @@ var Catalog = []Cause{
 			ServerProFTPD: "Set TLSProtocol TLSv1.2 TLSv1.3.",
 			ServerVsftpd:  "Set ssl_sslv3=NO.",
 		}},
+	{ID: "tls12-refused", Severity: result.SeverityWarning, Stage: StageTLS,
+		Title:  "the server speaks TLS 1.3 but refuses TLS 1.2: clients without TLS 1.3 (Windows 10 and Server 2019 with Schannel and .NET, older Java 8 and OpenSSL 1.0 builds) cannot connect at all",
+		Remedy: "Offer TLS 1.2 with ECDHE and AES-GCM suites that suit the certificate's key type next to TLS 1.3, unless every client is known to speak TLS 1.3.",
+		ByServer: map[string]string{
+			ServerVsftpd:  "Debian's vsftpd allows only ECDHE-RSA-AES256-GCM-SHA384 at TLS 1.2 (its default ssl_ciphers), which an ECDSA certificate cannot use: set ssl_ciphers=ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES128-GCM-SHA256 (or HIGH), or serve an RSA certificate.",
+			ServerProFTPD: "List TLSv1.2 in TLSProtocol and check that TLSCipherSuite holds TLS 1.2 suites for the certificate's key type.",
+		}},
 	{ID: "tls13-unsupported", Severity: result.SeverityInfo, Stage: StageTLS,
 		Title:  "the server does not offer TLS 1.3",
 		Remedy: "Allow TLS 1.3: it is faster (one round trip less per connection, and FTPS opens one per transfer) and drops every legacy cipher.",

@@ -35,6 +35,15 @@ func dataChannelCases(cert tls.Certificate) []realCase {
 					t.Errorf("data channel = %+v", a.DataChannel)
 				}
 			}},
+		{name: "Debian's default ciphers with an ECDSA certificate", kind: ftpdtest.Vsftpd,
+			opts:     ftpdtest.Options{TLS: true, Cert: cert, Extra: append(hardening(ftpdtest.Vsftpd), "ssl_ciphers=ECDHE-RSA-AES256-GCM-SHA384")},
+			want:     []string{"warning:tls12-refused", "info:tls-client-cert-requested", "info:data-session-reuse-required", "info:data-prot-required"},
+			evidence: "a TLS 1.2 handshake on an audit connection: server sent TLS alert 40 (tls: handshake failure)", remedy: "ssl_ciphers=ECDHE-ECDSA",
+			check: func(t *testing.T, a result.Attempt) {
+				if a.TLS.Version != "TLS 1.3" || a.Policy.ExtendedMasterSecret != nil {
+					t.Errorf("tls %s, EMS %v", a.TLS.Version, a.Policy.ExtendedMasterSecret)
+				}
+			}},
 		{name: "no Extended Master Secret, reuse required", kind: ftpdtest.Vsftpd,
 			// vsftpd's default ssl_ciphers (DES-CBC3-SHA) leaves OpenSSL 3
 			// nothing to offer at TLS 1.2.

@@ -126,6 +126,7 @@ func TestRules(t *testing.T) {
 			"filezilla": {Unknown, "cert-weak-key"}, "winscp": {Unknown, "cert-weak-key"}, "curl": {Fails, "cert-weak-key"},
 			"python-ftplib": {Fails, "cert-weak-key"}, "java": {Unknown, "cert-weak-key"}, "dotnet": {Unknown, "cert-weak-key"}}},
 		{"Go: no SAN", with(healthy(), "cert-no-san"), map[string]want{"go": {Fails, "cert-no-san"}}},
+		{"dotnet: TLS 1.3 only", with(healthy(), "tls12-refused"), map[string]want{"dotnet": {AtRisk, "tls12-refused"}}},
 		{"Go: negative serial", with(healthy(), "cert-negative-serial"), map[string]want{"go": {Fails, "cert-negative-serial"}}},
 		{"refusesLegacy and its relatives: TLS 1.0 only", legacy(healthy()), map[string]want{
 			"filezilla": {Unknown, "tls-legacy-version"}, "winscp": {Unknown, "tls-legacy-version"}, "curl": {Fails, "tls-legacy-version"},

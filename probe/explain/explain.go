@@ -137,6 +137,7 @@ var causes = map[string]causeInfo{
 	"tls13-ticket-lifecycle":            {true, confirmLogin},
 	"data-tls-early-refused":            {true, confirmLogin},
 	"cert-negative-serial":              {true, confirmTLS},
+	"tls12-refused":                     {true, confirmScan},
 	"passive-refused":                   {true, confirmLogin},
 
 	// failure notes only
@@ -407,6 +408,11 @@ var rules = []rule{
 		{"tls-no-common-version", ".NET and Schannel servers reset a handshake in a TLS version they do not speak (fixed by allowing TLS 1.2 on the client)."},
 		{"alg-breaks-tls-after-234", "a firewall inspecting FTP resets the connection right after 234."},
 		{"connection-lost", "the server or a middlebox reset the connection later in the session."},
+	}},
+	// D: Schannel SEC_E_ALGORITHM_MISMATCH (0x80090331), Microsoft Learn; M: vsftpd with an ECDSA certificate and Debian's RSA-only default suite refuses TLS 1.2.
+	{"Schannel \"do not possess a common algorithm\"", `do not possess a common algorithm|SEC_E_ALGORITHM_MISMATCH|0x80090331`, []because{
+		{"tls12-refused", "a Windows client without TLS 1.3 (Windows 10, Server 2019) met a server that speaks TLS 1.3 but no usable TLS 1.2 suite."},
+		{"tls-no-common-version", "the server speaks only TLS versions the client has disabled (TLS 1.0/1.1)."},
 	}},
 
 	// ---- Certificate verification ----

@@ -56,6 +56,7 @@ var clientTexts = []struct {
 	{"Fatal error: Certificate verification: Not trusted", "cert-chain-incomplete"},
 	{"Certificate verification: certificate common name doesn't match requested host name `192.0.2.7'", "cert-name-mismatch"},
 	{"x509: negative serial number", "cert-negative-serial"},
+	{"The client and server cannot communicate, because they do not possess a common algorithm.", "tls12-refused"},
 	{"x509: certificate signed by unknown authority", "cert-chain-incomplete"},
 	{"x509: certificate is valid for ftp.example.com, not 192.0.2.7", "cert-name-mismatch"},
 	{"x509: certificate relies on legacy Common Name field, use SANs instead", "cert-no-san"},
