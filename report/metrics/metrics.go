@@ -42,10 +42,16 @@ var (
 	roundTripsDesc = prometheus.NewDesc("ftps_round_trips",
 		"Sequential network round trips the attempt cost.",
 		[]string{"mode", "port"}, nil)
+	clientDesc = prometheus.NewDesc("ftps_client_verdict",
+		"1 for the verdict on each client family (works, at-risk, fails, unknown), 0 for the others: whether that client at its default settings would log in and list over a protected data channel.",
+		[]string{"client", "verdict"}, nil)
 	findingDesc = prometheus.NewDesc("ftps_finding",
 		"Findings of the diagnosis by catalog id and severity, ignored ones left out; the value is how many attempts reported it.",
 		[]string{"id", "severity"}, nil)
 )
+
+// verdicts are the values of ftps_client_verdict's verdict label.
+var verdicts = []string{"works", "at-risk", "fails", "unknown"}
 
 // statuses are the values of ftps_probe_status's label, best first.
 var statuses = []result.Status{result.StatusOK, result.StatusWarning, result.StatusCritical, result.StatusUnknown}
@@ -66,6 +72,7 @@ var statuses = []result.Status{result.StatusOK, result.StatusWarning, result.Sta
 //	ftps_session_reuse_required{mode,port}                  an unresumed data TLS session was refused; absent when not measured
 //	ftps_round_trips{mode,port}                             sequential network round trips of the attempt
 //	ftps_finding{id,severity}                               number of attempts that reported the finding (ignored ones left out)
+//	ftps_client_verdict{client,verdict}                     1 for each client family's verdict, 0 for the other verdicts
 //
 // Stage durations come from the result: total is the whole diagnosis;
 // connect runs from an attempt's first timeline event (its TCP connect) to
@@ -81,7 +88,7 @@ func Collector(r *result.Result) prometheus.Collector {
 type collector struct{ r *result.Result }
 
 func (collector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{successDesc, durationDesc, statusDesc, controlDesc, notAfterDesc, daysLeftDesc, tlsDesc, dataDesc, reuseDesc, roundTripsDesc, findingDesc} {
+	for _, d := range []*prometheus.Desc{successDesc, durationDesc, statusDesc, controlDesc, notAfterDesc, daysLeftDesc, tlsDesc, dataDesc, reuseDesc, roundTripsDesc, findingDesc, clientDesc} {
 		ch <- d
 	}
 }
@@ -119,6 +126,11 @@ func (c collector) Collect(ch chan<- prometheus.Metric) {
 	}
 	for _, f := range countFindings(r.Findings) {
 		gauge(findingDesc, float64(f.n), f.id, string(f.severity))
+	}
+	for _, cv := range r.Clients {
+		for _, v := range verdicts {
+			gauge(clientDesc, one(cv.Verdict == v), cv.Client, v)
+		}
 	}
 }
 

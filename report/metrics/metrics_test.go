@@ -66,6 +66,10 @@ func healthy() *result.Result {
 			{ID: "data-prot-required", Severity: result.SeverityInfo, Mode: result.ModeImplicit, Port: 990},
 		},
 		Ignored: []result.Finding{{ID: "tls-no-server-preference", Severity: result.SeverityWarning}},
+		Clients: []result.ClientVerdict{
+			{Client: "curl", Verdict: "works", Reasons: []string{}},
+			{Client: "python-ftplib", Verdict: "fails", Reasons: []string{"data-session-reuse-required"}},
+		},
 	}
 }
 
@@ -120,7 +124,9 @@ func TestHealthy(t *testing.T) {
 	golden(t, "healthy.prom", text)
 	mfs := parse(t, text)
 	for name, want := range map[string][]string{
-		"ftps_probe_success":                    {"{} 1"},
+		"ftps_probe_success": {"{} 1"},
+		"ftps_client_verdict": {"{client=curl,verdict=at-risk} 0", "{client=curl,verdict=fails} 0", "{client=curl,verdict=unknown} 0", "{client=curl,verdict=works} 1",
+			"{client=python-ftplib,verdict=at-risk} 0", "{client=python-ftplib,verdict=fails} 1", "{client=python-ftplib,verdict=unknown} 0", "{client=python-ftplib,verdict=works} 0"},
 		"ftps_probe_duration_seconds":           {"{stage=connect} 0.0105", "{stage=data} 0.0305", "{stage=scan} 0.64", "{stage=tls} 0.0215", "{stage=total} 0.8124"},
 		"ftps_probe_status":                     {"{status=critical} 0", "{status=ok} 0", "{status=unknown} 0", "{status=warning} 1"},
 		"ftps_control_channel_ok":               {"{mode=explicit,port=21} 1", "{mode=implicit,port=990} 0"},
@@ -136,8 +142,8 @@ func TestHealthy(t *testing.T) {
 			t.Errorf("%s = %q, want %q", name, got, want)
 		}
 	}
-	if len(mfs) != 11 {
-		t.Errorf("got %d metric families, want 11", len(mfs))
+	if len(mfs) != 12 {
+		t.Errorf("got %d metric families, want 12", len(mfs))
 	}
 	if !bytes.Equal(expose(t, healthy()), text) {
 		t.Error("a second exposition of the same result differs")
