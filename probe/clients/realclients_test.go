@@ -92,6 +92,14 @@ func TestRealClients(t *testing.T) {
 		{name: "pyftpdlib", kind: ftpdtest.Pyftpdlib,
 			opts: ftpdtest.Options{TLS: true, Cert: good, Extra: []string{"handler.tls_control_required = True", "handler.tls_data_required = True"}}},
 		{name: "vsftpd-reuse-not-required", kind: ftpdtest.Vsftpd, opts: vsftpd(good, noReuse)},
+		{name: "pureftpd-tls-required", kind: ftpdtest.PureFTPd,
+			opts: ftpdtest.Options{TLS: true, Cert: good, Extra: []string{"-Y", "3"}}},
+		// Debian's vsftpd default suite (RSA only) with an ECDSA certificate:
+		// no TLS 1.2, yet every client measured here speaks TLS 1.3.
+		{name: "vsftpd-tls13-only", kind: ftpdtest.Vsftpd, opts: vsftpd(good, "ssl_ciphers=ECDHE-RSA-AES256-GCM-SHA384")},
+		// A TLS 1.2 server whose data connections must resume: EMS offered.
+		{name: "proftpd-tls12", kind: ftpdtest.ProFTPD,
+			opts: ftpdtest.Options{TLS: true, Cert: good, Extra: []string{"TLSRequired on", "TLSProtocol TLSv1.2"}}},
 	}
 
 	for _, sc := range scenarios {
