@@ -283,8 +283,8 @@ func (o *options) check() error {
 	default:
 		return usageError{fmt.Sprintf("--fail-on %q: want info, warning or critical", o.failOn)}
 	}
-	if o.transfers < 1 || o.transfers > maxTransfers {
-		return usageError{fmt.Sprintf("--transfers %d: want 1 to %d", o.transfers, maxTransfers)}
+	if o.transfers < 1 || o.transfers > probe.MaxTransfers {
+		return usageError{fmt.Sprintf("--transfers %d: want 1 to %d", o.transfers, probe.MaxTransfers)}
 	}
 	if o.parallel < 1 || o.parallel > 256 {
 		return usageError{fmt.Sprintf("--parallel %d: want 1 to 256", o.parallel)}
@@ -319,9 +319,6 @@ func (o *options) check() error {
 
 // maxPasswordFile bounds what is read from --password-file.
 const maxPasswordFile = 4096
-
-// maxTransfers bounds --transfers: each costs five round trips.
-const maxTransfers = 20
 
 // password finds the password for --user and for targets-file lines
 // with user=: from --password-file, else from $FTPSDIAG_PASSWORD. There is

@@ -55,7 +55,11 @@ type Config struct {
 
 // DefaultTransfers is how many protected listings a session makes: TLS
 // 1.3 tickets are single-use, and some servers fail the third.
-const DefaultTransfers = 3
+// MaxTransfers bounds it: each costs five round trips.
+const (
+	DefaultTransfers = 3
+	MaxTransfers     = 20
+)
 
 // plan is one attempt to make: a mode on a port, or auto-detection.
 type plan struct {

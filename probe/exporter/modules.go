@@ -50,6 +50,7 @@ type Module struct {
 	Scan         bool             `yaml:"scan"`          // also run the TLS audit (--scan)
 	CCC          bool             `yaml:"ccc"`           // also test CCC (--ccc)
 	MaxConns     int              `yaml:"max_conns"`     // connections at once for the scan; default 8
+	Transfers    int              `yaml:"transfers"`     // protected listings in one session (--transfers); default 3
 	WarnDays     int              `yaml:"-"`             // warn_days (see moduleFile): warn when the certificate expires within this many days; default 30
 
 	// Password is read from PasswordFile at load time. It formats as
@@ -159,6 +160,8 @@ func (m *Module) load() error {
 		return fmt.Errorf("timeout %s: want a positive duration such as 10s", m.Timeout)
 	case m.MaxConns < 0 || m.MaxConns > 64:
 		return fmt.Errorf("max_conns %d: want 1 to 64", m.MaxConns)
+	case m.Transfers < 0 || m.Transfers > probe.MaxTransfers:
+		return fmt.Errorf("transfers %d: want 1 to %d", m.Transfers, probe.MaxTransfers)
 	case m.WarnDays < 0:
 		return fmt.Errorf("warn_days %d: must not be negative", m.WarnDays)
 	case m.User == "" && m.PasswordFile != "":
@@ -196,6 +199,7 @@ func (m Module) config(target probe.Target, tool string) probe.Config {
 		CCC:        m.CCC,
 		Scan:       m.Scan,
 		MaxConns:   m.MaxConns,
+		Transfers:  m.Transfers,
 		Tool:       tool,
 	}
 	if target.Port == 0 {

@@ -44,6 +44,7 @@ func TestLoadModules(t *testing.T) {
     scan: true
     ccc: true
     max_conns: 4
+    transfers: 1
     warn_days: 0
 `, ca, pass)
 	mods, err := LoadModules(writeFile(t, dir, "good.yml", good))
@@ -58,7 +59,7 @@ func TestLoadModules(t *testing.T) {
 	}
 	a := mods["alice"]
 	if a.Mode != probe.ModeExplicit || a.Port != 2121 || a.Timeout != 2500*time.Millisecond || a.ServerName != "ftp.example.com" ||
-		a.User != "alice" || !a.Scan || !a.CCC || a.MaxConns != 4 || a.WarnDays != 0 || a.roots == nil {
+		a.User != "alice" || !a.Scan || !a.CCC || a.MaxConns != 4 || a.Transfers != 1 || a.WarnDays != 0 || a.roots == nil {
 		t.Errorf("alice = %+v", a)
 	}
 	if string(a.Password) != password {
@@ -85,6 +86,7 @@ func TestLoadModules(t *testing.T) {
 		{"bad port", "modules:\n  m:\n    implicit_port: 99999\n", []string{"implicit_port 99999"}},
 		{"port and explicit_port", "modules:\n  m:\n    port: 21\n    explicit_port: 2121\n", []string{"exclude each other"}},
 		{"bad max_conns", "modules:\n  m:\n    max_conns: 100\n", []string{"max_conns 100"}},
+		{"bad transfers", "modules:\n  m:\n    transfers: 21\n", []string{"transfers 21: want 1 to 20"}},
 		{"negative warn_days", "modules:\n  m:\n    warn_days: -1\n", []string{"warn_days -1"}},
 		{"missing password file", "modules:\n  m:\n    user: alice\n    password_file: " + filepath.Join(dir, "nope.pass") + "\n", []string{`module "m"`, "password_file", "nope.pass", "no such file"}},
 		{"empty password file", "modules:\n  m:\n    user: alice\n    password_file: " + filepath.Join(dir, "empty.pass") + "\n", []string{"first line is empty"}},
