@@ -143,13 +143,10 @@ func (a *attempt) quit(ctx context.Context) {
 // checkReuse lists over TLS without the control session's cache, so the
 // data handshake cannot resume.
 func (a *attempt) checkReuse(ctx context.Context, aux *attempt) func() {
-	if !aux.connect(ctx, true) || !aux.login(ctx) {
+	t, ok := aux.protectedListing(ctx, false, false)
+	if !ok {
 		return nil
 	}
-	if _, ok, _ := aux.protect(ctx, "P"); !ok {
-		return nil
-	}
-	t := aux.list(ctx, &result.DataChannel{}, aux.dataTLSConfig(false), false)
 	dropped := ""
 	if !t.ok() && t.replyErr == nil {
 		if _, err := aux.cmd(ctx, "NOOP"); err != nil && lost(err) && !isTimeout(err) {
@@ -157,9 +154,8 @@ func (a *attempt) checkReuse(ctx context.Context, aux *attempt) func() {
 		}
 	}
 	return func() {
-		main := a.res.DataChannel
-		if main == nil || !main.OK || t.passiveErr != nil || t.dialErr != nil {
-			return // the main listing failed, or the network did: no conclusion
+		if !a.comparable(t) {
+			return
 		}
 		p := a.policy()
 		if t.ok() {
@@ -173,20 +169,38 @@ func (a *attempt) checkReuse(ctx context.Context, aux *attempt) func() {
 	}
 }
 
+// protectedListing logs an audit connection in and makes one protected
+// listing, resuming the control session or not, with the data handshake
+// started before the command (early) or after it. ok is false when the
+// audit could not get that far.
+func (aux *attempt) protectedListing(ctx context.Context, resume, early bool) (t transfer, ok bool) {
+	if !aux.connect(ctx, true) || !aux.login(ctx) {
+		return t, false
+	}
+	if _, ok, _ := aux.protect(ctx, "P"); !ok {
+		return t, false
+	}
+	return aux.list(ctx, &result.DataChannel{}, aux.dataTLSConfig(resume), early), true
+}
+
+// comparable reports whether an audit listing can be judged against the
+// main one: the main listing worked and the audit's failure, if any, was
+// not the network's.
+func (a *attempt) comparable(t transfer) bool {
+	main := a.res.DataChannel
+	return main != nil && main.OK && t.passiveErr == nil && t.dialErr == nil
+}
+
 // checkEarlyDataTLS lists with the data handshake started before the
 // transfer command, as curl does; the main listing starts it after.
 func (a *attempt) checkEarlyDataTLS(ctx context.Context, aux *attempt) func() {
-	if !aux.connect(ctx, true) || !aux.login(ctx) {
+	t, ok := aux.protectedListing(ctx, true, true)
+	if !ok {
 		return nil
 	}
-	if _, ok, _ := aux.protect(ctx, "P"); !ok {
-		return nil
-	}
-	t := aux.list(ctx, &result.DataChannel{}, aux.dataTLSConfig(true), true)
 	return func() {
-		main := a.res.DataChannel
-		if main == nil || !main.OK || t.passiveErr != nil || t.dialErr != nil {
-			return // the main listing failed, or the network did: no conclusion
+		if !a.comparable(t) {
+			return
 		}
 		p := a.policy()
 		p.DataTLSBeforeCommand = ptr(t.ok())
