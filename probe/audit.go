@@ -180,7 +180,8 @@ func (aux *attempt) protectedListing(ctx context.Context, resume, early bool) (t
 	if _, ok, _ := aux.protect(ctx, "P"); !ok {
 		return t, false
 	}
-	return aux.list(ctx, &result.DataChannel{}, aux.dataTLSConfig(resume), early), true
+	t, _ = aux.listFallback(ctx, &result.DataChannel{}, aux.dataTLSConfig(resume), early)
+	return t, true
 }
 
 // comparable reports whether an audit listing can be judged against the
@@ -278,7 +279,7 @@ func (a *attempt) checkClearData(ctx context.Context, aux *attempt) func() {
 	}
 	var t transfer
 	if ok {
-		t = aux.list(ctx, &result.DataChannel{}, nil, false)
+		t, _ = aux.listFallback(ctx, &result.DataChannel{}, nil, false)
 	}
 	return func() {
 		a.adopt(aux, "pasv-address-mismatch")

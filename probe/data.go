@@ -40,7 +40,8 @@ type transfer struct {
 	readErr    error       // reading the listing failed (other than a clean end)
 	truncated  bool        // we closed the data connection at the listing cap
 	command    string
-	early      bool // the data handshake started before the command
+	early      bool      // the data handshake started before the command
+	pasvRetry  *transfer // after an unreachable EPSV port, the retry over PASV that failed too
 }
 
 // refused reports a transfer the server answered with a failure.
@@ -77,7 +78,10 @@ func (t transfer) evidence() string {
 func (a *attempt) dataChannel(ctx context.Context) {
 	dc := a.res.DataChannel
 	dc.Attempted, dc.Prot = true, "P"
-	t := a.list(ctx, dc, a.dataTLSConfig(true), false)
+	t, blocked := a.listFallback(ctx, dc, a.dataTLSConfig(true), false)
+	if blocked != "" {
+		a.find("epsv-port-blocked", blocked)
+	}
 	dc.ListCommand = t.command
 	if t.prelim != nil || t.final.Code != 0 {
 		dc.TransferReply = t.final.String()
@@ -109,6 +113,9 @@ func (a *attempt) dataChannel(ctx context.Context) {
 func (a *attempt) moreTransfers(ctx context.Context, dc *result.DataChannel) {
 	for n := 2; n <= a.cfg.Transfers; n++ {
 		scratch := *dc // keeps the first listing's figures
+		if pasvInstead(dc) {
+			scratch.EPSVSupported = ptr(false) // straight to PASV, as the first listing ended up
+		}
 		t := a.list(ctx, &scratch, a.dataTLSConfig(true), false)
 		dc.Transfers = append(dc.Transfers, t.record())
 		if !t.ok() {
@@ -163,9 +170,9 @@ func (a *attempt) classifyTransfer(t transfer, dc *result.DataChannel) {
 	switch {
 	case t.passiveErr != nil: // passive() reported it
 	case t.dialErr != nil && isTimeout(t.dialErr):
-		a.find("data-connect-timeout", fmt.Sprintf("no TCP answer from passive port %s within %s", dc.UsedAddress, a.cfg.Timeout))
+		a.find("data-connect-timeout", fmt.Sprintf("no TCP answer from passive port %s within %s%s", dc.UsedAddress, a.cfg.Timeout, t.retried()))
 	case t.dialErr != nil:
-		a.find("data-connect-refused", fmt.Sprintf("connecting to passive port %s: %s", dc.UsedAddress, errText(t.dialErr)))
+		a.find("data-connect-refused", fmt.Sprintf("connecting to passive port %s: %s%s", dc.UsedAddress, errText(t.dialErr), t.retried()))
 	case t.prelim == nil && t.replyErr == nil:
 		a.find("data-list-refused", t.evidence())
 	case t.tlsErr != nil:
@@ -179,6 +186,15 @@ func (a *attempt) classifyTransfer(t transfer, dc *result.DataChannel) {
 	default:
 		a.find("data-tls-failed", t.evidence())
 	}
+}
+
+// retried tells how the retry over PASV after an unreachable EPSV port
+// failed too.
+func (t transfer) retried() string {
+	if t.pasvRetry == nil {
+		return ""
+	}
+	return "; a retry over PASV failed too: " + t.pasvRetry.failure()
 }
 
 // droppedSession notes a control connection the server closed after a
@@ -228,6 +244,53 @@ func (a *attempt) list(ctx context.Context, dc *result.DataChannel, tlsConf *tls
 		}
 	}
 	return t
+}
+
+// listFallback lists like list; when EPSV was answered but its port could
+// not be reached, it lists once more over PASV (dialling the control
+// peer, never the 227's address), as curl does: a firewall may pass the
+// PASV range and not the EPSV one. If PASV's port is reached, dc and the
+// transfer are PASV's and blocked says what EPSV's port did; otherwise
+// the EPSV transfer stands, dc untouched.
+func (a *attempt) listFallback(ctx context.Context, dc *result.DataChannel, tlsConf *tls.Config, early bool) (t transfer, blocked string) {
+	t = a.list(ctx, dc, tlsConf, early)
+	if t.dialErr == nil || dc.PassiveCommand != "EPSV" {
+		return t, ""
+	}
+	retry := *dc
+	retry.EPSVSupported = ptr(false) // straight to PASV
+	a.event(result.FromNet, "the EPSV data port could not be reached: trying PASV")
+	refusedBefore := a.has("passive-refused")
+	p := a.list(ctx, &retry, tlsConf, early)
+	if p.passiveErr != nil || p.dialErr != nil {
+		if !refusedBefore {
+			a.drop("passive-refused") // the EPSV failure is the finding
+		}
+		t.pasvRetry = &p
+		return t, ""
+	}
+	what := "refused the connection (" + errText(t.dialErr) + ")"
+	if isTimeout(t.dialErr) {
+		what = fmt.Sprintf("did not answer within %s", a.cfg.Timeout)
+	}
+	blocked = fmt.Sprintf("EPSV port %s %s; PASV port %s (%s) was reached", dc.UsedAddress, what, retry.UsedAddress, pasvOutcome(p))
+	*dc = retry
+	dc.EPSVSupported = ptr(true) // EPSV was answered: only its port is blocked
+	return p, blocked
+}
+
+// pasvOutcome says how far the listing over PASV went.
+func pasvOutcome(p transfer) string {
+	if p.ok() {
+		return p.command + " worked: " + p.final.String()
+	}
+	return "but the listing then failed: " + p.failure()
+}
+
+// pasvInstead reports a data channel that fell back to PASV although EPSV
+// was answered: its port was blocked.
+func pasvInstead(dc *result.DataChannel) bool {
+	return dc.PassiveCommand == "PASV" && dc.EPSVSupported != nil && *dc.EPSVSupported
 }
 
 func unknownCommand(code int) bool {

@@ -3,6 +3,7 @@ package probe
 import (
 	"context"
 	"crypto/tls"
+	"fmt"
 	"net"
 	"strconv"
 	"strings"
@@ -210,20 +211,20 @@ func TestPasswordNeverInResult(t *testing.T) {
 func TestDataConnectFailures(t *testing.T) {
 	cert := localCert(t, testcert.Options{})
 	// A data port that never accepts: the fake server advertises a port
-	// whose listener is closed (refused), and a dialer that never answers
-	// stands in for a filtered range.
-	closed, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := closed.Addr().(*net.TCPAddr).Port
-	closed.Close()
+	// whose listener is closed (refused), to EPSV and to the PASV it is
+	// retried with, and a dialer that never answers stands in for a
+	// filtered range.
+	port := closedPort(t)
 	epsv := "229 Entering Extended Passive Mode (|||" + itoa(port) + "|)"
-	srv := serve(t, ftpstest.Config{TLS: ftpstest.NewTLSConfig(cert), Replies: map[string]string{"EPSV": epsv}})
+	pasv := fmt.Sprintf("227 Entering Passive Mode (127,0,0,1,%d,%d).", port>>8, port&0xff)
+	srv := serve(t, ftpstest.Config{TLS: ftpstest.NewTLSConfig(cert), Replies: map[string]string{"EPSV": epsv, "PASV": pasv}})
 	r := diagnose(t, srv.Addr, explicitOnly)
 	wantFindings(t, r, "critical:data-connect-refused", "info:prot-without-pbsz-refused")
-	if f := r.Findings[0]; !strings.Contains(f.Evidence, itoa(port)) {
-		t.Errorf("evidence %q does not name port %d", f.Evidence, port)
+	if f := r.Findings[0]; !strings.Contains(f.Evidence, itoa(port)) || !strings.Contains(f.Evidence, "a retry over PASV failed too") {
+		t.Errorf("evidence %q does not name port %d and the PASV retry", f.Evidence, port)
+	}
+	if dc := r.Attempts[0].DataChannel; dc.PassiveCommand != "EPSV" {
+		t.Errorf("data channel = %+v, want the EPSV listing's", dc)
 	}
 
 	r = diagnose(t, srv.Addr, func(c *Config) {

@@ -1,0 +1,114 @@
+package probe
+
+import (
+	"context"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ftpsdiag/ftpsdiag/probe/ftpstest"
+	"github.com/ftpsdiag/ftpsdiag/probe/result"
+	"github.com/ftpsdiag/ftpsdiag/probe/testcert"
+)
+
+// Passive mode as firewalls, IPv6 and load balancers break it, on the fake
+// server.
+
+// closedPort is a loopback port nothing listens on: a listener's, closed.
+func closedPort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	return port
+}
+
+// dialRecorder dials for the probe and remembers every address it was
+// asked to dial; block makes an address time out, as a filtered port does.
+type dialRecorder struct {
+	block string // ":port" suffix that never answers
+	mu    sync.Mutex
+	addrs []string
+}
+
+func (d *dialRecorder) dial(ctx context.Context, network, addr string) (net.Conn, error) {
+	d.mu.Lock()
+	d.addrs = append(d.addrs, addr)
+	d.mu.Unlock()
+	if d.block != "" && strings.HasSuffix(addr, d.block) {
+		<-ctx.Done() // filtered: no answer at all
+		return nil, ctx.Err()
+	}
+	return (&net.Dialer{}).DialContext(ctx, network, addr)
+}
+
+func (d *dialRecorder) dialled() []string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return append([]string(nil), d.addrs...)
+}
+
+// countSent counts the times the client sent command on the attempt's own
+// control connection.
+func countSent(a result.Attempt, command string) int {
+	n := 0
+	for _, e := range a.Timeline {
+		if e.From == result.FromClient && e.Text == command {
+			n++
+		}
+	}
+	return n
+}
+
+// EPSV answered, its port unreachable, PASV's port reachable: the listing
+// is retried over PASV, at the control connection's address, and that
+// listing is the data channel's.
+func TestEPSVPortBlocked(t *testing.T) {
+	cert := localCert(t, testcert.Options{})
+	port := closedPort(t)
+	epsv := "229 Entering Extended Passive Mode (|||" + itoa(port) + "|)"
+
+	t.Run("refused, PASV behind NAT", func(t *testing.T) {
+		srv := serve(t, ftpstest.Config{TLS: ftpstest.NewTLSConfig(cert), PassiveHost: "10.0.0.5", Replies: map[string]string{"EPSV": epsv}})
+		d := &dialRecorder{}
+		r := diagnose(t, srv.Addr, func(c *Config) { c.Mode = ModeExplicit; c.Dial = d.dial })
+		wantFindings(t, r, "warning:pasv-address-mismatch", "warning:epsv-port-blocked", "info:prot-without-pbsz-refused", "info:data-prot-required")
+		f := finding(t, r, "epsv-port-blocked")
+		if !strings.Contains(f.Evidence, "EPSV port 127.0.0.1:"+itoa(port)+" refused the connection") || !strings.Contains(f.Evidence, "LIST worked: 226") {
+			t.Errorf("evidence = %q", f.Evidence)
+		}
+		a := r.Attempts[0]
+		dc := a.DataChannel
+		if !dc.OK || dc.PassiveCommand != "PASV" || dc.EPSVSupported == nil || !*dc.EPSVSupported ||
+			!strings.HasPrefix(dc.AdvertisedAddress, "10.0.0.5:") || !strings.HasPrefix(dc.UsedAddress, "127.0.0.1:") || len(dc.Transfers) != 3 {
+			t.Errorf("data channel = %+v", dc)
+		}
+		// Only the first listing tries EPSV; the later ones go straight to PASV.
+		if n := countSent(a, "EPSV"); n != 1 {
+			t.Errorf("EPSV sent %d times on the main connection, want 1", n)
+		}
+		for _, addr := range d.dialled() {
+			if strings.HasPrefix(addr, "10.0.0.5:") {
+				t.Errorf("dialled the address the 227 advertised: %s", addr)
+			}
+		}
+	})
+
+	t.Run("filtered", func(t *testing.T) {
+		srv := serve(t, ftpstest.Config{TLS: ftpstest.NewTLSConfig(cert), Replies: map[string]string{"EPSV": epsv}})
+		d := &dialRecorder{block: ":" + itoa(port)}
+		r := diagnose(t, srv.Addr, func(c *Config) { c.Mode = ModeExplicit; c.Timeout = time.Second; c.Dial = d.dial })
+		wantFindings(t, r, strict("warning:epsv-port-blocked")...)
+		if f := r.Findings[0]; !strings.Contains(f.Evidence, "did not answer within 1s") {
+			t.Errorf("evidence = %q", f.Evidence)
+		}
+		if dc := r.Attempts[0].DataChannel; !dc.OK || dc.PassiveCommand != "PASV" {
+			t.Errorf("data channel = %+v", dc)
+		}
+	})
+}
