@@ -124,8 +124,19 @@ func TestRealServers(t *testing.T) {
 		realCase{name: "DHE only: alert, then plaintext 421", kind: ftpdtest.ProFTPD,
 			opts: ftpdtest.Options{TLS: true, Cert: rsa,
 				Extra: append(hardening(ftpdtest.ProFTPD), "TLSProtocol TLSv1.2", "TLSCipherSuite DHE-RSA-AES128-GCM-SHA256")},
-			want:     []string{"critical:tls-handshake-failed"},
-			evidence: "server sent TLS alert 40 (tls: handshake failure); then in plaintext: 421 TLS handshake failed"},
+			want:     []string{"critical:tls-no-shared-cipher"},
+			evidence: "server sent TLS alert 40 (tls: handshake failure); then in plaintext: 421 TLS handshake failed. Then, offered all",
+			remedy:   "TLSCipherSuite",
+			check: func(t *testing.T, a result.Attempt) {
+				for _, audit := range a.Audits {
+					for _, e := range audit.Timeline {
+						if strings.HasPrefix(e.Text, "a ServerHello choosing TLS_DHE_RSA_WITH_AES_128_GCM_SHA256 (TLS 1.2)") {
+							return
+						}
+					}
+				}
+				t.Errorf("no audit connection shows the server choosing DHE: %+v", a.Audits)
+			}},
 		realCase{name: "negative serial", kind: ftpdtest.Vsftpd,
 			opts: ftpdtest.Options{TLS: true, Cert: localCert(t, testcert.Options{Serial: big.NewInt(-0x1234567)}), Extra: hardening(ftpdtest.Vsftpd)},
 			want: func() []string {

@@ -37,8 +37,9 @@ func (a *attempt) explicit(ctx context.Context, banner *rfc2228.Reply) {
 	if !a.auth(ctx) {
 		return
 	}
-	if a.handshake(ctx) != nil {
+	if err := a.handshake(ctx); err != nil {
 		a.retryWithoutSNI(ctx)
+		a.retryAllSuites(ctx, err)
 		return
 	}
 	if !feat.AuthTLS {
@@ -52,6 +53,7 @@ func (a *attempt) explicit(ctx context.Context, banner *rfc2228.Reply) {
 func (a *attempt) implicit(ctx context.Context, hsErr error) {
 	if hsErr != nil {
 		a.retryWithoutSNI(ctx)
+		a.retryAllSuites(ctx, hsErr)
 		return
 	}
 	r, ok := a.greeting(ctx)

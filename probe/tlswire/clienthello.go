@@ -1,6 +1,7 @@
 package tlswire
 
 import (
+	"cmp"
 	"crypto/ecdh"
 	"crypto/mlkem"
 	"crypto/rand"
@@ -90,6 +91,13 @@ type ClientHello struct {
 	SignatureSchemes []uint16
 	// Random is the client random; zero means crypto/rand.
 	Random [32]byte
+	// MinVersion, with Version TLS 1.3, also offers every version down to
+	// it (TLS 1.0 to 1.2) in supported_versions, so that the server picks
+	// any of them as a real client lets it; Suites may then mix TLS 1.3
+	// suites with earlier ones, and nil SignatureSchemes add the legacy
+	// TLS 1.2 pairs. Zero offers Version alone; it must be zero with any
+	// other Version.
+	MinVersion uint16
 }
 
 // Marshal returns the ClientHello as one handshake record: record version
@@ -104,6 +112,9 @@ func (h ClientHello) Marshal() ([]byte, error) {
 	}
 	if len(h.Suites) == 0 {
 		return nil, errors.New("tlswire: a ClientHello needs at least one cipher suite")
+	}
+	if h.MinVersion != 0 && (h.Version != VersionTLS13 || h.MinVersion < VersionTLS10 || h.MinVersion > VersionTLS13) {
+		return nil, fmt.Errorf("tlswire: a ClientHello for %s cannot offer down to %s", VersionName(h.Version), VersionName(h.MinVersion))
 	}
 	random := h.Random
 	if random == [32]byte{} {
@@ -180,7 +191,7 @@ func (h ClientHello) extensions() ([]byte, error) {
 	schemes := h.SignatureSchemes
 	if schemes == nil {
 		schemes = modernSignatureSchemes
-		if h.Version == VersionTLS12 {
+		if h.Version == VersionTLS12 || h.MinVersion != 0 && h.MinVersion <= VersionTLS12 {
 			schemes = slices.Concat(modernSignatureSchemes, legacySignatureSchemes)
 		}
 	}
@@ -228,7 +239,11 @@ func (h ClientHello) extensions() ([]byte, error) {
 	add(extRenegotiationInfo, func(b *cryptobyte.Builder) { b.AddUint8(0) }) // empty renegotiated_connection
 	if h.Version == VersionTLS13 {
 		add(extSupportedVersions, func(b *cryptobyte.Builder) {
-			b.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) { b.AddUint16(VersionTLS13) })
+			b.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) {
+				for v := VersionTLS13; v >= cmp.Or(h.MinVersion, VersionTLS13); v-- {
+					b.AddUint16(v)
+				}
+			})
 		})
 		add(extPSKKeyExchangeModes, func(b *cryptobyte.Builder) {
 			b.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) { b.AddUint8(1) }) // psk_dhe_ke
