@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/ftpsdiag/ftpsdiag/probe/result"
@@ -284,6 +285,7 @@ func (a *attempt) checkClearData(ctx context.Context, aux *attempt) func() {
 	return func() {
 		a.adopt(aux, "pasv-address-mismatch")
 		a.adopt(aux, "pasv-zero-address")
+		a.ipv6PASV(aux)
 		if main := a.res.DataChannel; main != nil && main.AdvertisedAddress == "" {
 			main.AdvertisedAddress = pasv.AdvertisedAddress
 		}
@@ -294,6 +296,28 @@ func (a *attempt) checkClearData(ctx context.Context, aux *attempt) func() {
 			a.find("prot-without-pbsz-refused", p.PBSZEvidence)
 		}
 		a.clearDataVerdict(p, prot, ok, t)
+	}
+}
+
+// ipv6PASV reports the clear-data audit's PASV refused over IPv6, where a
+// 227 cannot carry the address (Pure-FTPd: "425 You cannot use PASV on
+// IPv6 connections. Use EPSV instead."). The main session uses EPSV; when
+// it had to use PASV, passive-refused already says so.
+func (a *attempt) ipv6PASV(aux *attempt) {
+	peer := a.addr.Addr().Unmap()
+	if !peer.Is6() || a.has("passive-refused") {
+		return
+	}
+	for _, f := range aux.findings {
+		if f.ID != "passive-refused" || strings.HasPrefix(f.Evidence, "PASV: 227") {
+			continue // a malformed 227 is no refusal
+		}
+		evidence := fmt.Sprintf("over IPv6 (the control connection's peer is %s), an audit connection's %s", peer, strings.TrimSuffix(f.Evidence, ipv6Note(peer)))
+		if main := a.res.DataChannel; main != nil && main.EPSVSupported != nil && *main.EPSVSupported {
+			evidence += "; EPSV was answered in the main session"
+		}
+		a.find("ipv6-pasv-refused", evidence)
+		return
 	}
 }
 

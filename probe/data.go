@@ -505,7 +505,8 @@ func (r *recordTail) endedWithAlert(version uint16) bool {
 // passive asks for a passive port with EPSV, falling back to PASV, and
 // returns the address to dial: always the control connection's peer. A
 // PASV address that differs is a finding, and is never dialled; 0.0.0.0
-// asks for exactly that (AWS Transfer Family's PassiveIp=0.0.0.0).
+// asks for exactly that (AWS Transfer Family's PassiveIp=0.0.0.0). Over
+// IPv6 a 227 can only name another address (IPv4), so that is no finding.
 func (a *attempt) passive(ctx context.Context, dc *result.DataChannel) (netip.AddrPort, error) {
 	peer := a.addr.Addr().Unmap()
 	if dc.EPSVSupported == nil || *dc.EPSVSupported {
@@ -531,7 +532,11 @@ func (a *attempt) passive(ctx context.Context, dc *result.DataChannel) (netip.Ad
 	}
 	advertised, perr := rfc2228.ParsePASV(r)
 	if r.Code != rfc2228.CodePassive || perr != nil {
-		a.find("passive-refused", "PASV: "+r.String())
+		evidence := "PASV: " + r.String()
+		if peer.Is6() {
+			evidence += ipv6Note(peer)
+		}
+		a.find("passive-refused", evidence)
 		return netip.AddrPort{}, fmt.Errorf("PASV: %s", firstLine(r))
 	}
 	used := netip.AddrPortFrom(peer, advertised.Port())
@@ -541,10 +546,18 @@ func (a *attempt) passive(ctx context.Context, dc *result.DataChannel) (netip.Ad
 		if !a.has("pasv-zero-address") {
 			a.find("pasv-zero-address", fmt.Sprintf("227 advertised %s, which asks clients to use the control connection's address; connected to %s", advertised, used))
 		}
+	case peer.Is6():
+		// No IPv6 address fits in a 227: an IPv4 one over IPv6 is
+		// the server's best, not a NAT mistake; it is never dialled.
 	case advertised.Addr().Unmap() != peer && !a.has("pasv-address-mismatch"):
 		a.find("pasv-address-mismatch", fmt.Sprintf("227 advertised %s, but the control connection's peer is %s; connected to %s instead", advertised, peer, used))
 	}
 	return used, nil
+}
+
+// ipv6Note explains a PASV refusal over IPv6.
+func ipv6Note(peer netip.Addr) string {
+	return fmt.Sprintf(" (over IPv6, to %s, where PASV cannot name the address: only EPSV can work)", peer)
 }
 
 func (a *attempt) dialData(ctx context.Context, addr netip.AddrPort) (net.Conn, error) {

@@ -112,3 +112,51 @@ func TestEPSVPortBlocked(t *testing.T) {
 		}
 	})
 }
+
+// Over IPv6 a 227 cannot carry the server's address: Pure-FTPd and
+// FileZilla Server refuse PASV, others answer with an IPv4 address. The
+// fake server listens on ::1.
+func TestIPv6Passive(t *testing.T) {
+	ln, err := net.Listen("tcp", "[::1]:0")
+	if err != nil {
+		t.Skipf("no IPv6 loopback: %v", err)
+	}
+	ln.Close()
+	cert := localCert(t, testcert.Options{IPs: []net.IP{net.IPv6loopback}})
+	tests := []struct {
+		name     string
+		replies  map[string]string
+		want     []string
+		evidence string // in the first finding
+	}{
+		{name: "Pure-FTPd refuses PASV", replies: map[string]string{"PASV": "425 You cannot use PASV on IPv6 connections. Use EPSV instead."},
+			want:     strict("info:ipv6-pasv-refused"),
+			evidence: "over IPv6 (the control connection's peer is ::1), an audit connection's PASV: 425 You cannot use PASV on IPv6 connections. Use EPSV instead.; EPSV was answered in the main session"},
+		{name: "FileZilla Server refuses PASV", replies: map[string]string{"PASV": "500 You are connected using IPv6. PASV is only for IPv4. You have to use the EPSV command instead."},
+			want: strict("info:ipv6-pasv-refused"), evidence: "PASV: 500 You are connected using IPv6."},
+		// An IPv4 address in a 227 over IPv6 is no NAT mistake.
+		{name: "IPv4 227 over IPv6", want: strictInfo},
+		{name: "EPSV and PASV refused", replies: map[string]string{"EPSV": "502 Command not implemented.", "PASV": "425 You cannot use PASV on IPv6 connections. Use EPSV instead."},
+			want:     []string{"critical:passive-refused", "info:epsv-unsupported", "info:prot-without-pbsz-refused"},
+			evidence: "(over IPv6, to ::1, where PASV cannot name the address: only EPSV can work)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := serve(t, ftpstest.Config{TLS: ftpstest.NewTLSConfig(cert), Host: "::1", Replies: tt.replies})
+			if !strings.HasPrefix(srv.Addr, "[::1]:") {
+				t.Fatalf("server on %s, want [::1]", srv.Addr)
+			}
+			r := diagnose(t, srv.Addr, explicitOnly)
+			wantFindings(t, r, tt.want...)
+			if tt.evidence != "" && len(r.Findings) > 0 && !strings.Contains(r.Findings[0].Evidence, tt.evidence) {
+				t.Errorf("evidence = %q, want it to contain %q", r.Findings[0].Evidence, tt.evidence)
+			}
+			if tt.replies == nil {
+				dc := r.Attempts[0].DataChannel
+				if !dc.OK || dc.PassiveCommand != "EPSV" || !strings.HasPrefix(dc.UsedAddress, "[::1]:") || !strings.HasPrefix(dc.AdvertisedAddress, "127.0.0.1:") {
+					t.Errorf("data channel = %+v", dc)
+				}
+			}
+		})
+	}
+}

@@ -139,11 +139,11 @@ var causes = map[string]causeInfo{
 	"cert-negative-serial":              {true, confirmTLS},
 	"tls12-refused":                     {true, confirmScan},
 	"passive-refused":                   {true, confirmLogin},
+	"ipv6-pasv-refused":                 {true, confirmLogin},
 
 	// failure notes only
 	"login-cleartext-refused":        {false, confirmAuth},
 	"auth-order-refused":             {false, confirmAuth},
-	"ipv6-pasv-refused":              {false, confirmLogin},
 	"data-peer-ip-mismatch":          {false, confirmLogin},
 	"lb-split-nodes":                 {false, confirmLogin},
 	"data-alpn-mismatch":             {false, confirmLogin},

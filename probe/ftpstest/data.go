@@ -11,13 +11,13 @@ import (
 	"time"
 )
 
-// passive answers PASV or EPSV with a fresh listener on 127.0.0.1, replacing any earlier one.
+// passive answers PASV or EPSV with a fresh listener on the server's host, replacing any earlier one.
 func (ss *session) passive(verb, arg string) error {
 	ss.closePassive()
 	if text, ok := ss.s.override(verb, arg); ok {
 		return ss.reply(text)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := net.Listen("tcp", net.JoinHostPort(ss.cfg.Host, "0"))
 	if err != nil {
 		ss.s.logf("ftpstest: %s: listening: %v", verb, err)
 		return ss.reply("425 Cannot open passive connection.")

@@ -69,11 +69,15 @@ type Config struct {
 	// (e.g. VsftpdClearLoginRefusal); by default clear logins are allowed.
 	ClearLoginRefusal string
 
+	// Host is the loopback address the server listens on, for control and passive
+	// connections alike: "127.0.0.1" (default) or "::1", for a session over IPv6 (where the
+	// 227 to PASV still names PassiveHost: no IPv6 address fits in it).
+	Host string
 	// Listing holds the LIST lines; nil gives two realistic `ls -l` lines. NLST and MLSD
 	// derive their lines from it.
 	Listing []string
 	// PassiveHost is the IPv4 address advertised in the 227 reply to PASV (the listener is
-	// always on 127.0.0.1), e.g. "10.0.0.5" to simulate a server behind NAT; default "127.0.0.1".
+	// always on Host), e.g. "10.0.0.5" to simulate a server behind NAT; default "127.0.0.1".
 	PassiveHost string
 	// ClearDataRefusal, if set, answers a transfer under PROT C instead of the 150
 	// (e.g. VsftpdClearDataRefusal); by default clear data is allowed.
@@ -114,9 +118,9 @@ type Config struct {
 	Logf func(format string, args ...any)
 }
 
-// Server is a fake FTPS server listening on 127.0.0.1.
+// Server is a fake FTPS server listening on a loopback address (Config.Host).
 type Server struct {
-	Addr string // "127.0.0.1:port"
+	Addr string // "127.0.0.1:port", or "[::1]:port"
 	Port int
 
 	cfg     Config
@@ -133,7 +137,7 @@ type Server struct {
 	cmds   []string
 }
 
-// NewServer starts a server for cfg on 127.0.0.1 with a kernel-chosen port. By default a
+// NewServer starts a server for cfg on 127.0.0.1 (or Config.Host) with a kernel-chosen port. By default a
 // session is: greeting; FEAT; AUTH TLS|TLS-C|SSL|TLS-P → 234 and handshake (SSL and TLS-P
 // also set PBSZ 0 and PROT P); PBSZ (503 before TLS) and PROT C|P (503 before PBSZ); USER,
 // PASS (anonymous or Users; 530 Login incorrect); login required for PWD, CWD, TYPE, PASV,
@@ -150,14 +154,18 @@ func NewServer(cfg Config) (*Server, error) {
 			return nil, fmt.Errorf("ftpstest: PassiveHost %q is not an IPv4 address", cfg.PassiveHost)
 		}
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if ip := net.ParseIP(cfg.Host); cfg.Host != "" && (ip == nil || !ip.IsLoopback()) {
+		return nil, fmt.Errorf("ftpstest: Host %q is not a loopback address", cfg.Host)
+	}
+	cfg = withDefaults(cfg)
+	ln, err := net.Listen("tcp", net.JoinHostPort(cfg.Host, "0"))
 	if err != nil {
 		return nil, fmt.Errorf("ftpstest: listening: %w", err)
 	}
 	s := &Server{
 		Addr:    ln.Addr().String(),
 		Port:    ln.Addr().(*net.TCPAddr).Port,
-		cfg:     withDefaults(cfg),
+		cfg:     cfg,
 		replies: make(map[string]string, len(cfg.Replies)),
 		ln:      ln,
 		done:    make(chan struct{}),
@@ -199,6 +207,9 @@ func withDefaults(cfg Config) Config {
 	}
 	if cfg.PassiveHost == "" {
 		cfg.PassiveHost = "127.0.0.1"
+	}
+	if cfg.Host == "" {
+		cfg.Host = "127.0.0.1"
 	}
 	cfg.PassiveHost = net.ParseIP(cfg.PassiveHost).To4().String()
 	if cfg.TransferComplete == "" {

@@ -485,6 +485,32 @@ func TestPassiveHost(t *testing.T) {
 	}
 }
 
+func TestHost(t *testing.T) {
+	if _, err := ftpstest.NewServer(ftpstest.Config{Host: "10.0.0.5"}); err == nil {
+		t.Error("a Host that is not loopback was accepted")
+	}
+	ln, err := net.Listen("tcp", "[::1]:0")
+	if err != nil {
+		t.Skipf("no IPv6 loopback: %v", err)
+	}
+	ln.Close()
+	srv := start(t, ftpstest.Config{Host: "::1"})
+	if !strings.HasPrefix(srv.Addr, "[::1]:") {
+		t.Fatalf("Addr = %s", srv.Addr)
+	}
+	c := dial(t, srv.Addr)
+	c.expect(220)
+	c.cmd("USER ftp", 331)
+	c.cmd("PASS x", 230)
+	r := c.cmd("EPSV", 229)
+	port := r[strings.Index(r, "|||")+3 : strings.LastIndex(r, "|")]
+	dc, err := net.Dial("tcp", "[::1]:"+port)
+	if err != nil {
+		t.Fatalf("EPSV port not on ::1: %v", err)
+	}
+	dc.Close()
+}
+
 func TestCCC(t *testing.T) {
 	p := newPKI(t)
 	srv := start(t, ftpstest.Config{TLS: ftpstest.NewTLSConfig(p.cert), AllowCCC: true})
