@@ -25,12 +25,14 @@ import (
 // MFMT, MFF, ALLO, REST, RETR (download), PORT, EPRT (active mode: the
 // server would connect out), CWD, CDUP, XCWD, ACCT, REIN, ABOR, HOST, OPTS,
 // TYPE, MODE, STRU, SMNT, ADAT, MIC, CONF, ENC.
-var allowedVerbs = []string{"FEAT", "AUTH", "USER", "PASS", "PBSZ", "PROT", "EPSV", "PASV", "LIST", "MLSD", "NLST", "CCC", "NOOP", "QUIT"}
+var allowedVerbs = []string{"FEAT", "AUTH", "USER", "PASS", "PBSZ", "PROT", "EPSV", "PASV", "LIST", "MLSD", "NLST", "CCC", "NOOP", "SYST", "QUIT"}
 
 // clearVerbs are the commands ftpsdiag may send outside TLS: FEAT and AUTH
 // before the upgrade, USER by the cleartext-login audit (never followed by
-// PASS), NOOP and QUIT once CCC has ended TLS, QUIT to end an audit.
-var clearVerbs = []string{"FEAT", "AUTH", "USER", "NOOP", "QUIT"}
+// PASS), NOOP and QUIT once CCC has ended TLS, SYST after a handshake that
+// stalled right after 234 (a masked reply names the firewall), QUIT to end
+// an audit.
+var clearVerbs = []string{"FEAT", "AUTH", "USER", "NOOP", "SYST", "QUIT"}
 
 const safetyPassword = "Secr3t-ftpsdiag-safety-Pw"
 

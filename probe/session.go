@@ -40,6 +40,7 @@ func (a *attempt) explicit(ctx context.Context, banner *rfc2228.Reply) {
 	if err := a.handshake(ctx); err != nil {
 		a.retryWithoutSNI(ctx)
 		a.retryAllSuites(ctx, err)
+		a.checkMaskedSYST(ctx)
 		return
 	}
 	if !feat.AuthTLS {
