@@ -385,6 +385,11 @@ func judge(fam family, r *result.Result) result.ClientVerdict {
 		return *best
 	case otherOK:
 		return verdict(fam.id, Fails, []string{reasonOnlyImplicit}, "cannot use implicit TLS, the only mode that works here")
+	case usable && slices.Contains(failed, "tls-no-shared-cipher") && fam.id != "go":
+		// The server accepts only suites crypto/tls lacks: the probe, a Go
+		// client, could go no further, but this family may offer them.
+		return verdict(fam.id, Unknown, []string{"tls-no-shared-cipher"},
+			"the server accepts only cipher suites Go lacks (the finding names the one it chose); whether this client offers it, and how the session goes after the handshake, was not tested")
 	case usable:
 		return verdict(fam.id, Fails, dedupe(failed), "no connection reached TLS in a mode it uses")
 	}

@@ -211,6 +211,13 @@ func TestRules(t *testing.T) {
 			"filezilla": {Fails, "port-closed"}, "winscp": {Fails, "port-closed"}, "curl": {Fails, "port-closed"},
 			"lftp": {Fails, "port-closed"}, "python-ftplib": {Fails, "port-closed"}, "go": {Fails, "port-closed"},
 			"java": {Fails, "port-closed"}, "dotnet": {Fails, "port-closed"}}},
+		{"no shared cipher: Go fails, the others may offer the suite", &result.Result{
+			Attempts: []result.Attempt{{Mode: result.ModeExplicit, Port: 21}},
+			Findings: []result.Finding{{ID: "tls-no-shared-cipher", Severity: result.SeverityCritical, Mode: result.ModeExplicit, Port: 21}},
+		}, map[string]want{
+			"filezilla": {Unknown, "tls-no-shared-cipher"}, "winscp": {Unknown, "tls-no-shared-cipher"}, "curl": {Unknown, "tls-no-shared-cipher"},
+			"lftp": {Unknown, "tls-no-shared-cipher"}, "python-ftplib": {Unknown, "tls-no-shared-cipher"}, "go": {Fails, "tls-no-shared-cipher"},
+			"java": {Unknown, "tls-no-shared-cipher"}, "dotnet": {Unknown, "tls-no-shared-cipher"}}},
 		{"ignored findings still count", func() *result.Result {
 			r := healthy()
 			r.Ignored = []result.Finding{{ID: "cert-weak-key", Mode: result.ModeExplicit, Port: 21}}
