@@ -1,9 +1,11 @@
 package probe
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -48,12 +50,19 @@ var (
 func (a *attempt) startAudits(ctx context.Context, checks []policyCheck) (wait func()) {
 	audits := make([]result.Audit, len(checks))
 	applies := make([]func(), len(checks))
+	leaves := make([]auditLeaf, len(checks))
 	var wg sync.WaitGroup
 	for i, c := range checks {
 		wg.Go(func() {
 			aux := newAttempt(a.cfg, a.start, a.res.Mode, a.addr)
 			aux.res.AuthMechanism = a.res.AuthMechanism
 			applies[i] = c.run(a, ctx, aux)
+			if aux.tlsConn != nil {
+				cs := aux.tlsConn.ConnectionState()
+				if len(cs.PeerCertificates) > 0 {
+					leaves[i] = auditLeaf{version: cs.Version, der: cs.PeerCertificates[0].Raw}
+				}
+			}
 			aux.quit(ctx)
 			aux.close()
 			audits[i] = result.Audit{Purpose: c.purpose, Timeline: aux.res.Timeline}
@@ -69,6 +78,46 @@ func (a *attempt) startAudits(ctx context.Context, checks []policyCheck) (wait f
 				apply()
 			}
 		}
+		a.compareLeaves(leaves)
+	}
+}
+
+// auditLeaf is the certificate an audit connection's handshake presented.
+type auditLeaf struct {
+	version uint16
+	der     []byte
+}
+
+// compareLeaves notes audit connections that were presented another
+// certificate than the main one at the same TLS version (a server may
+// choose another certificate for another version): another node behind
+// a load balancer.
+func (a *attempt) compareLeaves(leaves []auditLeaf) {
+	if a.tlsConn == nil {
+		return
+	}
+	cs := a.tlsConn.ConnectionState()
+	if len(cs.PeerCertificates) == 0 {
+		return
+	}
+	main := cs.PeerCertificates[0].Raw
+	var same, other int
+	var others []string
+	for _, l := range leaves {
+		switch {
+		case l.der == nil || l.version != cs.Version:
+		case bytes.Equal(l.der, main):
+			same++
+		default:
+			other++
+			if f := fingerprint(l.der); !slices.Contains(others, f) {
+				others = append(others, f)
+			}
+		}
+	}
+	if other > 0 {
+		a.splitHint(fmt.Sprintf("%d of %d audit connections were presented another certificate (SHA-256 %s) than the main connection (%s)",
+			other, same+other, strings.Join(others, ", "), fingerprint(main)))
 	}
 }
 

@@ -315,6 +315,12 @@ var Catalog = []Cause{
 	{ID: "ipv6-pasv-refused", Severity: result.SeverityInfo, Stage: StageData,
 		Title:  "over IPv6 the server refuses PASV, whose 227 reply has room only for an IPv4 address: clients must use EPSV (curl, FileZilla and Python ftplib do over IPv6); a client set to PASV only fails",
 		Remedy: "Nothing to fix on the server (Pure-FTPd and FileZilla Server refuse PASV over IPv6 by design): keep EPSV allowed in every firewall, and have a client that knows only PASV connect over IPv4."},
+	{ID: "lb-split-nodes", Severity: result.SeverityWarning, Stage: StageData,
+		Title:  "connections of one client reach different back-end nodes (a load balancer): another certificate on the data connection or on another control connection, or data connections that resume the control session only sometimes; clients then fail now and then, with 425/522 or a timeout",
+		Remedy: "Keep each client's control and data connections on the same node (source-IP persistence covering the passive port range; LVS needs persistence or firewall marks for FTP), give every node the same certificate, and share the TLS session cache and ticket keys between nodes. AWS Transfer Family behind an NLB: PassiveIp=0.0.0.0.",
+		ByServer: map[string]string{
+			ServerProFTPD: "Keep each client on one node (source-IP persistence covering PassivePorts), give every node the same certificate, and share ProFTPD's TLS session cache between nodes (TLSSessionCache memcache: or redis:, with mod_tls_memcache or mod_tls_redis).",
+		}},
 	{ID: "data-connect-timeout", Severity: result.SeverityCritical, Stage: StageData,
 		Title:  "the passive data port did not answer: the passive port range is filtered",
 		Remedy: "Open (and, behind NAT, forward) the server's passive port range in every firewall; with TLS a stateful firewall cannot read the port from the encrypted reply, so the range needs an explicit rule.",

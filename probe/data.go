@@ -3,8 +3,10 @@ package probe
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"crypto/tls"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -91,6 +93,10 @@ func (a *attempt) dataChannel(ctx context.Context) {
 		same := len(t.tlsState.PeerCertificates) > 0 && a.tlsConn != nil &&
 			bytes.Equal(t.tlsState.PeerCertificates[0].Raw, a.tlsConn.ConnectionState().PeerCertificates[0].Raw)
 		dc.SameCertificate = &same
+		if !same && len(t.tlsState.PeerCertificates) > 0 && a.tlsConn != nil {
+			a.splitHint(fmt.Sprintf("the data connection presented another certificate (SHA-256 %s) than the control connection (%s)",
+				fingerprint(t.tlsState.PeerCertificates[0].Raw), fingerprint(a.tlsConn.ConnectionState().PeerCertificates[0].Raw)))
+		}
 	}
 	dc.OK = t.ok()
 	dc.Transfers = []result.Transfer{t.record()}
@@ -111,6 +117,7 @@ func (a *attempt) dataChannel(ctx context.Context) {
 // tickets are single-use and session caches expire, so a session can fail
 // on its third transfer after two good ones.
 func (a *attempt) moreTransfers(ctx context.Context, dc *result.DataChannel) {
+	defer a.mixedResumption(dc)
 	for n := 2; n <= a.cfg.Transfers; n++ {
 		scratch := *dc // keeps the first listing's figures
 		if pasvInstead(dc) {
@@ -124,6 +131,44 @@ func (a *attempt) moreTransfers(ctx context.Context, dc *result.DataChannel) {
 			return
 		}
 	}
+}
+
+// mixedResumption notes listings of one session of which some resumed
+// the control session and others did not: data connections landing on
+// nodes that do not share the session cache, or single-use tickets
+// running out.
+func (a *attempt) mixedResumption(dc *result.DataChannel) {
+	var good []result.Transfer
+	for _, t := range dc.Transfers {
+		if t.OK {
+			good = append(good, t)
+		}
+	}
+	resumed := 0
+	for _, t := range good {
+		if t.Resumed {
+			resumed++
+		}
+	}
+	if resumed > 0 && resumed < len(good) {
+		a.splitHint(fmt.Sprintf("%d of %d good listings of the session resumed the control TLS session and the others did not (resumed: %s)", resumed, len(good), resumedList(good)))
+	}
+}
+
+// splitHint adds a sign that connections reach different nodes behind a
+// load balancer to lb-split-nodes, reported once.
+func (a *attempt) splitHint(hint string) {
+	if a.has("lb-split-nodes") {
+		a.annotate("lb-split-nodes", "; "+hint)
+		return
+	}
+	a.find("lb-split-nodes", hint)
+}
+
+// fingerprint is a certificate's SHA-256, abbreviated for evidence.
+func fingerprint(der []byte) string {
+	sum := sha256.Sum256(der)
+	return hex.EncodeToString(sum[:8]) + "…"
 }
 
 // record is the transfer as the result lists it.

@@ -2,6 +2,7 @@ package probe
 
 import (
 	"context"
+	"crypto/tls"
 	"net"
 	"strings"
 	"sync"
@@ -156,6 +157,70 @@ func TestIPv6Passive(t *testing.T) {
 				if !dc.OK || dc.PassiveCommand != "EPSV" || !strings.HasPrefix(dc.UsedAddress, "[::1]:") || !strings.HasPrefix(dc.AdvertisedAddress, "127.0.0.1:") {
 					t.Errorf("data channel = %+v", dc)
 				}
+			}
+		})
+	}
+}
+
+// Behind a load balancer, a client's connections may land on nodes with
+// other certificates or without its TLS session.
+func TestLoadBalancerHints(t *testing.T) {
+	cert := localCert(t, testcert.Options{})
+	other := localCert(t, testcert.Options{})
+
+	// The first control connection (the main one) reaches node A, every
+	// later one node B.
+	var mu sync.Mutex
+	handshakes := 0
+	alternating := ftpstest.NewTLSConfig(cert)
+	alternating.Certificates = nil
+	alternating.GetCertificate = func(*tls.ClientHelloInfo) (*tls.Certificate, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		handshakes++
+		if handshakes == 1 {
+			return &cert, nil
+		}
+		return &other, nil
+	}
+
+	tests := []struct {
+		name     string
+		cfg      ftpstest.Config
+		want     []string
+		evidence string // in the first finding
+		check    func(t *testing.T, dc *result.DataChannel)
+	}{
+		{name: "data connections on another node", cfg: ftpstest.Config{TLS: ftpstest.NewTLSConfig(cert), DataTLS: ftpstest.NewTLSConfig(other)},
+			want:     strict("warning:lb-split-nodes", "warning:data-resumption-unsupported"),
+			evidence: "the data connection presented another certificate (SHA-256 " + fingerprint(other.Certificate[0]) + ") than the control connection (" + fingerprint(cert.Certificate[0]) + ")",
+			check: func(t *testing.T, dc *result.DataChannel) {
+				if !dc.OK || dc.SameCertificate == nil || *dc.SameCertificate {
+					t.Errorf("data channel = %+v", dc)
+				}
+			}},
+		{name: "audit connections on another node", cfg: ftpstest.Config{TLS: alternating},
+			want:     strict("warning:lb-split-nodes"),
+			evidence: "audit connections were presented another certificate (SHA-256 " + fingerprint(other.Certificate[0]) + ") than the main connection (" + fingerprint(cert.Certificate[0]) + ")"},
+		{name: "every second data connection on a node without the session", cfg: ftpstest.Config{TLS: ftpstest.NewTLSConfig(cert), DataTLS: noTickets(cert), DataTLSEvery: 2},
+			want:     strict("warning:lb-split-nodes"),
+			evidence: "2 of 3 good listings of the session resumed the control TLS session and the others did not (resumed: true, false, true)",
+			check: func(t *testing.T, dc *result.DataChannel) {
+				if !dc.OK || dc.SameCertificate == nil || !*dc.SameCertificate || len(dc.Transfers) != 3 {
+					t.Errorf("data channel = %+v", dc)
+				}
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := serve(t, tt.cfg)
+			r := diagnose(t, srv.Addr, explicitOnly)
+			wantFindings(t, r, tt.want...)
+			if len(r.Findings) > 0 && !strings.Contains(r.Findings[0].Evidence, tt.evidence) {
+				t.Errorf("evidence = %q, want it to contain %q", r.Findings[0].Evidence, tt.evidence)
+			}
+			if tt.check != nil {
+				tt.check(t, r.Attempts[0].DataChannel)
 			}
 		})
 	}

@@ -140,12 +140,12 @@ var causes = map[string]causeInfo{
 	"tls12-refused":                     {true, confirmScan},
 	"passive-refused":                   {true, confirmLogin},
 	"ipv6-pasv-refused":                 {true, confirmLogin},
+	"lb-split-nodes":                    {true, confirmLogin},
 
 	// failure notes only
 	"login-cleartext-refused":        {false, confirmAuth},
 	"auth-order-refused":             {false, confirmAuth},
 	"data-peer-ip-mismatch":          {false, confirmLogin},
-	"lb-split-nodes":                 {false, confirmLogin},
 	"data-alpn-mismatch":             {false, confirmLogin},
 	"data-tls-failure-drops-session": {false, confirmLogin},
 }

@@ -304,7 +304,7 @@ vsftpd 425 "Security: Bad IP connecting":
   1. data-peer-ip-mismatch (not an ftpsdiag finding: read its evidence in the report)
      the data connection came from another source address than the control connection (NAT pool, CGNAT, proxy), which the server refuses.
      confirm: ftpsdiag --user NAME ftpes://HOST
-  2. lb-split-nodes (not an ftpsdiag finding: read its evidence in the report)
+  2. lb-split-nodes
      behind a load balancer the data connection reached a node that did not see this control connection.
      confirm: ftpsdiag --user NAME ftpes://HOST
 `

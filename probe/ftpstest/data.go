@@ -102,7 +102,12 @@ func (ss *session) transfer(verb, arg string) error {
 	var w io.Writer = dc
 	var tc *tls.Conn
 	if ss.protP {
-		tc = tls.Server(dc, cmp.Or(ss.cfg.DataTLS, ss.cfg.TLS))
+		ss.dataHandshakes++
+		conf := cmp.Or(ss.cfg.DataTLS, ss.cfg.TLS)
+		if every := ss.cfg.DataTLSEvery; every > 1 && ss.dataHandshakes%every != 0 {
+			conf = ss.cfg.TLS
+		}
+		tc = tls.Server(dc, conf)
 		if err := tc.Handshake(); err != nil {
 			ss.s.logf("ftpstest: %s: data TLS handshake: %v", verb, err)
 			return ss.reply("522 SSL connection failed.")

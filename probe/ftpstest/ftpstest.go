@@ -89,6 +89,10 @@ type Config struct {
 	// DataTLS, if set, serves protected data connections instead of TLS: with
 	// other session-ticket settings, the data handshake cannot resume.
 	DataTLS *tls.Config
+	// DataTLSEvery, if over 1, serves only every DataTLSEvery-th protected data connection of
+	// a session with DataTLS and the others with TLS, like a load balancer sending data
+	// connections round-robin to nodes that share no sessions.
+	DataTLSEvery int
 	// RefuseAfterTransfers, if set, refuses every protected transfer of a
 	// session after that many, after the 150 and the handshake, like a
 	// server whose session cache or single-use tickets ran out.

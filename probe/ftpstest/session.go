@@ -30,13 +30,14 @@ type session struct {
 	tc *tls.Conn
 	r  *bufio.Reader
 
-	secured       bool // TLS was negotiated on the control connection (it stays so after CCC)
-	pbsz          bool
-	protP         bool
-	user          string
-	loggedIn      bool
-	pasv          net.Listener // listener of the last PASV or EPSV, until a transfer uses it
-	protTransfers int          // protected transfers so far
+	secured        bool // TLS was negotiated on the control connection (it stays so after CCC)
+	pbsz           bool
+	protP          bool
+	user           string
+	loggedIn       bool
+	pasv           net.Listener // listener of the last PASV or EPSV, until a transfer uses it
+	protTransfers  int          // protected transfers so far
+	dataHandshakes int          // protected data connections so far, for DataTLSEvery
 }
 
 // stepConn is the control connection handed to crypto/tls. In exact mode it reads one byte
