@@ -138,6 +138,8 @@ var causes = map[string]causeInfo{
 	"data-tls-early-refused":            {true, confirmLogin},
 	"cert-negative-serial":              {true, confirmTLS},
 	"tls12-refused":                     {true, confirmScan},
+	"tls-no-shared-cipher":              {true, confirmScan},
+	"epsv-port-blocked":                 {true, confirmLogin},
 	"passive-refused":                   {true, confirmLogin},
 	"ipv6-pasv-refused":                 {true, confirmLogin},
 	"lb-split-nodes":                    {true, confirmLogin},
@@ -300,7 +302,7 @@ var rules = []rule{
 	{"FileZilla data connection timed out", `data connection could not be established: ETIMEDOUT`, []because{
 		{"data-connect-timeout", "the passive port did not answer: the passive range is not opened or forwarded in a firewall."},
 		{"pasv-address-mismatch", "the 227 reply names an address the client cannot reach (stale or other node), and only private ones get replaced."},
-		{"epsv-unsupported", "EPSV is filtered while PASV would work, and this client tries EPSV first."},
+		{"epsv-port-blocked", "EPSV's data port is filtered while PASV's works, and this client tries EPSV first."},
 	}},
 	// S: FileZilla transfersocket.cpp.
 	{"FileZilla data connection refused", `data connection could not be established: ECONNREFUSED`, []because{
@@ -389,11 +391,13 @@ var rules = []rule{
 	// S: OpenSSL reason strings; R: proftpd#834, os-autoinst PR 13233.
 	{"no shared cipher", `no shared cipher|no ciphers available`, []because{
 		{"tls-handshake-failed", "the server's cipher list (TLSCipherSuite, ssl_ciphers) shares no suite with the client."},
+		{"tls-no-shared-cipher", "the server accepts only suites this client lacks (DHE, CCM, CAMELLIA or ARIA, which Go and some others do not offer)."},
 		{"tls-no-common-version", "the suites left for the versions both sides speak are none."},
 	}},
 	// S: FileZilla log_alert format; R: forum copies, proftpd#834; D: vsftpd require_cert.
 	{"TLS alert handshake_failure (40)", `TLS alert from the server: .*\(40\)|Handshake failed \(40\)|alert handshake failure`, []because{
 		{"tls-handshake-failed", "the server found no cipher suite it shares with the client (TLSCipherSuite, ssl_ciphers too narrow)."},
+		{"tls-no-shared-cipher", "the server accepts only suites this client lacks (DHE, CCM, CAMELLIA or ARIA)."},
 		{"tls-no-common-version", "servers also answer a version they do not speak with handshake_failure."},
 		{"tls-client-cert-requested", "a server requiring client certificates fails the handshake with alert 40 when none is sent."},
 	}},
@@ -545,7 +549,7 @@ var rules = []rule{
 	{"connection timed out (ETIMEDOUT)", `ETIMEDOUT|timed out`, []because{
 		{"data-connect-timeout", "after PASV or 150 it is the passive port range filtered by a firewall."},
 		{"pasv-address-mismatch", "the 227 reply names a stale or other address that the client dials and cannot reach."},
-		{"epsv-unsupported", "EPSV is filtered while PASV would work, and the client tries EPSV first."},
+		{"epsv-port-blocked", "EPSV's data port is filtered while PASV's works, and the client tries EPSV first."},
 		{"port-timeout", "while connecting, a firewall drops packets to the control port."},
 		{"explicit-got-silence", "while waiting for the greeting, the port is implicit TLS and waits for a ClientHello."},
 	}},
