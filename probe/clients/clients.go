@@ -219,6 +219,15 @@ var laterTransferFailed = rule{
 	basis:  "M: --transfers listings in one session (TestDataChannelFindings); R: cyberduck PR 18399, proftpd#1931 (FAILURES.md §7)",
 }
 
+// EPSV's data port is unreachable while PASV's works: what matters is
+// which command the client uses first. lftp (ftp:prefer-epsv off), ftplib
+// and Commons Net use PASV on IPv4 and need no rule.
+var epsvBlockedUnknown = rule{
+	when: has("epsv-port-blocked"), verdict: Unknown, reasons: []string{"epsv-port-blocked"},
+	detail: "whether it uses EPSV or PASV first, and falls back, is not recorded here; EPSV's data port is unreachable",
+	basis:  "none: not measured, no source checked",
+}
+
 // families is the table, in the order Verdicts reports them.
 var families = []family{
 	{id: "filezilla", implicit: true, works: "FileZilla 3 (GnuTLS) resumes the session and meets nothing it refuses", rules: []rule{
@@ -229,10 +238,10 @@ var families = []family{
 		{when: has("data-resumption-unsupported"), verdict: AtRisk, reasons: []string{"data-resumption-unsupported"},
 			detail: "asks the user to accept an \"Insecure FTP data connection\" because the server does not resume the session: works only once someone clicks through",
 			basis:  "S: FileZilla client dialog \"This server does not support TLS session resumption on the data connection\" (FAILURES.md §7)"},
-		laterTransferFailed,
+		laterTransferFailed, epsvBlockedUnknown,
 	}},
 	{id: "winscp", implicit: true, works: "WinSCP (OpenSSL) resumes the session and meets nothing it refuses", rules: []rule{
-		asksUser, sha1Unknown, weakKeyUnknown, legacyUnknown, substitutesPrivate, laterTransferFailed,
+		asksUser, sha1Unknown, weakKeyUnknown, legacyUnknown, substitutesPrivate, laterTransferFailed, epsvBlockedUnknown,
 		{when: func(f *facts) bool { return f.pasvPublic }, verdict: Unknown, reasons: []string{"pasv-address-mismatch"},
 			detail: "whether it replaces a routable PASV address other than the server's is not recorded here",
 			basis:  "R: WinSCP replaces \"unroutable\" addresses (FAILURES.md §6); routable ones not documented"},
@@ -242,6 +251,9 @@ var families = []family{
 		rules: []rule{
 			// curl ignores the PASV address (no pasv rules).
 			verifies, refusesSHA1, refusesWeakKey, refusesLegacy, laterTransferFailed,
+			{when: has("epsv-port-blocked"), verdict: AtRisk, reasons: []string{"epsv-port-blocked"},
+				detail: "tries EPSV first and falls back to PASV only once the data connection failed: after its connect timeout where the port is filtered",
+				basis:  "M: curl 7.88.1 logged \"Failed EPSV attempt. Disabling EPSV\" and sent PASV after a failed EPSV data connection (TestRealClients, pyftpdlib)"},
 			{when: func(f *facts) bool { return f.earlyData != nil && !*f.earlyData }, verdict: Fails, reasons: []string{"data-tls-early-refused"},
 				detail: "starts the data TLS handshake on connecting, before the transfer command, and this server resets it",
 				basis:  "M: curl 7.88.1 against pyftpdlib 1.5.7 failed with (35) Recv failure: Connection reset by peer or (13) Bad PASV/EPSV response (TestRealClients)"},
@@ -270,6 +282,9 @@ var families = []family{
 		{when: has("cert-no-san"), verdict: Fails, reasons: []string{"cert-no-san"},
 			detail: "ignores the common name: a certificate without subjectAltName matches no host",
 			basis:  "D: Go 1.15 release notes (x509 CommonName fallback removed)"},
+		{when: has("epsv-port-blocked"), verdict: Fails, reasons: []string{"epsv-port-blocked"},
+			detail: "Go FTP libraries (jlaffaye/ftp, used by rclone) use EPSV first and fall back to PASV only when the EPSV command is refused, not when its data port is unreachable",
+			basis:  "S: jlaffaye/ftp ftp.go (EPSV unless DisableEPSV; PASV only after an EPSV error reply)"},
 		{when: has("tls13-ticket-lifecycle"), verdict: Fails, reasons: []string{"tls13-ticket-lifecycle"},
 			detail: "a later transfer of the same session failed for ftpsdiag, itself a Go crypto/tls client resuming by ticket",
 			basis:  "M: ftpsdiag's --transfers listings use Go's session cache as Go FTP libraries do"},
@@ -325,7 +340,7 @@ var families = []family{
 		}, verdict: Unknown, reasons: []string{reasonEMSUnknown},
 			detail: "Windows resumes only with Extended Master Secret at TLS 1.2; whether the server offers EMS was not measured",
 			basis:  "R: limilabs \"FTP TLS encrypted data connections fail (EMS)\"; D: Windows Oct 2019 updates (FAILURES.md §7)"},
-		laterTransferFailed,
+		laterTransferFailed, epsvBlockedUnknown,
 		{when: func(f *facts) bool { return f.pasvPrivate || f.pasvPublic }, verdict: Unknown, reasons: []string{"pasv-address-mismatch"},
 			detail: "how .NET treats a PASV address other than the server's is not recorded here",
 			basis:  "none: not measured, no source found"},

@@ -218,6 +218,9 @@ func TestRules(t *testing.T) {
 			"filezilla": {Unknown, "tls-no-shared-cipher"}, "winscp": {Unknown, "tls-no-shared-cipher"}, "curl": {Unknown, "tls-no-shared-cipher"},
 			"lftp": {Unknown, "tls-no-shared-cipher"}, "python-ftplib": {Unknown, "tls-no-shared-cipher"}, "go": {Fails, "tls-no-shared-cipher"},
 			"java": {Unknown, "tls-no-shared-cipher"}, "dotnet": {Unknown, "tls-no-shared-cipher"}}},
+		{"EPSV's port blocked, PASV's works", with(healthy(), "epsv-port-blocked"), map[string]want{
+			"filezilla": {Unknown, "epsv-port-blocked"}, "winscp": {Unknown, "epsv-port-blocked"}, "curl": {AtRisk, "epsv-port-blocked"},
+			"go": {Fails, "epsv-port-blocked"}, "dotnet": {Unknown, "epsv-port-blocked"}}},
 		{"ignored findings still count", func() *result.Result {
 			r := healthy()
 			r.Ignored = []result.Finding{{ID: "cert-weak-key", Mode: result.ModeExplicit, Port: 21}}
