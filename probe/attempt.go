@@ -267,6 +267,18 @@ func (a *attempt) ioError(ctx context.Context, err error) error {
 		a.find("server-error-plaintext-inside-tls", "after TLS the server sent plaintext: "+text)
 		return err
 	}
+	if a.tlsConn != nil && a.certAsked && errors.Is(err, syscall.ECONNRESET) {
+		// A command written after the handshake can meet the reset that
+		// followed the server's alert (TLS 1.3 refuses a missing client
+		// certificate after the handshake) before the alert is read; the
+		// alert is still in the receive queue.
+		a.tlsConn.SetReadDeadline(time.Now().Add(a.cfg.Timeout))
+		if _, rerr := a.tlsConn.Read(make([]byte, 1)); rerr != nil {
+			if _, ok := receivedAlert(rerr); ok {
+				err = rerr
+			}
+		}
+	}
 	if code, ok := receivedAlert(err); ok && a.tlsConn != nil {
 		a.event(result.FromTLS, fmt.Sprintf("alert from server: %d (%s)", code, tls.AlertError(code).Error()))
 		a.certRequired(code, "") // otherwise fail reports the alert as the connection's end
