@@ -86,26 +86,3 @@ func TestWeakCipherRejected(t *testing.T) {
 		})
 	}
 }
-
-// 227 (0,0,0,0,p1,p2) is AWS Transfer Family's PassiveIp=0.0.0.0: "use the
-// control connection's address", meant for load balancers. It is no NAT
-// mistake, and the probe connects to the control address as asked.
-func TestPASVZeroAddress(t *testing.T) {
-	srv := serve(t, ftpstest.Config{
-		TLS:         ftpstest.NewTLSConfig(localCert(t, testcert.Options{})),
-		PassiveHost: "0.0.0.0",
-		Replies:     map[string]string{"EPSV": "502 EPSV not implemented."},
-	})
-	r := diagnose(t, srv.Addr, explicitOnly)
-	wantFindings(t, r, strict("info:epsv-unsupported", "info:pasv-zero-address")...)
-	f := finding(t, r, "pasv-zero-address")
-	if !strings.HasPrefix(f.Evidence, "227 advertised 0.0.0.0:") || !strings.Contains(f.Evidence, "which asks clients to use the control connection's address; connected to 127.0.0.1:") {
-		t.Errorf("evidence = %q", f.Evidence)
-	}
-	if dc := r.Attempts[0].DataChannel; !dc.OK || !strings.HasPrefix(dc.AdvertisedAddress, "0.0.0.0:") || !strings.HasPrefix(dc.UsedAddress, "127.0.0.1:") {
-		t.Errorf("data channel = %+v", dc)
-	}
-	if r.Status != result.StatusOK {
-		t.Errorf("status = %s, want ok", r.Status)
-	}
-}
