@@ -383,7 +383,7 @@ func (a *attempt) clearDataVerdict(p *result.Policy, prot rfc2228.Reply, protOK 
 	case t.dialErr != nil || main == nil || !main.OK:
 		return // no conclusion
 	default: // refused at the transfer, or at PASV (pyftpdlib)
-		p.ClearDataAllowed, p.ClearDataEvidence = ptr(false), "PROT C: "+transferRefusal(t)
+		p.ClearDataAllowed, p.ClearDataEvidence = ptr(false), "PROT C: "+t.failure()
 	}
 	a.find("data-prot-required", p.ClearDataEvidence)
 }
@@ -396,15 +396,6 @@ func (a *attempt) adopt(aux *attempt, id string) {
 			a.find(id, f.Evidence)
 		}
 	}
-}
-
-// transferRefusal is the reply that refused a transfer, passive step
-// included.
-func transferRefusal(t transfer) string {
-	if t.passiveErr != nil {
-		return t.passiveErr.Error()
-	}
-	return t.evidence()
 }
 
 // checkCleartextLogin sends USER (never PASS) before AUTH on an explicit
