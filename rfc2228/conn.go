@@ -229,10 +229,13 @@ func (c *Conn) send(line string) error {
 func (c *Conn) readReply() (Reply, error) {
 	var r Reply
 	c.lr.startReply(c.tp.R)
-	replyLimit := c.lr.n + int64(c.MaxReplySize)
+	// Caps count from where the reply and each line start, not from what
+	// bufio has already read ahead: otherwise they would depend on how the
+	// server's bytes were split into reads.
+	replyLimit := c.offset() + int64(c.MaxReplySize)
 	size := 0
 	for {
-		c.lr.limit = min(replyLimit, c.lr.n+int64(c.MaxLineLength)+2)
+		c.lr.limit = min(replyLimit, c.offset()+int64(c.MaxLineLength)+2)
 		if len(r.Lines) == 0 {
 			// Fail at the first byte that cannot start a reply: a TLS
 			// record or binary junk may never contain a line feed.
@@ -289,6 +292,11 @@ func (c *Conn) readReply() (Reply, error) {
 			return r, nil
 		}
 	}
+}
+
+// offset is the number of bytes ReadReply has consumed from the connection.
+func (c *Conn) offset() int64 {
+	return c.lr.n - int64(c.tp.R.Buffered())
 }
 
 // readError turns the limit reader's refusal into ErrReplyTooLarge.

@@ -143,6 +143,8 @@ func TestReadReplyLimitsExact(t *testing.T) {
 		{"reply at limit", crlf(line16, line16, "220 ", "221 bye"), 2, false},
 		{"reply over limit", crlf(line16, line16, "220 z", "221 bye"), 0, true},
 		{"limits apply per reply", crlf(line16, line16, "220 ", line16, line16, "220 "), 2, false},
+		// Bytes read ahead with the first reply count towards neither cap.
+		{"cap at EOF after a read-ahead", crlf("220 a", line16, line16) + "220 zz", 1, true},
 	}
 	for _, tt := range tests {
 		for _, chunk := range []int{0, 1, 5} {
