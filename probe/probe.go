@@ -61,6 +61,13 @@ const (
 	MaxTransfers     = 20
 )
 
+// DefaultWarnDays and DefaultCritDays are the certificate-expiry
+// thresholds of the command line and the exporter's modules.
+const (
+	DefaultWarnDays = 30
+	DefaultCritDays = 7
+)
+
 // plan is one attempt to make: a mode on a port, or auto-detection.
 type plan struct {
 	mode result.Mode // empty for auto

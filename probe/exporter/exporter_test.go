@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -300,7 +301,7 @@ func TestProbeBadRequests(t *testing.T) {
 func TestModuleConfigAndOwnMetrics(t *testing.T) {
 	dir := t.TempDir()
 	pass := writeFile(t, dir, "alice.pass", password+"\n")
-	mods, err := LoadModules(writeFile(t, dir, "modules.yml", "modules:\n  alice:\n    port: 2121\n    timeout: 3s\n    user: alice\n    password_file: "+pass+"\n    warn_days: 14\n    scan: true\n"))
+	mods, err := LoadModules(writeFile(t, dir, "modules.yml", "modules:\n  alice:\n    port: 2121\n    timeout: 3s\n    user: alice\n    password_file: "+pass+"\n    warn_days: 14\n    crit_days: 3\n    ignore: [epsv-unsupported]\n    scan: true\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -326,7 +327,7 @@ func TestModuleConfigAndOwnMetrics(t *testing.T) {
 	}
 	got := <-configs
 	if got.Target.Host != "ftp.example.com" || got.Target.Port != 2121 || got.Timeout != 3*time.Second || got.User != "alice" ||
-		got.Password != password || got.WarnDays != 14 || !got.Scan || got.MaxConns != 8 || got.Tool != "ftpsdiag 1.2.3" {
+		got.Password != password || got.WarnDays != 14 || got.CritDays != 3 || !slices.Equal(got.Ignore, []string{"epsv-unsupported"}) || !got.Scan || got.MaxConns != 8 || got.Tool != "ftpsdiag 1.2.3" {
 		t.Errorf("probe config = %+v", got)
 	}
 	mu.Lock()

@@ -25,7 +25,6 @@ const DefaultModule = "default"
 const (
 	defaultTimeout  = 10 * time.Second
 	defaultMaxConns = 8
-	defaultWarnDays = 30
 )
 
 // maxPasswordFile bounds what is read from a password_file.
@@ -52,6 +51,8 @@ type Module struct {
 	MaxConns     int              `yaml:"max_conns"`     // connections at once for the scan; default 8
 	Transfers    int              `yaml:"transfers"`     // protected listings in one session (--transfers); default 3
 	WarnDays     int              `yaml:"-"`             // warn_days (see moduleFile): warn when the certificate expires within this many days; default 30
+	CritDays     int              `yaml:"-"`             // crit_days (see moduleFile): critical within this many days; default 7, or warn_days when lower
+	Ignore       []string         `yaml:"ignore"`        // finding ids accepted as known: reported as ignored, not counted in the status
 
 	// Password is read from PasswordFile at load time. It formats as
 	// "****" so that no log line can show it.
@@ -72,15 +73,16 @@ type configFile struct {
 }
 
 // moduleFile is a module as written in the file, where a left-out
-// warn_days (30) differs from warn_days: 0.
+// warn_days or crit_days (a default) differs from one set to 0.
 type moduleFile struct {
 	Module   `yaml:",inline"`
 	WarnDays *int `yaml:"warn_days"`
+	CritDays *int `yaml:"crit_days"`
 }
 
 // defaultModules is what runs without a configuration file.
 func defaultModules() Modules {
-	return Modules{DefaultModule: {Timeout: defaultTimeout, MaxConns: defaultMaxConns, WarnDays: defaultWarnDays}}
+	return Modules{DefaultModule: {Timeout: defaultTimeout, MaxConns: defaultMaxConns, WarnDays: probe.DefaultWarnDays, CritDays: probe.DefaultCritDays}}
 }
 
 // LoadModules reads the modules from a YAML file:
@@ -97,7 +99,10 @@ func defaultModules() Modules {
 //	    scan: false
 //	    ccc: false
 //	    max_conns: 8
+//	    transfers: 3
 //	    warn_days: 30
+//	    crit_days: 7          # default 7, or warn_days when lower
+//	    ignore: [epsv-unsupported]
 //
 // It reads the CA and password files at once, so that a mistake shows at
 // start-up rather than at the first scrape. An empty path gives the single
@@ -126,9 +131,13 @@ func LoadModules(path string) (Modules, error) {
 	for _, name := range slices.Sorted(maps.Keys(file.Modules)) { // the first error does not depend on map order
 		mf := file.Modules[name]
 		m := mf.Module
-		m.WarnDays = defaultWarnDays
+		m.WarnDays = probe.DefaultWarnDays
 		if mf.WarnDays != nil {
 			m.WarnDays = *mf.WarnDays
+		}
+		m.CritDays = min(probe.DefaultCritDays, m.WarnDays) // as on the command line: a low warn_days lowers both
+		if mf.CritDays != nil {
+			m.CritDays = *mf.CritDays
 		}
 		if err := m.load(); err != nil {
 			return nil, fmt.Errorf("%s: module %q: %w", path, name, err)
@@ -164,10 +173,17 @@ func (m *Module) load() error {
 		return fmt.Errorf("transfers %d: want 1 to %d", m.Transfers, probe.MaxTransfers)
 	case m.WarnDays < 0:
 		return fmt.Errorf("warn_days %d: must not be negative", m.WarnDays)
+	case m.CritDays < 0 || m.CritDays > m.WarnDays:
+		return fmt.Errorf("crit_days %d: want 0 to warn_days (%d)", m.CritDays, m.WarnDays)
 	case m.User == "" && m.PasswordFile != "":
 		return errors.New("password_file needs user")
 	case m.User != "" && m.PasswordFile == "":
 		return errors.New("user needs password_file")
+	}
+	for _, id := range m.Ignore {
+		if !probe.KnownCause(id) {
+			return fmt.Errorf("ignore %q: no such finding id (see the README's list)", id)
+		}
 	}
 	if m.Timeout == 0 {
 		m.Timeout = defaultTimeout
@@ -194,6 +210,8 @@ func (m Module) config(target probe.Target, tool string) probe.Config {
 		Roots:      m.roots,
 		Timeout:    m.Timeout,
 		WarnDays:   m.WarnDays,
+		CritDays:   m.CritDays,
+		Ignore:     m.Ignore,
 		User:       m.User,
 		Password:   string(m.Password),
 		CCC:        m.CCC,

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -46,21 +47,31 @@ func TestLoadModules(t *testing.T) {
     max_conns: 4
     transfers: 1
     warn_days: 0
+    ignore: [epsv-unsupported, tls-no-server-preference]
+  lowwarn:
+    warn_days: 5
+  crit:
+    crit_days: 0
 `, ca, pass)
 	mods, err := LoadModules(writeFile(t, dir, "good.yml", good))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(mods) != 2 {
-		t.Fatalf("modules = %v, want default and alice", mods)
+	if len(mods) != 4 {
+		t.Fatalf("modules = %v, want default, alice, lowwarn and crit", mods)
 	}
-	if d := mods["default"]; d.Mode != probe.ModeDefault || d.Timeout != 10*time.Second || d.MaxConns != 8 || d.WarnDays != 30 || d.roots != nil {
+	if d := mods["default"]; d.Mode != probe.ModeDefault || d.Timeout != 10*time.Second || d.MaxConns != 8 || d.WarnDays != 30 || d.CritDays != 7 || d.Ignore != nil || d.roots != nil {
 		t.Errorf("default = %+v, want the command line's defaults", d)
 	}
 	a := mods["alice"]
 	if a.Mode != probe.ModeExplicit || a.Port != 2121 || a.Timeout != 2500*time.Millisecond || a.ServerName != "ftp.example.com" ||
-		a.User != "alice" || !a.Scan || !a.CCC || a.MaxConns != 4 || a.Transfers != 1 || a.WarnDays != 0 || a.roots == nil {
+		a.User != "alice" || !a.Scan || !a.CCC || a.MaxConns != 4 || a.Transfers != 1 || a.WarnDays != 0 || a.CritDays != 0 || a.roots == nil ||
+		!slices.Equal(a.Ignore, []string{"epsv-unsupported", "tls-no-server-preference"}) {
 		t.Errorf("alice = %+v", a)
+	}
+	// As on the command line: warn_days alone lowers crit_days with it.
+	if l, c := mods["lowwarn"], mods["crit"]; l.WarnDays != 5 || l.CritDays != 5 || c.WarnDays != 30 || c.CritDays != 0 {
+		t.Errorf("lowwarn = %d/%d days, crit = %d/%d days; want 5/5 and 30/0", l.WarnDays, l.CritDays, c.WarnDays, c.CritDays)
 	}
 	if string(a.Password) != password {
 		t.Errorf("password not read from the first line of the file")
@@ -88,6 +99,10 @@ func TestLoadModules(t *testing.T) {
 		{"bad max_conns", "modules:\n  m:\n    max_conns: 100\n", []string{"max_conns 100"}},
 		{"bad transfers", "modules:\n  m:\n    transfers: 21\n", []string{"transfers 21: want 1 to 20"}},
 		{"negative warn_days", "modules:\n  m:\n    warn_days: -1\n", []string{"warn_days -1"}},
+		{"crit_days over warn_days", "modules:\n  m:\n    warn_days: 10\n    crit_days: 11\n", []string{"crit_days 11: want 0 to warn_days (10)"}},
+		{"negative crit_days", "modules:\n  m:\n    crit_days: -1\n", []string{"crit_days -1"}},
+		{"unknown ignore id", "modules:\n  m:\n    ignore: [no-such-finding]\n", []string{`ignore "no-such-finding": no such finding id`}},
+		{"ignore not a list", "modules:\n  m:\n    ignore: 7: x\n", []string{"bad.yml"}},
 		{"missing password file", "modules:\n  m:\n    user: alice\n    password_file: " + filepath.Join(dir, "nope.pass") + "\n", []string{`module "m"`, "password_file", "nope.pass", "no such file"}},
 		{"empty password file", "modules:\n  m:\n    user: alice\n    password_file: " + filepath.Join(dir, "empty.pass") + "\n", []string{"first line is empty"}},
 		{"user without password_file", "modules:\n  m:\n    user: alice\n", []string{"user needs password_file"}},
