@@ -13,7 +13,7 @@ func notTested(cfg Config, res *result.Result) []result.NotTested {
 	out := []result.NotTested{
 		{ID: "uploads", Detail: "ftpsdiag never uploads: upload-only failures (a server waiting for close_notify after an upload, 0-byte or truncated uploads under TLS 1.3, vsftpd's strict_ssl_read_eof) are not seen"},
 		{ID: "active-mode", Detail: "PORT and EPRT are never sent: clients in active mode meet other failures (the server connecting back through firewalls)"},
-		{ID: "long-sessions", Detail: fmt.Sprintf("one session of %d transfer(s) over seconds: session caches and tickets expiring after minutes (ProFTPD's internal cache: 300 s) and middleboxes that reset a session after hundreds of commands are not seen", cfg.Transfers)},
+		{ID: "long-sessions", Detail: fmt.Sprintf("one session of %s over seconds: session caches and tickets expiring after minutes (ProFTPD's internal cache: 300 s) and middleboxes that reset a session after hundreds of commands are not seen", plural(cfg.Transfers, "transfer"))},
 		{ID: "own-network", Detail: "tested from this machine only: your users' NAT pools (425 Security: Bad IP connecting.), FTP ALGs and firewalls are not on this path"},
 	}
 	if why, skipped := dataSkipped(res); skipped {

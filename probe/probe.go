@@ -285,7 +285,7 @@ func summarise(res *result.Result) (result.Status, string) {
 	case len(working) > 0 && problems == 0:
 		return status, "FTPS works: " + joinAnd(working) + "."
 	case len(working) > 0:
-		return status, fmt.Sprintf("FTPS works (%s), with %d problem(s); worst: %s.", joinAnd(working), problems, res.Findings[0].Title)
+		return status, fmt.Sprintf("FTPS works (%s), with %s; worst: %s.", joinAnd(working), plural(problems, "problem"), res.Findings[0].Title)
 	case len(res.Findings) > 0:
 		return status, "FTPS fails: " + res.Findings[0].Title + "."
 	}
@@ -300,6 +300,14 @@ func joinAnd(s []string) string {
 		return s[0]
 	}
 	return fmt.Sprintf("%s and %s", s[0], s[1])
+}
+
+// plural is "1 problem", "2 problems".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // ms converts a duration to milliseconds rounded to 0.1 ms.

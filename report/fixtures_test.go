@@ -202,7 +202,7 @@ func healthyVsftpd() *result.Result {
 	r.NotTested = []result.NotTested{
 		{ID: "uploads", Detail: "ftpsdiag never uploads: upload-only failures are not seen"},
 		{ID: "active-mode", Detail: "PORT and EPRT are never sent"},
-		{ID: "long-sessions", Detail: "one session of 3 transfer(s) over seconds: expiry after minutes is not seen"},
+		{ID: "long-sessions", Detail: "one session of 3 transfers over seconds: expiry after minutes is not seen"},
 		{ID: "own-network", Detail: "tested from this machine only"},
 		{ID: "user-login", Detail: "logged in anonymously: policies for real users can differ; use --user"},
 	}
