@@ -22,7 +22,7 @@ func runServe(ctx context.Context, fs *pflag.FlagSet, o *options, stderr io.Writ
 	}
 	mods, err := exporter.LoadModules(o.modules)
 	if err != nil {
-		return usage(stderr, usageError{err.Error()})
+		return usage(stderr, usageError{"--config: " + err.Error()})
 	}
 	ln, err := net.Listen("tcp", o.listen)
 	if err != nil {
