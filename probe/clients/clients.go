@@ -309,13 +309,17 @@ var families = []family{
 			reasonsOf: func(f *facts) []string { return present(f, "cert-expired", "cert-not-yet-valid") },
 			detail:    "the default trust manager checks validity dates and refuses this certificate",
 			basis:     "R: as above (dates are what it checks)"},
-		sha1Unknown, weakKeyUnknown,
+		// No rule for cert-weak-key or cert-weak-signature: JDK 17 with
+		// Commons Net 3.9 listed against an RSA-1024 key and a SHA-1-signed
+		// leaf from a private CA (TestRealClients). jdk.certpath.disabledAlgorithms
+		// refuses only RSA under 1024 bits, and SHA-1 only in chains that end
+		// at the JDK's own CAs ("SHA1 jdkCA").
 		{when: func(f *facts) bool { return f.legacyOnly }, verdict: Fails, reasons: []string{reasonLegacyOnly},
 			detail: "current JDKs disable TLS 1.0/1.1, and the server offers nothing newer",
-			basis:  "D: JDK-8202343 (jdk.tls.disabledAlgorithms, 8u291/11.0.11 and later)"},
+			basis:  "M: OpenJDK 17 failed against a TLS-1.0-only vsftpd (TestRealClients); D: JDK-8202343 (jdk.tls.disabledAlgorithms, 8u291/11.0.11 and later)"},
 		{when: func(f *facts) bool { return f.reuse != nil && *f.reuse }, verdict: Fails, reasons: []string{"data-session-reuse-required"},
 			detail: "JSSE keys its session cache by host and port, so the data connection does not resume; this server requires it",
-			basis:  "R: commons-net PR 321/395, FluentFTP#311, cyberduck#15466 (FAILURES.md §7, §11)"},
+			basis:  "M: OpenJDK 17 with Commons Net 3.9 failed against vsftpd and ProFTPD requiring reuse, at TLS 1.3 and 1.2 (TestRealClients); R: commons-net PR 321/395, FluentFTP#311, cyberduck#15466 (FAILURES.md §7, §11)"},
 		reuseUnmeasured, laterTransferFailed,
 		{when: func(f *facts) bool { return f.pasvPrivate || f.pasvPublic }, verdict: Unknown, reasons: []string{"pasv-address-mismatch"},
 			detail: "Commons Net uses PASV and may replace a site-local address (NatServerResolverImpl); its handling of this address is not recorded here",

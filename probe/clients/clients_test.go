@@ -105,7 +105,7 @@ func TestRules(t *testing.T) {
 		{"dataNotTested loses to a control-level failure", with(loginFailed(), "cert-weak-key"), map[string]want{
 			"filezilla": {Unknown, "cert-weak-key"}, "winscp": {Unknown, "cert-weak-key"}, "curl": {Fails, "cert-weak-key"},
 			"lftp": {Unknown, "login-failed"}, "python-ftplib": {Fails, "cert-weak-key"}, "go": {Unknown, "login-failed"},
-			"java": {Unknown, "cert-weak-key"}, "dotnet": {Unknown, "cert-weak-key"}}},
+			"java": {Unknown, "login-failed"}, "dotnet": {Unknown, "cert-weak-key"}}},
 		{"dataFailed: a filtered data port fails everyone", dataFailure("data-connect-timeout"), map[string]want{
 			"filezilla": {Fails, "data-connect-timeout"}, "winscp": {Fails, "data-connect-timeout"}, "curl": {Fails, "data-connect-timeout"},
 			"lftp": {Fails, "data-connect-timeout"}, "python-ftplib": {Fails, "data-connect-timeout"}, "go": {Fails, "data-connect-timeout"},
@@ -118,13 +118,13 @@ func TestRules(t *testing.T) {
 			"filezilla": {AtRisk, "cert-expired"}, "winscp": {AtRisk, "cert-expired"}, "curl": {Fails, "cert-expired"},
 			"lftp": {Fails, "cert-expired"}, "python-ftplib": {Fails, "cert-expired"}, "go": {Fails, "cert-expired"},
 			"java": {Fails, "cert-expired"}, "dotnet": {Fails, "cert-expired"}}},
-		{"refusesSHA1 / sha1Unknown", with(healthy(), "cert-weak-signature"), map[string]want{
+		{"refusesSHA1 / sha1Unknown: Java accepts SHA-1 from a private CA", with(healthy(), "cert-weak-signature"), map[string]want{
 			"filezilla": {Unknown, "cert-weak-signature"}, "winscp": {Unknown, "cert-weak-signature"}, "curl": {Fails, "cert-weak-signature"},
 			"lftp": {Fails, "cert-weak-signature"}, "python-ftplib": {Fails, "cert-weak-signature"}, "go": {Fails, "cert-weak-signature"},
-			"java": {Unknown, "cert-weak-signature"}, "dotnet": {Unknown, "cert-weak-signature"}}},
-		{"refusesWeakKey: Go and lftp accept RSA-1024", with(healthy(), "cert-weak-key"), map[string]want{
+			"dotnet": {Unknown, "cert-weak-signature"}}},
+		{"refusesWeakKey: Go, lftp and Java accept RSA-1024", with(healthy(), "cert-weak-key"), map[string]want{
 			"filezilla": {Unknown, "cert-weak-key"}, "winscp": {Unknown, "cert-weak-key"}, "curl": {Fails, "cert-weak-key"},
-			"python-ftplib": {Fails, "cert-weak-key"}, "java": {Unknown, "cert-weak-key"}, "dotnet": {Unknown, "cert-weak-key"}}},
+			"python-ftplib": {Fails, "cert-weak-key"}, "dotnet": {Unknown, "cert-weak-key"}}},
 		{"Go: no SAN", with(healthy(), "cert-no-san"), map[string]want{"go": {Fails, "cert-no-san"}}},
 		{"dotnet: TLS 1.3 only", with(healthy(), "tls12-refused"), map[string]want{"dotnet": {AtRisk, "tls12-refused"}}},
 		{"Go: negative serial", with(healthy(), "cert-negative-serial"), map[string]want{"go": {Fails, "cert-negative-serial"}}},
@@ -227,7 +227,7 @@ func TestRules(t *testing.T) {
 			return r
 		}(), map[string]want{
 			"filezilla": {Unknown, "cert-weak-key"}, "winscp": {Unknown, "cert-weak-key"}, "curl": {Fails, "cert-weak-key"},
-			"python-ftplib": {Fails, "cert-weak-key"}, "java": {Unknown, "cert-weak-key"}, "dotnet": {Unknown, "cert-weak-key"}}},
+			"python-ftplib": {Fails, "cert-weak-key"}, "dotnet": {Unknown, "cert-weak-key"}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

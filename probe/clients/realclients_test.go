@@ -29,8 +29,8 @@ import (
 
 // TestRealClients checks the client verdicts against the clients
 // themselves: for each real server (vsftpd, ProFTPD, pyftpdlib, started by
-// ftpdtest), real curl, lftp and Python ftplib and a Go client written
-// here log in and list the home directory over a protected data channel,
+// ftpdtest), real curl, lftp, Python ftplib and Java (JSSE with Apache
+// Commons Net) and a Go client written here log in and list the home directory over a protected data channel,
 // and ftpsdiag's verdict for that family must agree: the client listed ⇔
 // works or at-risk; it failed ⇔ fails; unknown where the client was
 // measured is an error. Entries of knownMismatch skip a case, still
@@ -61,6 +61,7 @@ func TestRealClients(t *testing.T) {
 	// The root is ECDSA, so SHA-1 means ECDSA-SHA1; crypto/x509 still
 	// creates such signatures (it only refuses to verify them).
 	sha1 := issue(testcert.Options{SignatureAlgorithm: x509.ECDSAWithSHA1})
+	javaClasses, javaErr := compileJava(t.TempDir())
 
 	vsftpdHard := []string{"force_local_logins_ssl=YES", "force_local_data_ssl=YES"}
 	vsftpd := func(cert tls.Certificate, extra ...string) ftpdtest.Options {
@@ -112,7 +113,8 @@ func TestRealClients(t *testing.T) {
 				target = "ftps://" + srv.Addr
 			}
 			res := diagnose(t, target, root.Pool(), srv)
-			at := clientRun{addr: srv.Addr, implicit: sc.implicit, caFile: caFile, roots: root.Pool(), user: srv.User, password: srv.Password}
+			at := clientRun{addr: srv.Addr, implicit: sc.implicit, caFile: caFile, roots: root.Pool(), user: srv.User, password: srv.Password,
+				javaClasses: javaClasses, javaErr: javaErr}
 			for _, c := range realClients {
 				t.Run(c.family, func(t *testing.T) {
 					checkClient(t, sc.name, c, at, res)
@@ -143,6 +145,8 @@ type clientRun struct {
 	caFile         string // the test CA, PEM
 	roots          *x509.CertPool
 	user, password string
+	javaClasses    string // the compiled Java client with Commons Net, as a classpath
+	javaErr        error  // why javaClasses is empty
 }
 
 // outcome is what a client did: whether it listed the home directory,
@@ -164,6 +168,7 @@ var realClients = []realClient{
 	{family: "curl", tool: "curl", run: runCurl},
 	{family: "lftp", tool: "lftp", run: runLftp},
 	{family: "python-ftplib", tool: python3(), run: runFtplib},
+	{family: "java", tool: "javac", run: runJava},
 	{family: "go", run: runGo},
 }
 
@@ -240,13 +245,21 @@ func findingIDs(r *result.Result) []string {
 // where real servers and clients must be present (as ftpdtest.Require).
 func requireTool(t *testing.T, name string) {
 	t.Helper()
-	if _, err := exec.LookPath(name); err == nil {
+	_, err := exec.LookPath(name)
+	requireInstalled(t, err)
+}
+
+// requireInstalled skips the test, or fails it where real servers and
+// clients must be present, when err says a client is missing.
+func requireInstalled(t *testing.T, err error) {
+	t.Helper()
+	if err == nil {
 		return
 	}
 	if os.Getenv("CI") != "" || os.Getenv("FTPSDIAG_REAL_SERVERS") == "1" {
-		t.Fatalf("%s not installed (run testdata/servers/install.sh as root)", name)
+		t.Fatalf("%v (run testdata/servers/install.sh as root)", err)
 	}
-	t.Skipf("%s not installed (run testdata/servers/install.sh as root to enable)", name)
+	t.Skipf("%v (run testdata/servers/install.sh as root to enable)", err)
 }
 
 // listed reports whether out holds every name of the home directory.
@@ -579,4 +592,41 @@ func (c *goClient) passive() (string, error) {
 		return "", fmt.Errorf("cannot parse PASV reply %s: %w", msg, err)
 	}
 	return net.JoinHostPort(host, strconv.Itoa(p1*256+p2)), nil
+}
+
+// commonsNetJar is Debian's Apache Commons Net (libcommons-net-java).
+const commonsNetJar = "/usr/share/java/commons-net.jar"
+
+// compileJava compiles testdata/FtpsList.java into dir once, so that each
+// case only starts a JVM, and returns the classpath to run it with.
+func compileJava(dir string) (string, error) {
+	if _, err := exec.LookPath("javac"); err != nil {
+		return "", err
+	}
+	if _, err := os.Stat(commonsNetJar); err != nil {
+		return "", fmt.Errorf("Apache Commons Net: %w", err)
+	}
+	cp := dir + string(os.PathListSeparator) + commonsNetJar
+	out, err := exec.Command("javac", "-nowarn", "-d", dir, "-cp", cp, filepath.Join("testdata", "FtpsList.java")).CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("javac FtpsList.java: %w\n%s", err, out)
+	}
+	return cp, nil
+}
+
+// runJava lists the directory with the Commons Net client (FtpsList.java).
+func runJava(ctx context.Context, t *testing.T, at clientRun) outcome {
+	requireInstalled(t, at.javaErr)
+	host, port, _ := net.SplitHostPort(at.addr)
+	mode := "explicit"
+	if at.implicit {
+		mode = "implicit"
+	}
+	stdout, all, err := runTool(ctx, t, at, []string{"FTP_PASSWORD=" + at.password},
+		"java", "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", at.javaClasses, "FtpsList", host, port, mode, at.user)
+	if err == nil && listed(stdout) {
+		return outcome{ok: true, transcript: all}
+	}
+	key := keyLine(all, func(l string) bool { return strings.HasPrefix(l, "FAIL ") })
+	return outcome{key: fmt.Sprintf("%v: %s", err, key), transcript: all}
 }

@@ -4,8 +4,9 @@
 # cache folder, because Debian lets only one ftp-server package be installed),
 # plus openssl, curl and sslscan (to check the TLS scan against), and the
 # real clients and Python server the client verdicts are checked with: lftp,
-# Python 3 and pyftpdlib (with pyOpenSSL, which its TLS needs). Idempotent
-# and non-interactive; run as root.
+# Python 3 and pyftpdlib (with pyOpenSSL, which its TLS needs), and a JDK
+# with Apache Commons Net (the Java client is compiled by the test).
+# Idempotent and non-interactive; run as root.
 #
 #   sudo bash testdata/servers/install.sh
 #
@@ -45,7 +46,8 @@ missing_libs() { ldd "$1" 2>/dev/null | awk '/not found/ {print $1}'; }
 
 ready() {
 	command -v openssl >/dev/null && command -v curl >/dev/null && command -v sslscan >/dev/null || return 1
-	command -v lftp >/dev/null || return 1
+	command -v lftp >/dev/null && command -v javac >/dev/null || return 1
+	[[ -e /usr/share/java/commons-net.jar ]] || return 1
 	# Debian's Python modules are for Debian's python3, whatever PATH says.
 	/usr/bin/python3 -c 'import pyftpdlib.handlers, OpenSSL' 2>/dev/null || return 1
 	[[ -n $(vsftpd_bin) ]] || return 1
@@ -126,7 +128,8 @@ if [[ -z $(vsftpd_bin) ]]; then
 fi
 
 apt-get install -y -q --no-install-recommends openssl curl sslscan lftp \
-	python3 python3-pyftpdlib python3-openssl "${vsftpd[@]}" "${libs[@]}"
+	python3 python3-pyftpdlib python3-openssl default-jdk-headless libcommons-net-java \
+	"${vsftpd[@]}" "${libs[@]}"
 
 fail=0
 for p in vsftpd "${extracted[@]}"; do
