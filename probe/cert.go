@@ -189,7 +189,7 @@ func (a *attempt) verifyTrust(chain []*x509.Certificate, v *result.Verification)
 	case selfSigned(top):
 		a.find("cert-untrusted", fmt.Sprintf("the chain ends at root %s, which is not a trusted root", top.Subject))
 	case errors.As(err, new(x509.UnknownAuthorityError)):
-		a.find("cert-chain-incomplete", fmt.Sprintf("the server sent %d certificate(s) ending at %s, issued by %s, which it did not send and no trusted root matches", len(chain), top.Subject, top.Issuer))
+		a.find("cert-chain-incomplete", fmt.Sprintf("the server sent %s ending at %s, issued by %s, which it did not send and no trusted root matches", plural(len(chain), "certificate"), top.Subject, top.Issuer))
 	default:
 		a.find("cert-untrusted", err.Error())
 	}

@@ -126,8 +126,8 @@ func (a *attempt) moreTransfers(ctx context.Context, dc *result.DataChannel) {
 		t := a.list(ctx, &scratch, a.dataTLSConfig(true), false)
 		dc.Transfers = append(dc.Transfers, t.record())
 		if !t.ok() {
-			a.find("tls13-ticket-lifecycle", fmt.Sprintf("transfer %d of %d failed after %d good one(s) (resumed: %s): %s",
-				n, a.cfg.Transfers, n-1, resumedList(dc.Transfers[:n-1]), t.failure()))
+			a.find("tls13-ticket-lifecycle", fmt.Sprintf("transfer %d of %d failed after %s (resumed: %s): %s",
+				n, a.cfg.Transfers, plural(n-1, "good one"), resumedList(dc.Transfers[:n-1]), t.failure()))
 			return
 		}
 	}

@@ -127,7 +127,7 @@ func TestDataChannelFindings(t *testing.T) {
 		{name: "PROT P refused", cfg: ftpstest.Config{Replies: map[string]string{"PROT P": "536 PROT P not supported."}},
 			want: []string{"critical:prot-p-refused", "info:prot-without-pbsz-refused"}, evidence: "536 PROT P not supported."},
 		{name: "third transfer refused", cfg: ftpstest.Config{RefuseAfterTransfers: 2}, want: strict("critical:tls13-ticket-lifecycle"),
-			evidence: "transfer 3 of 3 failed after 2 good one(s) (resumed: true, true): LIST: 150 Opening data connection., then 425 Unable to build data connection",
+			evidence: "transfer 3 of 3 failed after 2 good ones (resumed: true, true): LIST: 150 Opening data connection., then 425 Unable to build data connection",
 			check: func(t *testing.T, a result.Attempt) {
 				tr := a.DataChannel.Transfers
 				if !a.DataChannel.OK || len(tr) != 3 || !tr[1].OK || tr[2].OK || !strings.HasPrefix(tr[2].Reply, "LIST: 150") {

@@ -61,6 +61,15 @@ func TestRealClients(t *testing.T) {
 	// The root is ECDSA, so SHA-1 means ECDSA-SHA1; crypto/x509 still
 	// creates such signatures (it only refuses to verify them).
 	sha1 := issue(testcert.Options{SignatureAlgorithm: x509.ECDSAWithSHA1})
+	// A leaf from a CA that neither the clients nor ftpsdiag trust.
+	stranger, err := testcert.NewRoot("ftpsdiag stranger root")
+	if err != nil {
+		t.Fatal(err)
+	}
+	untrusted, err := stranger.Issue(testcert.Options{DNSNames: []string{"localhost"}, IPs: []net.IP{net.IPv4(127, 0, 0, 1)}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	javaClasses, javaErr := compileJava(t.TempDir())
 
 	vsftpdHard := []string{"force_local_logins_ssl=YES", "force_local_data_ssl=YES"}
@@ -88,6 +97,7 @@ func TestRealClients(t *testing.T) {
 		{name: "vsftpd-tls10-only", kind: ftpdtest.Vsftpd, opts: weak(vsftpd(rsa2048, noReuse), "TLSv1", "TLSv1")},
 		{name: "vsftpd-rsa1024", kind: ftpdtest.Vsftpd, opts: weak(vsftpd(rsa1024, noReuse), "TLSv1.2", "TLSv1.3")},
 		{name: "vsftpd-sha1-signature", kind: ftpdtest.Vsftpd, opts: weak(vsftpd(sha1, noReuse), "TLSv1.2", "TLSv1.3")},
+		{name: "vsftpd-untrusted-ca", kind: ftpdtest.Vsftpd, opts: vsftpd(untrusted, noReuse)},
 		{name: "vsftpd-implicit", kind: ftpdtest.Vsftpd, implicit: true,
 			opts: ftpdtest.Options{TLS: true, Implicit: true, Cert: good, Extra: vsftpdHard}},
 		{name: "pyftpdlib", kind: ftpdtest.Pyftpdlib,
