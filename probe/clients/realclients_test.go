@@ -46,30 +46,27 @@ func TestRealClients(t *testing.T) {
 	if err := os.WriteFile(caFile, root.RootPEM(), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// A CA that neither the clients nor ftpsdiag trust.
+	stranger, err := testcert.NewRoot("ftpsdiag stranger root")
+	if err != nil {
+		t.Fatal(err)
+	}
 	// Every client connects to 127.0.0.1: the leaves name it and localhost.
-	issue := func(o testcert.Options) tls.Certificate {
+	issue := func(ca *testcert.CA, o testcert.Options) tls.Certificate {
 		t.Helper()
 		o.DNSNames, o.IPs = []string{"localhost"}, []net.IP{net.IPv4(127, 0, 0, 1)}
-		c, err := root.Issue(o)
+		c, err := ca.Issue(o)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return c
 	}
-	good, rsa2048 := issue(testcert.Options{}), issue(testcert.Options{RSABits: 2048})
-	rsa1024 := issue(testcert.Options{RSABits: 1024})
+	good, rsa2048 := issue(root, testcert.Options{}), issue(root, testcert.Options{RSABits: 2048})
+	rsa1024 := issue(root, testcert.Options{RSABits: 1024})
 	// The root is ECDSA, so SHA-1 means ECDSA-SHA1; crypto/x509 still
 	// creates such signatures (it only refuses to verify them).
-	sha1 := issue(testcert.Options{SignatureAlgorithm: x509.ECDSAWithSHA1})
-	// A leaf from a CA that neither the clients nor ftpsdiag trust.
-	stranger, err := testcert.NewRoot("ftpsdiag stranger root")
-	if err != nil {
-		t.Fatal(err)
-	}
-	untrusted, err := stranger.Issue(testcert.Options{DNSNames: []string{"localhost"}, IPs: []net.IP{net.IPv4(127, 0, 0, 1)}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sha1 := issue(root, testcert.Options{SignatureAlgorithm: x509.ECDSAWithSHA1})
+	untrusted := issue(stranger, testcert.Options{})
 	javaClasses, javaErr := compileJava(t.TempDir())
 
 	vsftpdHard := []string{"force_local_logins_ssl=YES", "force_local_data_ssl=YES"}
