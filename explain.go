@@ -6,7 +6,7 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/ftpsdiag/ftpsdiag/probe/explain"
+	"github.com/ftpsdiag/ftpsdiag/report/explain"
 )
 
 // runExplain is `ftpsdiag explain "TEXT"`: offline, the likely causes of an
