@@ -25,6 +25,7 @@ import (
 	"github.com/ftpsdiag/ftpsdiag/probe/ftpdtest"
 	"github.com/ftpsdiag/ftpsdiag/probe/result"
 	"github.com/ftpsdiag/ftpsdiag/probe/testcert"
+	"github.com/ftpsdiag/ftpsdiag/report/explain"
 )
 
 // TestRealClients checks the client verdicts against the clients
@@ -34,7 +35,8 @@ import (
 // and ftpsdiag's verdict for that family must agree: the client listed ⇔
 // works or at-risk; it failed ⇔ fails; unknown where the client was
 // measured is an error. Entries of knownMismatch skip a case, still
-// running it and logging what both sides said.
+// running it and logging what both sides said. Where the client failed,
+// `ftpsdiag explain` on its error must name one of the verdict's reasons.
 //
 //	FTPSDIAG_REAL_SERVERS=1 go test ./probe/clients/ -run RealClients -v
 func TestRealClients(t *testing.T) {
@@ -238,6 +240,29 @@ func checkClient(t *testing.T, scenario string, c realClient, at clientRun, res 
 		t.Errorf("%s: %s\nverdict: %s %v: %s\nfindings: %v\nclient transcript:\n%s",
 			key, mismatch, v.Verdict, v.Reasons, v.Detail, findingIDs(res), out.transcript)
 	}
+	if !out.ok && v.Verdict == clients.Fails {
+		checkExplain(t, key, out.key, v.Reasons)
+	}
+}
+
+// checkExplain runs `ftpsdiag explain` on the error a real client printed:
+// one of the causes it names must be a finding the verdict gave as its
+// reason, so that a user pasting that error is sent where ftpsdiag
+// itself points. Verdicts whose reasons are no findings
+// (only-implicit-works) have nothing to compare.
+func checkExplain(t *testing.T, key, text string, reasons []string) {
+	t.Helper()
+	var named []string
+	for _, m := range explain.Explain(text) {
+		for _, c := range m.Causes {
+			named = append(named, c.ID)
+		}
+	}
+	findings := slices.DeleteFunc(slices.Clone(reasons), func(r string) bool { return !probe.KnownCause(r) })
+	if len(findings) == 0 || slices.ContainsFunc(findings, func(r string) bool { return slices.Contains(named, r) }) {
+		return
+	}
+	t.Errorf("%s: explain on the client's error names %v, none of the verdict's reasons %v\nerror: %s", key, named, findings, text)
 }
 
 func findingIDs(r *result.Result) []string {

@@ -351,6 +351,11 @@ var rules = []rule{
 		{"implicit-got-plaintext", "the client started TLS at once on a port that greets with a plaintext 220: it is an explicit (AUTH TLS) port."},
 		{"server-error-plaintext-inside-tls", "after login it is the server's plaintext error written into the TLS session."},
 	}},
+	// S: JSSE SSLTransport ("Unsupported or unrecognized SSL message" for a record that is not TLS).
+	{"Java \"Unsupported or unrecognized SSL message\"", `Unsupported or unrecognized SSL message`, []because{
+		{"implicit-got-plaintext", "the client started TLS at once on a port that greets with a plaintext 220: it is an explicit (AUTH TLS) port (Commons Net: new FTPSClient(true) is implicit)."},
+		{"server-error-plaintext-inside-tls", "after login it is the server's plaintext error written into the TLS session."},
+	}},
 	// S: Go crypto/tls conn.go.
 	{"Go \"first record does not look like a TLS handshake\"", `first record does not look like a TLS handshake`, []because{
 		{"implicit-got-plaintext", "the client started TLS at once on a port that greets with a plaintext 220: it is an explicit (AUTH TLS) port."},
@@ -370,22 +375,28 @@ var rules = []rule{
 		{"data-connect-timeout", "reported for data connections to a passive port a firewall filters."},
 		{"connection-lost", "the connection was reset while the client was writing."},
 	}},
-	// S: FileZilla log_alert format, GnuTLS alert names; S: OpenSSL reason strings; R: ArxOne/FTP#39.
-	{"TLS alert protocol_version (70)", `alert protocol version|Error in protocol version|TLS alert from the server: .*\(70\)|unsupported protocol|no protocols available|server selected unsupported protocol version`, []because{
+	// S: FileZilla log_alert format, GnuTLS alert names; S: OpenSSL reason strings; R: ArxOne/FTP#39;
+	// M: JSSE (OpenJDK 17) against a TLS-1.0-only vsftpd; S: JSSE "No appropriate protocol".
+	{"TLS alert protocol_version (70)", `alert protocol version|Error in protocol version|TLS alert from the server: .*\(70\)|unsupported protocol|no protocols available|server selected unsupported protocol version|fatal alert: protocol_version|No appropriate protocol|protocol version not supported`, []because{
 		{"tls-no-common-version", "the client and server share no TLS version: an old server speaking only TLS 1.0, or a hardened server above the client."},
 		{"tls-legacy-version", "the server speaks only TLS 1.0 or 1.1, which current clients refuse by default."},
 	}},
+	// M: curl 7.88.1 and Python 3.11 (OpenSSL 3.0) against a TLS-1.0-only vsftpd; S: OpenSSL reason string.
+	{"OpenSSL \"legacy sigalg disallowed or unsupported\"", `legacy sigalg disallowed`, []because{
+		{"tls-legacy-version", "the server speaks only TLS 1.0 or 1.1, whose handshake signatures (MD5+SHA-1) OpenSSL 3 refuses at its default security level."},
+		{"tls-no-common-version", "the client and server share no TLS version the client still allows."},
+	}},
 	// S: mod_tls.c tls_sni_cb; S: OpenSSL reason string.
-	{"TLS alert unrecognized_name (112)", `unrecognized name|server name sent was not recognized|TLS alert from the server: .*\(112\)`, []because{
+	{"TLS alert unrecognized_name (112)", `unrecognized name|server name sent was not recognized|TLS alert from the server: .*\(112\)|fatal alert: unrecognized_name`, []because{
 		{"tls-sni-unrecognized", "the server (ProFTPD with name-based virtual hosts) has no host for the name the client sent in SNI."},
 	}},
 	// S: mod_tls.c (SNI differs from HOST → 49), vsftpd require_cert.
-	{"TLS alert access_denied (49)", `alert access denied|Access was denied|TLS alert from the server: .*\(49\)`, []because{
+	{"TLS alert access_denied (49)", `alert access denied|Access was denied|TLS alert from the server: .*\(49\)|fatal alert: access_denied`, []because{
 		{"tls-sni-unrecognized", "ProFTPD denies a TLS server name that differs from an earlier HOST command."},
 		{"tls-client-cert-requested", "the server requires a client certificate this client did not present."},
 	}},
 	// S: vsftpd require_cert (alert 40/116); S: OpenSSL reason string.
-	{"TLS alert certificate_required (116)", `alert certificate required|Certificate is required|TLS alert from the server: .*\(116\)|peer did not return a certificate`, []because{
+	{"TLS alert certificate_required (116)", `alert certificate required|Certificate is required|TLS alert from the server: .*\(116\)|peer did not return a certificate|fatal alert: certificate_required`, []because{
 		{"tls-client-cert-requested", "the server requires a client certificate (vsftpd require_cert=YES) that this client did not send."},
 	}},
 	// S: OpenSSL reason strings; R: proftpd#834, os-autoinst PR 13233.
@@ -395,7 +406,7 @@ var rules = []rule{
 		{"tls-no-common-version", "the suites left for the versions both sides speak are none."},
 	}},
 	// S: FileZilla log_alert format; R: forum copies, proftpd#834; D: vsftpd require_cert.
-	{"TLS alert handshake_failure (40)", `TLS alert from the server: .*\(40\)|Handshake failed \(40\)|alert handshake failure`, []because{
+	{"TLS alert handshake_failure (40)", `TLS alert from the server: .*\(40\)|Handshake failed \(40\)|alert handshake failure|fatal alert: handshake_failure`, []because{
 		{"tls-handshake-failed", "the server found no cipher suite it shares with the client (TLSCipherSuite, ssl_ciphers too narrow)."},
 		{"tls-no-shared-cipher", "the server accepts only suites this client lacks (DHE, CCM, CAMELLIA or ARIA)."},
 		{"tls-no-common-version", "servers also answer a version they do not speak with handshake_failure."},
@@ -413,6 +424,12 @@ var rules = []rule{
 		{"alg-breaks-tls-after-234", "a firewall inspecting FTP resets the connection right after 234."},
 		{"connection-lost", "the server or a middlebox reset the connection later in the session."},
 	}},
+	// S: JSSE SSLSocketImpl (the server closed the connection during the handshake, without an alert).
+	{"Java \"Remote host terminated the handshake\"", `Remote host terminated the handshake`, []because{
+		{"tls-handshake-failed", "the server closed the connection in the middle of the handshake: vsftpd does this when it finds no suite to use (\"no shared cipher\" in its log)."},
+		{"alg-breaks-tls-after-234", "a firewall inspecting FTP cuts the connection right after 234."},
+		{"tls-no-common-version", "some servers close instead of sending an alert when they share no TLS version with the client."},
+	}},
 	// D: Schannel SEC_E_ALGORITHM_MISMATCH (0x80090331), Microsoft Learn; M: vsftpd with an ECDSA certificate and Debian's RSA-only default suite refuses TLS 1.2.
 	{"Schannel \"do not possess a common algorithm\"", `do not possess a common algorithm|SEC_E_ALGORITHM_MISMATCH|0x80090331`, []because{
 		{"tls12-refused", "a Windows client without TLS 1.3 (Windows 10, Server 2019) met a server that speaks TLS 1.3 but no usable TLS 1.2 suite."},
@@ -429,8 +446,8 @@ var rules = []rule{
 	{"Go \"x509: certificate relies on legacy Common Name field\"", `relies on legacy Common Name field`, []because{
 		{"cert-no-san", "the certificate names the server only in its Common Name, which Go, Java and browsers ignore."},
 	}},
-	// S: OpenSSL verify strings, Go x509; R: lftp#377.
-	{"certificate name does not match the host", `doesn't match requested host name|hostname mismatch|IP address mismatch|no alternative certificate subject name matches|certificate is valid for .*, not |certificate is not valid for any names|but none matched`, []because{
+	// S: OpenSSL verify strings, Go x509, JDK HostnameChecker and Apache HttpClient-style verifiers; R: lftp#377.
+	{"certificate name does not match the host", `doesn't match requested host name|hostname mismatch|IP address mismatch|no alternative certificate subject name matches|certificate is valid for .*, not |certificate is not valid for any names|but none matched|doesn't match any of the subject alternative names|No subject alternative (?:names|DNS name) matching`, []because{
 		{"cert-name-mismatch", "the certificate does not name the host the client connected to (common when connecting by IP address)."},
 	}},
 	// S: OpenSSL verify string.
@@ -448,30 +465,32 @@ var rules = []rule{
 		{"cert-chain-incomplete", "the server does not send the intermediate certificate that issued its own."},
 		{"cert-untrusted", "the issuing CA is private and not in the client's trust store."},
 	}},
+	// S: OpenSSL reason and verify strings; M: Go ("insecure algorithm ECDSA-SHA1" inside its
+	// unknown-authority error) and lftp/GnuTLS against a SHA-1-signed leaf. Before the
+	// unknown-authority rule, whose text Go wraps around this one.
+	{"certificate signature too weak", `ca md too weak|digest algorithm too weak|insecure algorithm`, []because{
+		{"cert-weak-signature", "a certificate in the chain is signed with SHA-1 or MD5, which OpenSSL 3, GnuTLS and Go refuse by default."},
+	}},
 	// S: Go crypto/x509 verify.go; R: Java PKIX and .NET texts.
 	{"certificate signed by an unknown authority", `signed by unknown authority|PKIX path building failed|unable to find valid certification path|remote certificate is invalid`, []because{
 		{"cert-chain-incomplete", "the server does not send the intermediate certificate that issued its own."},
 		{"cert-untrusted", "the chain ends at a private CA the client does not trust."},
 		{"cert-self-signed", "the server certificate is self-signed."},
 	}},
-	// S: OpenSSL verify string, Go x509 (detail "is before").
-	{"certificate not yet valid", `certificate is not yet valid|current time \S+ is before`, []because{
+	// S: OpenSSL verify string, Go x509 (detail "is before"), JDK CertificateNotYetValidException.
+	{"certificate not yet valid", `certificate is not yet valid|current time \S+ is before|CertificateNotYetValidException`, []because{
 		{"cert-not-yet-valid", "the certificate's validity starts in the future (or the server's or client's clock is wrong)."},
 	}},
-	// S: OpenSSL verify string, Go x509.
-	{"certificate expired", `certificate has expired|certificate expired|expired certificate`, []because{
+	// S: OpenSSL verify string, Go x509, JDK CertificateExpiredException (Commons Net's default trust manager checks dates only).
+	{"certificate expired", `certificate has expired|certificate expired|expired certificate|CertificateExpiredException`, []because{
 		{"cert-expired", "the server certificate is past its end date."},
 	}},
 	// S: OpenSSL reason and verify strings.
 	{"certificate key too weak", `ee key too small|certificate key too weak`, []because{
 		{"cert-weak-key", "the certificate key is too small for OpenSSL 3's default security level."},
 	}},
-	// S: OpenSSL reason and verify strings.
-	{"certificate signature too weak", `ca md too weak|digest algorithm too weak`, []because{
-		{"cert-weak-signature", "a certificate in the chain is signed with SHA-1 or MD5, which OpenSSL 3 refuses by default."},
-	}},
-	// R: lavv17/lftp#526, #641.
-	{"lftp \"Certificate verification: Not trusted\"", `Certificate verification: Not trusted|certificate verify failed|CERTIFICATE_VERIFY_FAILED`, []because{
+	// R: lavv17/lftp#526, #641; M: lftp 4.9.2 ("The certificate is NOT trusted. The certificate issuer is unknown.").
+	{"lftp \"Certificate verification: Not trusted\"", `Certificate verification: (?:.* is )?Not trusted|certificate issuer is unknown|certificate verify failed|CERTIFICATE_VERIFY_FAILED`, []because{
 		{"cert-chain-incomplete", "the server does not send the intermediate certificate that issued its own."},
 		{"cert-self-signed", "the server certificate is self-signed."},
 		{"cert-untrusted", "the chain ends at a private CA the client does not trust."},
