@@ -53,10 +53,13 @@ func TestRealClients(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Every client connects to 127.0.0.1: the leaves name it and localhost.
+	// Every client connects to 127.0.0.1: the leaves name it and
+	// localhost unless o names others.
 	issue := func(ca *testcert.CA, o testcert.Options) tls.Certificate {
 		t.Helper()
-		o.DNSNames, o.IPs = []string{"localhost"}, []net.IP{net.IPv4(127, 0, 0, 1)}
+		if o.DNSNames == nil {
+			o.DNSNames, o.IPs = []string{"localhost"}, []net.IP{net.IPv4(127, 0, 0, 1)}
+		}
 		c, err := ca.Issue(o)
 		if err != nil {
 			t.Fatal(err)
@@ -69,6 +72,8 @@ func TestRealClients(t *testing.T) {
 	// creates such signatures (it only refuses to verify them).
 	sha1 := issue(root, testcert.Options{SignatureAlgorithm: x509.ECDSAWithSHA1})
 	untrusted := issue(stranger, testcert.Options{})
+	expired := issue(root, testcert.Options{NotBefore: time.Now().Add(-48 * time.Hour), NotAfter: time.Now().Add(-24 * time.Hour)})
+	otherName := issue(root, testcert.Options{DNSNames: []string{"ftp.example.com"}})
 	javaClasses, javaErr := compileJava(t.TempDir())
 
 	vsftpdHard := []string{"force_local_logins_ssl=YES", "force_local_data_ssl=YES"}
@@ -97,6 +102,8 @@ func TestRealClients(t *testing.T) {
 		{name: "vsftpd-rsa1024", kind: ftpdtest.Vsftpd, opts: weak(vsftpd(rsa1024, noReuse), "TLSv1.2", "TLSv1.3")},
 		{name: "vsftpd-sha1-signature", kind: ftpdtest.Vsftpd, opts: weak(vsftpd(sha1, noReuse), "TLSv1.2", "TLSv1.3")},
 		{name: "vsftpd-untrusted-ca", kind: ftpdtest.Vsftpd, opts: vsftpd(untrusted, noReuse)},
+		{name: "vsftpd-expired", kind: ftpdtest.Vsftpd, opts: vsftpd(expired, noReuse)},
+		{name: "vsftpd-name-mismatch", kind: ftpdtest.Vsftpd, opts: vsftpd(otherName, noReuse)},
 		{name: "vsftpd-implicit", kind: ftpdtest.Vsftpd, implicit: true,
 			opts: ftpdtest.Options{TLS: true, Implicit: true, Cert: good, Extra: vsftpdHard}},
 		{name: "pyftpdlib", kind: ftpdtest.Pyftpdlib,

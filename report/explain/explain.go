@@ -447,7 +447,7 @@ var rules = []rule{
 		{"cert-no-san", "the certificate names the server only in its Common Name, which Go, Java and browsers ignore."},
 	}},
 	// S: OpenSSL verify strings, Go x509, JDK HostnameChecker and Apache HttpClient-style verifiers; R: lftp#377.
-	{"certificate name does not match the host", `doesn't match requested host name|hostname mismatch|IP address mismatch|no alternative certificate subject name matches|certificate is valid for .*, not |certificate is not valid for any names|but none matched|doesn't match any of the subject alternative names|No subject alternative (?:names|DNS name) matching`, []because{
+	{"certificate name does not match the host", `doesn't match requested host name|hostname mismatch|IP address mismatch|no alternative certificate subject name matches|certificate is valid for .*, not |certificate is not valid for any names|but none matched|doesn't match any of the subject alternative names|No subject alternative (?:names|DNS name) matching|doesn't contain any IP SANs`, []because{
 		{"cert-name-mismatch", "the certificate does not name the host the client connected to (common when connecting by IP address)."},
 	}},
 	// S: OpenSSL verify string.
@@ -477,12 +477,12 @@ var rules = []rule{
 		{"cert-untrusted", "the chain ends at a private CA the client does not trust."},
 		{"cert-self-signed", "the server certificate is self-signed."},
 	}},
-	// S: OpenSSL verify string, Go x509 (detail "is before"), JDK CertificateNotYetValidException.
-	{"certificate not yet valid", `certificate is not yet valid|current time \S+ is before|CertificateNotYetValidException`, []because{
+	// S: OpenSSL verify string, Go x509 (detail "is before"), JDK CertificateNotYetValidException (JSSE shows only its message, "NotBefore: DATE").
+	{"certificate not yet valid", `certificate is not yet valid|current time \S+ is before|CertificateNotYetValidException|\bNotBefore: `, []because{
 		{"cert-not-yet-valid", "the certificate's validity starts in the future (or the server's or client's clock is wrong)."},
 	}},
-	// S: OpenSSL verify string, Go x509, JDK CertificateExpiredException (Commons Net's default trust manager checks dates only).
-	{"certificate expired", `certificate has expired|certificate expired|expired certificate|CertificateExpiredException`, []because{
+	// S: OpenSSL verify string, Go x509, JDK CertificateExpiredException (JSSE shows only its message, "NotAfter: DATE"; Commons Net's default trust manager checks dates only).
+	{"certificate expired", `certificate has expired|certificate expired|expired certificate|CertificateExpiredException|\bNotAfter: `, []because{
 		{"cert-expired", "the server certificate is past its end date."},
 	}},
 	// S: OpenSSL reason and verify strings.

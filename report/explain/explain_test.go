@@ -75,6 +75,8 @@ var clientTexts = []struct {
 	{"TLS handshake after AUTH TLS: remote error: tls: protocol version not supported", "tls-no-common-version"},
 	{"ls: Fatal error: Certificate verification: The certificate is NOT trusted. The certificate issuer is unknown.  (4E:A9:64:B8)", "cert-chain-incomplete"},
 	{"ls: Fatal error: Certificate verification: The certificate is NOT trusted. The certificate chain uses insecure algorithm.  (CD:1A:A1:E5)", "cert-weak-signature"},
+	{"FAIL javax.net.ssl.SSLHandshakeException: NotAfter: Wed Nov 25 00:34:07 UTC 2026", "cert-expired"},
+	{"x509: cannot validate certificate for 127.0.0.1 because it doesn't contain any IP SANs", "cert-name-mismatch"},
 	{`tls: failed to verify certificate: x509: certificate signed by unknown authority (possibly because of "x509: cannot verify signature: insecure algorithm ECDSA-SHA1" while trying to verify candidate authority certificate "root")`, "cert-weak-signature"},
 	{"javax.net.ssl.SSLHandshakeException: No appropriate protocol (protocol is disabled or cipher suites are inappropriate)", "tls-no-common-version"},
 	{"javax.net.ssl.SSLHandshakeException: Received fatal alert: handshake_failure", "tls-handshake-failed"},
