@@ -33,7 +33,7 @@ const usageText = `ftpsdiag - diagnose FTPS (FTP over TLS) servers
 Usage:
   ftpsdiag [flags] TARGET
   ftpsdiag demo [flags]       diagnose a built-in faulty server on 127.0.0.1
-  ftpsdiag explain "TEXT"     what a client's error message most likely means
+  ftpsdiag explain "TEXT"|-   what a client's error message most likely means (-: read it from stdin)
   ftpsdiag serve [--listen ADDR] [--config FILE]
                               Prometheus exporter: /probe?target=HOST&module=NAME
 
@@ -110,7 +110,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "serve":
 		return runServe(ctx, fs, o, stderr)
 	case "explain":
-		return runExplain(fs, stdout, stderr)
+		return runExplain(fs, stdin, stdout, stderr)
 	}
 	demo := fs.Arg(0) == "demo"
 	if demo {

@@ -178,3 +178,24 @@ func cmdServeFTPS(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Defer(func() { srv.Close() })
 	ts.Setenv("FTPS_PORT", strconv.Itoa(srv.Port))
 }
+
+// explain matches at most maxExplainInput bytes, from standard input or
+// the arguments: more is a usage error, not a match over part of it.
+func TestExplainInputLimit(t *testing.T) {
+	const errText = "curl: (35) wrong version number "
+	for _, tc := range []struct {
+		size int
+		code int
+	}{
+		{maxExplainInput, exitOK},
+		{maxExplainInput + 1, exitUnknown},
+	} {
+		text := errText + strings.Repeat("x", tc.size-len(errText))
+		for _, args := range [][]string{{"explain", "-"}, {"explain", text}} {
+			var stdout, stderr strings.Builder
+			if code := run(context.Background(), args, strings.NewReader(text), &stdout, &stderr); code != tc.code {
+				t.Errorf("%d bytes, explain %.20s: exit %d, want %d (stderr %q)", tc.size, args[1], code, tc.code, stderr.String())
+			}
+		}
+	}
+}
