@@ -259,19 +259,20 @@ func loginFailed() *result.Result {
 }
 
 // pasvMismatch: ProFTPD behind NAT refuses EPSV, advertises its private
-// address in the 227 (the listing works on the control peer's address),
+// address in the 227 (the listing works on the control peer's address,
+// the server's public 198.51.100.7),
 // does not require session reuse and serves clear listings.
 func pasvMismatch() *result.Result {
 	r := newResult("ftp.example.net", 19.6, result.StatusWarning, "Explicit FTPS works on port 21, but the passive reply names a private address and clear data is allowed.")
 	pasv := &result.TLSInfo{Version: "TLS 1.3", CipherSuite: "TLS_AES_256_GCM_SHA384", Group: "X25519", SNISent: true, HandshakeMS: 2.4}
 	r.Attempts = []result.Attempt{{
-		Mode: result.ModeExplicit, Port: 21, Address: "127.0.0.1:21", OK: true,
+		Mode: result.ModeExplicit, Port: 21, Address: "198.51.100.7:21", OK: true,
 		Server: "ProFTPD", Banner: []string{"220 ProFTPD Server (Example) [10.0.0.5]"}, AuthMechanism: "TLS",
 		TLS: pasv, Certificates: exampleChain()[:1], Verification: trustedVerification(),
 		Login:      &result.Login{User: "anonymous", Anonymous: true, OK: true, Reply: "230 Anonymous access granted, restrictions apply"},
 		RoundTrips: 13,
 		Timeline: timeline(
-			ev(0, result.FromNet, "connect 127.0.0.1:21"),
+			ev(0, result.FromNet, "connect 198.51.100.7:21"),
 			ev(0.4, result.FromNet, "TCP connected"),
 			reply(1.3, "220 ProFTPD Server (Example) [10.0.0.5]"),
 			exchange(1.4, 1.8, "AUTH TLS", "234 AUTH TLS successful"),
@@ -283,7 +284,7 @@ func pasvMismatch() *result.Result {
 			exchange(6.1, 6.4, "PROT P", "200 Protection set to Private"),
 			exchange(6.5, 6.8, "EPSV", "500 EPSV not understood"),
 			exchange(6.9, 7.2, "PASV", "227 Entering Passive Mode (10,0,0,5,195,80)."),
-			dataEv(7.3, result.FromNet, "connect 127.0.0.1:50000 (the control peer; the reply named 10.0.0.5:50000)"),
+			dataEv(7.3, result.FromNet, "connect 198.51.100.7:50000 (the control peer; the reply named 10.0.0.5:50000)"),
 			dataEv(7.5, result.FromNet, "TCP connected"),
 			exchange(7.6, 8.0, "LIST", "150 Opening ASCII mode data connection for file list"),
 			dataEv(10.4, result.FromTLS, "handshake done: TLS 1.3, TLS_AES_256_GCM_SHA384, X25519"),
@@ -295,7 +296,7 @@ func pasvMismatch() *result.Result {
 		),
 		DataChannel: &result.DataChannel{
 			Attempted: true, Prot: "P", PassiveCommand: "PASV", EPSVSupported: ptr(false),
-			AdvertisedAddress: "10.0.0.5:50000", UsedAddress: "127.0.0.1:50000", ListCommand: "LIST",
+			AdvertisedAddress: "10.0.0.5:50000", UsedAddress: "198.51.100.7:50000", ListCommand: "LIST",
 			TLS: pasv, SameCertificate: ptr(true), ListingBytes: 20480, ListingLines: 256, ListingTruncated: true,
 			CloseNotify: ptr(false), TransferReply: "226 Transfer complete", OK: true,
 		},
@@ -308,7 +309,7 @@ func pasvMismatch() *result.Result {
 	r.Findings = []result.Finding{{
 		ID: "pasv-address-mismatch", Severity: result.SeverityWarning, Stage: "data", Mode: result.ModeExplicit, Port: 21,
 		Title:    "the PASV reply advertises an address other than the server's",
-		Evidence: "227 Entering Passive Mode (10,0,0,5,195,80). names 10.0.0.5:50000; the control peer is 127.0.0.1",
+		Evidence: "227 Entering Passive Mode (10,0,0,5,195,80). names 10.0.0.5:50000; the control peer is 198.51.100.7",
 		Remedy:   "Set MasqueradeAddress (TLSMasqueradeAddress takes precedence for FTPS sessions).",
 	}, {
 		ID: "data-clear-allowed", Severity: result.SeverityWarning, Stage: "policy", Mode: result.ModeExplicit, Port: 21,

@@ -3,6 +3,7 @@ package clients
 
 import (
 	"cmp"
+	"fmt"
 	"net/netip"
 	"slices"
 	"strings"
@@ -57,8 +58,9 @@ type facts struct {
 	ems          *bool           // Extended Master Secret at TLS 1.2; nil when not measured or no TLS 1.2
 	version      string          // TLS version of the data handshake, else of the control one
 	ticket       bool            // the control handshake issued a session ticket
-	pasvPrivate  bool            // the 227 named a private, loopback or unspecified address
-	pasvPublic   bool            // the 227 named another routable address
+	pasv         netip.Addr      // the address a 227 named where it is not the server's (pasv-address-mismatch); else invalid
+	peer         netip.Addr      // the server's address: the control connection's peer
+	epsv         bool            // the protected listing used EPSV, so a client trying EPSV first never reads a 227
 }
 
 // rule is one behaviour of a client family. basis says why we believe it:
@@ -195,21 +197,63 @@ var (
 		detail: "does not resume TLS sessions, and whether the server requires resumption was not measured",
 		basis:  "M: the verdict hinges on policy.session_reuse_required, absent in this run",
 	}
-	// The 227 names a private address: some clients substitute the
-	// server's address, an easy-to-lose work-around.
-	substitutesPrivate = rule{
-		when: func(f *facts) bool { return f.pasvPrivate }, verdict: AtRisk, reasons: []string{"pasv-address-mismatch"},
-		detail: "works only because it replaces the private PASV address with the server's",
-		basis:  "S: lftp ftpclass.cc Handle_PASV and FileZilla replace private/loopback PASV addresses (measured on Debian for both); WinSCP logs \"unroutable address ... using host address instead\" (R, FAILURES.md §6)",
-	}
-	// The 227 names another routable address: clients that substitute
-	// only private ones dial it and time out.
-	dialsPublic = rule{
-		when: func(f *facts) bool { return f.pasvPublic }, verdict: Fails, reasons: []string{"pasv-address-mismatch"},
-		detail: "dials the public address the PASV reply names, which is not the server's",
-		basis:  "M/S: lftp and FileZilla replace only private or loopback PASV addresses (measured on Debian; lftp ftpclass.cc)",
+	// The 227 names another address than the server's, and this client
+	// reads it: how is not recorded.
+	pasvUnknown = rule{
+		when: func(f *facts) bool { return f.pasv.IsValid() }, verdict: Unknown, reasons: []string{"pasv-address-mismatch"},
+		detail: "how it treats a PASV address other than the server's is not recorded here",
+		basis:  "none: not measured, no source found",
 	}
 )
+
+// pasvRules are the rules of a client that replaces the address a 227
+// names with the server's in some cases (replaces) and dials it in the
+// others: at-risk where it replaces it (a work-around, easy to lose), and
+// keeps (fails, or unknown where undocumented) where it dials an address
+// that is not the server's. when says in words when it replaces it.
+func pasvRules(replaces func(f *facts) bool, keeps, when, basis string) []rule {
+	return []rule{
+		{when: func(f *facts) bool { return f.pasv.IsValid() && replaces(f) }, verdict: AtRisk, reasons: []string{"pasv-address-mismatch"},
+			detailOf: func(f *facts) string {
+				return fmt.Sprintf("works only because it replaces the PASV address %s with the server's (%s)", f.pasv, f.peer)
+			},
+			basis: basis},
+		{when: func(f *facts) bool { return f.pasv.IsValid() && !replaces(f) }, verdict: keeps, reasons: []string{"pasv-address-mismatch"},
+			detailOf: func(f *facts) string {
+				if keeps == Unknown {
+					return fmt.Sprintf("the PASV reply names %s, not the server's (%s); it is known to replace the address only %s, and what it does here is not recorded", f.pasv, f.peer, when)
+				}
+				return fmt.Sprintf("dials %s, the address the PASV reply names, not the server's (%s): it replaces the address only %s", f.pasv, f.peer, when)
+			},
+			basis: basis},
+	}
+}
+
+// unroutable is FileZilla's !IsRoutableAddress: a private, loopback,
+// link-local or unspecified address.
+func unroutable(a netip.Addr) bool {
+	return a.IsPrivate() || a.IsLoopback() || a.IsLinkLocalUnicast() || a.IsUnspecified()
+}
+
+// FileZilla (and WinSCP, whose FTP core comes from it) replace an
+// unroutable 227 address when the server's own address is routable.
+func filezillaReplaces(f *facts) bool { return unroutable(f.pasv) && !unroutable(f.peer) }
+
+const (
+	filezillaWhen  = "when it is unroutable (private, loopback, link-local) and the server's is routable"
+	filezillaBasis = "S: FileZilla CFtpControlSocket::ParsePasvResponse (!IsRoutableAddress(host) && IsRoutableAddress(peer), \"Server sent passive reply with unroutable address. Using server address instead.\")"
+)
+
+// lftp replaces a 227 address that is 0.0.0.0, or that differs from the
+// server's in being private (RFC 1918) or in being loopback, which for
+// lftp is 127.0.0.1 alone (ftp:fix-pasv-address, on by default).
+func lftpReplaces(f *facts) bool {
+	private := func(a netip.Addr) bool { return a.Is4() && a.IsPrivate() }
+	loopback := func(a netip.Addr) bool {
+		return a == netip.AddrFrom4([4]byte{127, 0, 0, 1}) || a == netip.IPv6Loopback()
+	}
+	return f.pasv.IsUnspecified() || private(f.pasv) != private(f.peer) || loopback(f.pasv) != loopback(f.peer)
+}
 
 // A later listing of the session failed: clients that transfer several
 // files in one session may meet it too; Go's own rule says it fails.
@@ -230,8 +274,8 @@ var epsvBlockedUnknown = rule{
 
 // families is the table, in the order Verdicts reports them.
 var families = []family{
-	{id: "filezilla", implicit: true, works: "FileZilla 3 (GnuTLS) resumes the session and meets nothing it refuses", rules: []rule{
-		asksUser, sha1Unknown, weakKeyUnknown, legacyUnknown, substitutesPrivate, dialsPublic,
+	{id: "filezilla", implicit: true, works: "FileZilla 3 (GnuTLS) resumes the session and meets nothing it refuses", rules: slices.Concat([]rule{
+		asksUser, sha1Unknown, weakKeyUnknown, legacyUnknown,
 		{when: has("no-close-notify"), verdict: Fails, reasons: []string{"no-close-notify"},
 			detail: "refuses a listing that ends without TLS close_notify as possibly truncated",
 			basis:  "S: libfilezilla tls_layer (\"Server did not properly shut down TLS connection\"); D: FileZilla wiki \"TLS specifications\""},
@@ -239,13 +283,11 @@ var families = []family{
 			detail: "asks the user to accept an \"Insecure FTP data connection\" because the server does not resume the session: works only once someone clicks through",
 			basis:  "S: FileZilla client dialog \"This server does not support TLS session resumption on the data connection\" (FAILURES.md §7)"},
 		laterTransferFailed, epsvBlockedUnknown,
-	}},
-	{id: "winscp", implicit: true, works: "WinSCP (OpenSSL) resumes the session and meets nothing it refuses", rules: []rule{
-		asksUser, sha1Unknown, weakKeyUnknown, legacyUnknown, substitutesPrivate, laterTransferFailed, epsvBlockedUnknown,
-		{when: func(f *facts) bool { return f.pasvPublic }, verdict: Unknown, reasons: []string{"pasv-address-mismatch"},
-			detail: "whether it replaces a routable PASV address other than the server's is not recorded here",
-			basis:  "R: WinSCP replaces \"unroutable\" addresses (FAILURES.md §6); routable ones not documented"},
-	}},
+	}, pasvRules(filezillaReplaces, Fails, filezillaWhen, filezillaBasis))},
+	{id: "winscp", implicit: true, works: "WinSCP (OpenSSL) resumes the session and meets nothing it refuses", rules: slices.Concat([]rule{
+		asksUser, sha1Unknown, weakKeyUnknown, legacyUnknown, laterTransferFailed, epsvBlockedUnknown,
+	}, pasvRules(filezillaReplaces, Unknown, filezillaWhen,
+		"R: WinSCP's FTP core comes from FileZilla and logs the same \"unroutable address ... using server address instead\" (FAILURES.md §6); what it does otherwise is not documented"))},
 	{id: "curl", implicit: true,
 		works: "curl (OpenSSL 3) resumes the session, and the server accepts its data handshake before LIST",
 		rules: []rule{
@@ -261,15 +303,16 @@ var families = []family{
 				detail: "starts the data TLS handshake before the transfer command; whether this server accepts that was not measured",
 				basis:  "M: the verdict hinges on policy.data_tls_before_command, absent in this run"},
 		}},
-	{id: "lftp", implicit: true, works: "lftp (GnuTLS) resumes the session and meets nothing it refuses", rules: []rule{
-		verifies, refusesSHA1, substitutesPrivate, dialsPublic, laterTransferFailed,
+	{id: "lftp", implicit: true, works: "lftp (GnuTLS) resumes the session and meets nothing it refuses", rules: slices.Concat([]rule{
+		verifies, refusesSHA1, laterTransferFailed,
 		{when: func(f *facts) bool { return f.legacyOnly }, verdict: AtRisk, reasons: []string{reasonLegacyOnly},
 			detail: "still accepts TLS 1.0, which the server is limited to; GnuTLS policies are removing it",
 			basis:  "M: lftp (GnuTLS) on Debian completed a TLS 1.0 handshake"},
 		{when: has("no-close-notify"), verdict: Unknown, reasons: []string{"no-close-notify"},
 			detail: "how lftp treats a listing that ends without close_notify is not recorded here",
 			basis:  "none: not measured; GnuTLS reports a premature termination, lftp's handling not checked"},
-	}},
+	}, pasvRules(lftpReplaces, Fails, "when it is 0.0.0.0, or differs from the server's in being private or in being 127.0.0.1",
+		"S: lftp ftpclass.cc Handle_PASV (ftp:fix-pasv-address compares InPrivateNetwork and IsLoopback of both addresses) and network.cc (is_loopback: 127.0.0.1 only); M: lftp 4.9.2 replaced a 227's 127.0.0.2 with 127.0.0.1 (TestRealClients)"))},
 	{id: "python-ftplib", works: "ftplib (OpenSSL 3) meets nothing it refuses; the server does not require session resumption", rules: []rule{
 		// ftplib ignores the PASV address (CVE-2021-4189 fix), so no pasv rules.
 		verifies, refusesSHA1, refusesWeakKey, refusesLegacy, neverResumes, reuseUnmeasured, laterTransferFailed,
@@ -296,9 +339,9 @@ var families = []family{
 		}, verdict: Unknown, reasons: []string{reasonReuseUnknown},
 			detail: "at TLS 1.2 without session tickets Go cannot resume, and whether the server requires resumption was not measured",
 			basis:  "M: Go resumes TLS 1.2 only by ticket; the verdict hinges on the reuse policy"},
-		{when: func(f *facts) bool { return f.pasvPrivate || f.pasvPublic }, verdict: Unknown, reasons: []string{"pasv-address-mismatch"},
-			detail: "how Go FTP libraries treat a PASV address other than the server's is not recorded here (most try EPSV first)",
-			basis:  "none: not measured; library behaviour differs"},
+		{when: func(f *facts) bool { return f.pasv.IsValid() && !f.epsv }, verdict: Unknown, reasons: []string{"pasv-address-mismatch"},
+			detail: "EPSV did not work here, and how Go FTP libraries treat a PASV address other than the server's is not recorded here",
+			basis:  "S: jlaffaye/ftp tries EPSV first, so a 227 matters only where EPSV fails; its handling of the address then was not checked"},
 	}},
 	{id: "java", implicit: true, works: "JSSE with Commons Net meets nothing it refuses; the server does not require session resumption", rules: []rule{
 		{when: has(untrustedIDs...), verdict: AtRisk,
@@ -321,9 +364,11 @@ var families = []family{
 			detail: "JSSE keys its session cache by host and port, so the data connection does not resume; this server requires it",
 			basis:  "M: OpenJDK 17 with Commons Net 3.9 failed against vsftpd and ProFTPD requiring reuse, at TLS 1.3 and 1.2 (TestRealClients); R: commons-net PR 321/395, FluentFTP#311, cyberduck#15466 (FAILURES.md §7, §11)"},
 		reuseUnmeasured, laterTransferFailed,
-		{when: func(f *facts) bool { return f.pasvPrivate || f.pasvPublic }, verdict: Unknown, reasons: []string{"pasv-address-mismatch"},
-			detail: "Commons Net uses PASV and may replace a site-local address (NatServerResolverImpl); its handling of this address is not recorded here",
-			basis:  "none: not measured; the Commons Net default strategy was not checked against this case"},
+		// No PASV rule: Commons Net 3.9 and later connect to the control
+		// connection's address whatever the 227 names (ipAddressFromPasvResponse
+		// off by default, CVE-2021-37533); measured: a 227 naming 127.0.0.2
+		// made it connect to 127.0.0.1 (TestRealClients). Older versions
+		// used the address, replacing only site-local ones (NatServerResolverImpl).
 	}},
 	{id: "dotnet", works: ".NET (Schannel) resumes the session and meets nothing it refuses", rules: []rule{
 		verifies, sha1Unknown, weakKeyUnknown,
@@ -344,10 +389,7 @@ var families = []family{
 		}, verdict: Unknown, reasons: []string{reasonEMSUnknown},
 			detail: "Windows resumes only with Extended Master Secret at TLS 1.2; whether the server offers EMS was not measured",
 			basis:  "R: limilabs \"FTP TLS encrypted data connections fail (EMS)\"; D: Windows Oct 2019 updates (FAILURES.md §7)"},
-		laterTransferFailed, epsvBlockedUnknown,
-		{when: func(f *facts) bool { return f.pasvPrivate || f.pasvPublic }, verdict: Unknown, reasons: []string{"pasv-address-mismatch"},
-			detail: "how .NET treats a PASV address other than the server's is not recorded here",
-			basis:  "none: not measured, no source found"},
+		laterTransferFailed, epsvBlockedUnknown, pasvUnknown,
 	}},
 }
 
@@ -497,14 +539,12 @@ func derive(r *result.Result, a *result.Attempt) *facts {
 		if dc.TLS != nil {
 			f.version = dc.TLS.Version
 		}
+		f.epsv = dc.PassiveCommand == "EPSV"
 		if f.ids["pasv-address-mismatch"] {
-			if ap, err := netip.ParseAddrPort(dc.AdvertisedAddress); err == nil {
-				ip := ap.Addr().Unmap()
-				if ip.IsPrivate() || ip.IsLoopback() || ip.IsLinkLocalUnicast() {
-					f.pasvPrivate = true
-				} else {
-					f.pasvPublic = true
-				}
+			pasv, perr := netip.ParseAddrPort(dc.AdvertisedAddress)
+			peer, cerr := netip.ParseAddrPort(a.Address)
+			if perr == nil && cerr == nil {
+				f.pasv, f.peer = pasv.Addr().Unmap(), peer.Addr().Unmap()
 			}
 		}
 		if f.dataTested && !f.dataOK {

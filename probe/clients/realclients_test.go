@@ -104,6 +104,12 @@ func TestRealClients(t *testing.T) {
 		{name: "vsftpd-untrusted-ca", kind: ftpdtest.Vsftpd, opts: vsftpd(untrusted, noReuse)},
 		{name: "vsftpd-expired", kind: ftpdtest.Vsftpd, opts: vsftpd(expired, noReuse)},
 		{name: "vsftpd-name-mismatch", kind: ftpdtest.Vsftpd, opts: vsftpd(otherName, noReuse)},
+		// The 227 names 127.0.0.2 (MasqueradeAddress) while the server is
+		// 127.0.0.1: lftp replaces it (its loopback is 127.0.0.1 alone),
+		// ftplib and Commons Net connect to the control address whatever
+		// the 227 says, curl and the Go client use EPSV.
+		{name: "proftpd-pasv-other-loopback", kind: ftpdtest.ProFTPD,
+			opts: ftpdtest.Options{TLS: true, Cert: good, Extra: []string{"TLSRequired on", "TLSOptions NoSessionReuseRequired", "MasqueradeAddress 127.0.0.2"}}},
 		{name: "vsftpd-implicit", kind: ftpdtest.Vsftpd, implicit: true,
 			opts: ftpdtest.Options{TLS: true, Implicit: true, Cert: good, Extra: vsftpdHard}},
 		{name: "pyftpdlib", kind: ftpdtest.Pyftpdlib,

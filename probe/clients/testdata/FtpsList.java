@@ -35,6 +35,7 @@ public class FtpsList {
             ftp.execPROT("P");
             ftp.enterLocalPassiveMode();
             String[] names = ftp.listNames();
+            System.out.println("* data connection to " + ftp.getPassiveHost() + ":" + ftp.getPassivePort());
             if (names == null) {
                 fail("NLST: " + ftp.getReplyString());
             }
