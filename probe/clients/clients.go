@@ -197,13 +197,6 @@ var (
 		detail: "does not resume TLS sessions, and whether the server requires resumption was not measured",
 		basis:  "M: the verdict hinges on policy.session_reuse_required, absent in this run",
 	}
-	// The 227 names another address than the server's, and this client
-	// reads it: how is not recorded.
-	pasvUnknown = rule{
-		when: func(f *facts) bool { return f.pasv.IsValid() }, verdict: Unknown, reasons: []string{"pasv-address-mismatch"},
-		detail: "how it treats a PASV address other than the server's is not recorded here",
-		basis:  "none: not measured, no source found",
-	}
 )
 
 // pasvRules are the rules of a client that replaces the address a 227
@@ -389,7 +382,10 @@ var families = []family{
 		}, verdict: Unknown, reasons: []string{reasonEMSUnknown},
 			detail: "Windows resumes only with Extended Master Secret at TLS 1.2; whether the server offers EMS was not measured",
 			basis:  "R: limilabs \"FTP TLS encrypted data connections fail (EMS)\"; D: Windows Oct 2019 updates (FAILURES.md §7)"},
-		laterTransferFailed, epsvBlockedUnknown, pasvUnknown,
+		laterTransferFailed, epsvBlockedUnknown,
+		// No PASV rule: FtpControlStream.GetPortV4 reads only the port, and
+		// the data connection goes to the control connection's address
+		// (dotnet/runtime System.Net.Requests).
 	}},
 }
 

@@ -196,40 +196,33 @@ func TestRules(t *testing.T) {
 			"go": {Fails, "resumption-session-id-only"}, "python-ftplib": {Fails, "data-session-reuse-required"},
 			"java": {Fails, "data-session-reuse-required"}, "dotnet": {Unknown, "extended-master-secret-not-measured"}}},
 		// pasvRules: who replaces the 227's address depends on it and on
-		// the server's own address. curl, ftplib and Commons Net ignore it.
+		// the server's own address. curl, ftplib, Commons Net and .NET ignore it.
 		{"pasvRules: a private PASV address behind NAT (public server)", pasv(healthy(), "10.0.0.5:50000", "203.0.113.1:21"), map[string]want{
 			"filezilla": {AtRisk, "pasv-address-mismatch"}, "winscp": {AtRisk, "pasv-address-mismatch"},
-			"lftp": {AtRisk, "pasv-address-mismatch"}, "go": {Unknown, "pasv-address-mismatch"},
-			"dotnet": {Unknown, "pasv-address-mismatch"}}},
+			"lftp": {AtRisk, "pasv-address-mismatch"}, "go": {Unknown, "pasv-address-mismatch"}}},
 		{"pasvRules: another routable PASV address", pasv(healthy(), "203.0.113.9:50000", "203.0.113.1:21"), map[string]want{
 			"filezilla": {Fails, "pasv-address-mismatch"}, "winscp": {Unknown, "pasv-address-mismatch"},
-			"lftp": {Fails, "pasv-address-mismatch"}, "go": {Unknown, "pasv-address-mismatch"},
-			"dotnet": {Unknown, "pasv-address-mismatch"}}},
+			"lftp": {Fails, "pasv-address-mismatch"}, "go": {Unknown, "pasv-address-mismatch"}}},
 		{"pasvRules: a private PASV address seen from the server itself (loopback)", pasv(healthy(), "192.168.1.20:50000", "127.0.0.1:21"), map[string]want{
 			"filezilla": {Fails, "pasv-address-mismatch"}, "winscp": {Unknown, "pasv-address-mismatch"},
-			"lftp": {AtRisk, "pasv-address-mismatch"}, "go": {Unknown, "pasv-address-mismatch"},
-			"dotnet": {Unknown, "pasv-address-mismatch"}}},
+			"lftp": {AtRisk, "pasv-address-mismatch"}, "go": {Unknown, "pasv-address-mismatch"}}},
 		{"pasvRules: another private address on the same LAN", pasv(healthy(), "10.0.0.5:50000", "192.168.1.5:21"), map[string]want{
 			"filezilla": {Fails, "pasv-address-mismatch"}, "winscp": {Unknown, "pasv-address-mismatch"},
-			"lftp": {Fails, "pasv-address-mismatch"}, "go": {Unknown, "pasv-address-mismatch"},
-			"dotnet": {Unknown, "pasv-address-mismatch"}}},
+			"lftp": {Fails, "pasv-address-mismatch"}, "go": {Unknown, "pasv-address-mismatch"}}},
 		// lftp's loopback is 127.0.0.1 alone.
 		{"pasvRules: loopback server, another loopback address", pasv(healthy(), "127.0.0.2:50000", "127.0.0.1:21"), map[string]want{
 			"filezilla": {Fails, "pasv-address-mismatch"}, "winscp": {Unknown, "pasv-address-mismatch"},
-			"lftp": {AtRisk, "pasv-address-mismatch"}, "go": {Unknown, "pasv-address-mismatch"},
-			"dotnet": {Unknown, "pasv-address-mismatch"}}},
+			"lftp": {AtRisk, "pasv-address-mismatch"}, "go": {Unknown, "pasv-address-mismatch"}}},
 		{"pasvRules: server on 127.0.0.2, the 227 names 127.0.0.3", pasv(healthy(), "127.0.0.3:50000", "127.0.0.2:21"), map[string]want{
 			"filezilla": {Fails, "pasv-address-mismatch"}, "winscp": {Unknown, "pasv-address-mismatch"},
-			"lftp": {Fails, "pasv-address-mismatch"}, "go": {Unknown, "pasv-address-mismatch"},
-			"dotnet": {Unknown, "pasv-address-mismatch"}}},
+			"lftp": {Fails, "pasv-address-mismatch"}, "go": {Unknown, "pasv-address-mismatch"}}},
 		{"pasvRules: Go clients try EPSV first, and EPSV worked", func() *result.Result {
 			r := pasv(healthy(), "10.0.0.5:50000", "203.0.113.1:21")
 			r.Attempts[0].DataChannel.PassiveCommand = "EPSV"
 			return r
 		}(), map[string]want{
 			"filezilla": {AtRisk, "pasv-address-mismatch"}, "winscp": {AtRisk, "pasv-address-mismatch"},
-			"lftp":   {AtRisk, "pasv-address-mismatch"},
-			"dotnet": {Unknown, "pasv-address-mismatch"}}},
+			"lftp": {AtRisk, "pasv-address-mismatch"}}},
 		{"FileZilla: no close_notify", with(healthy(), "no-close-notify"), map[string]want{
 			"filezilla": {Fails, "no-close-notify"}, "lftp": {Unknown, "no-close-notify"}}},
 		{"only implicit works: ftplib and .NET cannot use it", onlyImplicit(), map[string]want{
