@@ -61,6 +61,7 @@ type facts struct {
 	pasv         netip.Addr      // the address a 227 named where it is not the server's (pasv-address-mismatch); else invalid
 	peer         netip.Addr      // the server's address: the control connection's peer
 	epsv         bool            // the protected listing used EPSV, so a client trying EPSV first never reads a 227
+	byName       bool            // the target is a host name, not an address (clients that compare a 227 with the dialled address then cannot)
 }
 
 // rule is one behaviour of a client family. basis says why we believe it:
@@ -199,19 +200,21 @@ var (
 	}
 )
 
-// pasvRules are the rules of a client that replaces the address a 227
-// names with the server's in some cases (replaces) and dials it in the
-// others: at-risk where it replaces it (a work-around, easy to lose), and
-// keeps (fails, or unknown where undocumented) where it dials an address
-// that is not the server's. when says in words when it replaces it.
-func pasvRules(replaces func(f *facts) bool, keeps, when, basis string) []rule {
+// pasvRules are the rules of a client that reads the address a 227 names
+// (where reads says so; nil: always) and replaces it with the server's in
+// some cases (replaces) and dials it in the others: at-risk where it
+// replaces it (a work-around, easy to lose), and keeps (fails, or unknown
+// where undocumented) where it dials an address that is not the server's.
+// when says in words when it replaces it.
+func pasvRules(reads, replaces func(f *facts) bool, keeps, when, basis string) []rule {
+	mismatch := func(f *facts) bool { return f.pasv.IsValid() && (reads == nil || reads(f)) }
 	return []rule{
-		{when: func(f *facts) bool { return f.pasv.IsValid() && replaces(f) }, verdict: AtRisk, reasons: []string{"pasv-address-mismatch"},
+		{when: func(f *facts) bool { return mismatch(f) && replaces(f) }, verdict: AtRisk, reasons: []string{"pasv-address-mismatch"},
 			detailOf: func(f *facts) string {
 				return fmt.Sprintf("works only because it replaces the PASV address %s with the server's (%s)", f.pasv, f.peer)
 			},
 			basis: basis},
-		{when: func(f *facts) bool { return f.pasv.IsValid() && !replaces(f) }, verdict: keeps, reasons: []string{"pasv-address-mismatch"},
+		{when: func(f *facts) bool { return mismatch(f) && !replaces(f) }, verdict: keeps, reasons: []string{"pasv-address-mismatch"},
 			detailOf: func(f *facts) string {
 				if keeps == Unknown {
 					return fmt.Sprintf("the PASV reply names %s, not the server's (%s); it is known to replace the address only %s, and what it does here is not recorded", f.pasv, f.peer, when)
@@ -248,6 +251,12 @@ func lftpReplaces(f *facts) bool {
 	return f.pasv.IsUnspecified() || private(f.pasv) != private(f.peer) || loopback(f.pasv) != loopback(f.peer)
 }
 
+// goReplaces is jlaffaye/ftp's isBogusDataIP, which it applies only when
+// the host it dialled is an address, not a name.
+func goReplaces(f *facts) bool {
+	return !f.byName && (f.pasv.IsMulticast() || f.pasv.IsPrivate() != f.peer.IsPrivate() || f.pasv.IsLoopback() != f.peer.IsLoopback())
+}
+
 // A later listing of the session failed: clients that transfer several
 // files in one session may meet it too; Go's own rule says it fails.
 var laterTransferFailed = rule{
@@ -276,10 +285,10 @@ var families = []family{
 			detail: "asks the user to accept an \"Insecure FTP data connection\" because the server does not resume the session: works only once someone clicks through",
 			basis:  "S: FileZilla client dialog \"This server does not support TLS session resumption on the data connection\" (FAILURES.md §7)"},
 		laterTransferFailed, epsvBlockedUnknown,
-	}, pasvRules(filezillaReplaces, Fails, filezillaWhen, filezillaBasis))},
+	}, pasvRules(nil, filezillaReplaces, Fails, filezillaWhen, filezillaBasis))},
 	{id: "winscp", implicit: true, works: "WinSCP (OpenSSL) resumes the session and meets nothing it refuses", rules: slices.Concat([]rule{
 		asksUser, sha1Unknown, weakKeyUnknown, legacyUnknown, laterTransferFailed, epsvBlockedUnknown,
-	}, pasvRules(filezillaReplaces, Unknown, filezillaWhen,
+	}, pasvRules(nil, filezillaReplaces, Unknown, filezillaWhen,
 		"R: WinSCP's FTP core comes from FileZilla and logs the same \"unroutable address ... using server address instead\" (FAILURES.md §6); what it does otherwise is not documented"))},
 	{id: "curl", implicit: true,
 		works: "curl (OpenSSL 3) resumes the session, and the server accepts its data handshake before LIST",
@@ -304,13 +313,13 @@ var families = []family{
 		{when: has("no-close-notify"), verdict: Unknown, reasons: []string{"no-close-notify"},
 			detail: "how lftp treats a listing that ends without close_notify is not recorded here",
 			basis:  "none: not measured; GnuTLS reports a premature termination, lftp's handling not checked"},
-	}, pasvRules(lftpReplaces, Fails, "when it is 0.0.0.0, or differs from the server's in being private or in being 127.0.0.1",
+	}, pasvRules(nil, lftpReplaces, Fails, "when it is 0.0.0.0, or differs from the server's in being private or in being 127.0.0.1",
 		"S: lftp ftpclass.cc Handle_PASV (ftp:fix-pasv-address compares InPrivateNetwork and IsLoopback of both addresses) and network.cc (is_loopback: 127.0.0.1 only); M: lftp 4.9.2 replaced a 227's 127.0.0.2 with 127.0.0.1 (TestRealClients)"))},
 	{id: "python-ftplib", works: "ftplib (OpenSSL 3) meets nothing it refuses; the server does not require session resumption", rules: []rule{
 		// ftplib ignores the PASV address (CVE-2021-4189 fix), so no pasv rules.
 		verifies, refusesSHA1, refusesWeakKey, refusesLegacy, neverResumes, reuseUnmeasured, laterTransferFailed,
 	}},
-	{id: "go", implicit: true, works: "Go crypto/tls resumes by ticket and meets nothing it refuses", rules: []rule{
+	{id: "go", implicit: true, works: "Go crypto/tls resumes by ticket and meets nothing it refuses", rules: slices.Concat([]rule{
 		verifies, refusesSHA1, refusesLegacy,
 		{when: has("cert-negative-serial"), verdict: Fails, reasons: []string{"cert-negative-serial"},
 			detail: "refuses to parse a certificate with a negative serial number (x509: negative serial number)",
@@ -332,10 +341,9 @@ var families = []family{
 		}, verdict: Unknown, reasons: []string{reasonReuseUnknown},
 			detail: "at TLS 1.2 without session tickets Go cannot resume, and whether the server requires resumption was not measured",
 			basis:  "M: Go resumes TLS 1.2 only by ticket; the verdict hinges on the reuse policy"},
-		{when: func(f *facts) bool { return f.pasv.IsValid() && !f.epsv }, verdict: Unknown, reasons: []string{"pasv-address-mismatch"},
-			detail: "EPSV did not work here, and how Go FTP libraries treat a PASV address other than the server's is not recorded here",
-			basis:  "S: jlaffaye/ftp tries EPSV first, so a 227 matters only where EPSV fails; its handling of the address then was not checked"},
-	}},
+	}, pasvRules(func(f *facts) bool { return !f.epsv }, goReplaces, Fails,
+		"when the server was dialled by address and the 227's differs from it in being private, loopback or multicast (it reads a 227 only where EPSV fails, as here)",
+		"S: jlaffaye/ftp (rclone) getDataConnPort (EPSV first, PASV after an EPSV error) and pasv/isBogusDataIP (lftp's rule with Go's IsPrivate and IsLoopback, only when the dialled host is an IP address)"))},
 	{id: "java", implicit: true, works: "JSSE with Commons Net meets nothing it refuses; the server does not require session resumption", rules: []rule{
 		{when: has(untrustedIDs...), verdict: AtRisk,
 			reasonsOf: func(f *facts) []string { return present(f, untrustedIDs...) },
@@ -523,7 +531,8 @@ var dataStageIDs = []string{"prot-p-refused", "passive-refused", "data-connect-t
 // derive reads the facts of one attempt. Findings accepted with --ignore
 // count: the user accepted them, the clients did not.
 func derive(r *result.Result, a *result.Attempt) *facts {
-	f := &facts{ids: map[string]bool{}, controlOK: a.OK}
+	_, err := netip.ParseAddr(strings.Trim(r.Host, "[]"))
+	f := &facts{ids: map[string]bool{}, controlOK: a.OK, byName: err != nil}
 	for _, fd := range slices.Concat(r.Findings, r.Ignored) {
 		if belongs(fd, a) {
 			f.ids[fd.ID] = true

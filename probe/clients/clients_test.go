@@ -199,23 +199,39 @@ func TestRules(t *testing.T) {
 		// the server's own address. curl, ftplib, Commons Net and .NET ignore it.
 		{"pasvRules: a private PASV address behind NAT (public server)", pasv(healthy(), "10.0.0.5:50000", "203.0.113.1:21"), map[string]want{
 			"filezilla": {AtRisk, "pasv-address-mismatch"}, "winscp": {AtRisk, "pasv-address-mismatch"},
-			"lftp": {AtRisk, "pasv-address-mismatch"}, "go": {Unknown, "pasv-address-mismatch"}}},
+			"lftp": {AtRisk, "pasv-address-mismatch"}, "go": {Fails, "pasv-address-mismatch"}}},
 		{"pasvRules: another routable PASV address", pasv(healthy(), "203.0.113.9:50000", "203.0.113.1:21"), map[string]want{
 			"filezilla": {Fails, "pasv-address-mismatch"}, "winscp": {Unknown, "pasv-address-mismatch"},
-			"lftp": {Fails, "pasv-address-mismatch"}, "go": {Unknown, "pasv-address-mismatch"}}},
+			"lftp": {Fails, "pasv-address-mismatch"}, "go": {Fails, "pasv-address-mismatch"}}},
 		{"pasvRules: a private PASV address seen from the server itself (loopback)", pasv(healthy(), "192.168.1.20:50000", "127.0.0.1:21"), map[string]want{
 			"filezilla": {Fails, "pasv-address-mismatch"}, "winscp": {Unknown, "pasv-address-mismatch"},
-			"lftp": {AtRisk, "pasv-address-mismatch"}, "go": {Unknown, "pasv-address-mismatch"}}},
+			"lftp": {AtRisk, "pasv-address-mismatch"}, "go": {Fails, "pasv-address-mismatch"}}},
 		{"pasvRules: another private address on the same LAN", pasv(healthy(), "10.0.0.5:50000", "192.168.1.5:21"), map[string]want{
 			"filezilla": {Fails, "pasv-address-mismatch"}, "winscp": {Unknown, "pasv-address-mismatch"},
-			"lftp": {Fails, "pasv-address-mismatch"}, "go": {Unknown, "pasv-address-mismatch"}}},
+			"lftp": {Fails, "pasv-address-mismatch"}, "go": {Fails, "pasv-address-mismatch"}}},
 		// lftp's loopback is 127.0.0.1 alone.
 		{"pasvRules: loopback server, another loopback address", pasv(healthy(), "127.0.0.2:50000", "127.0.0.1:21"), map[string]want{
 			"filezilla": {Fails, "pasv-address-mismatch"}, "winscp": {Unknown, "pasv-address-mismatch"},
-			"lftp": {AtRisk, "pasv-address-mismatch"}, "go": {Unknown, "pasv-address-mismatch"}}},
+			"lftp": {AtRisk, "pasv-address-mismatch"}, "go": {Fails, "pasv-address-mismatch"}}},
 		{"pasvRules: server on 127.0.0.2, the 227 names 127.0.0.3", pasv(healthy(), "127.0.0.3:50000", "127.0.0.2:21"), map[string]want{
 			"filezilla": {Fails, "pasv-address-mismatch"}, "winscp": {Unknown, "pasv-address-mismatch"},
-			"lftp": {Fails, "pasv-address-mismatch"}, "go": {Unknown, "pasv-address-mismatch"}}},
+			"lftp": {Fails, "pasv-address-mismatch"}, "go": {Fails, "pasv-address-mismatch"}}},
+		// jlaffaye/ftp compares the 227 with the host it dialled only when
+		// that is an address (the fixtures above have a name).
+		{"pasvRules: Go dialled by address, a private PASV address behind NAT", func() *result.Result {
+			r := pasv(healthy(), "10.0.0.5:50000", "203.0.113.1:21")
+			r.Host = "203.0.113.1"
+			return r
+		}(), map[string]want{
+			"filezilla": {AtRisk, "pasv-address-mismatch"}, "winscp": {AtRisk, "pasv-address-mismatch"},
+			"lftp": {AtRisk, "pasv-address-mismatch"}, "go": {AtRisk, "pasv-address-mismatch"}}},
+		{"pasvRules: Go dialled 127.0.0.1, the 227 names 127.0.0.2 (both loopback for Go)", func() *result.Result {
+			r := pasv(healthy(), "127.0.0.2:50000", "127.0.0.1:21")
+			r.Host = "127.0.0.1"
+			return r
+		}(), map[string]want{
+			"filezilla": {Fails, "pasv-address-mismatch"}, "winscp": {Unknown, "pasv-address-mismatch"},
+			"lftp": {AtRisk, "pasv-address-mismatch"}, "go": {Fails, "pasv-address-mismatch"}}},
 		{"pasvRules: Go clients try EPSV first, and EPSV worked", func() *result.Result {
 			r := pasv(healthy(), "10.0.0.5:50000", "203.0.113.1:21")
 			r.Attempts[0].DataChannel.PassiveCommand = "EPSV"
