@@ -310,9 +310,9 @@ var families = []family{
 		{when: func(f *facts) bool { return f.legacyOnly }, verdict: AtRisk, reasons: []string{reasonLegacyOnly},
 			detail: "still accepts TLS 1.0, which the server is limited to; GnuTLS policies are removing it",
 			basis:  "M: lftp (GnuTLS) on Debian completed a TLS 1.0 handshake"},
-		{when: has("no-close-notify"), verdict: Unknown, reasons: []string{"no-close-notify"},
-			detail: "how lftp treats a listing that ends without close_notify is not recorded here",
-			basis:  "none: not measured; GnuTLS reports a premature termination, lftp's handling not checked"},
+		// No rule for no-close-notify: lftp 4.9.2 (GnuTLS) listed from a
+		// server that ends the data connection without close_notify, as
+		// curl, ftplib, Commons Net and Go did (TestRealClients, fake server).
 	}, pasvRules(nil, lftpReplaces, Fails, "when it is 0.0.0.0, or differs from the server's in being private or in being 127.0.0.1",
 		"S: lftp ftpclass.cc Handle_PASV (ftp:fix-pasv-address compares InPrivateNetwork and IsLoopback of both addresses) and network.cc (is_loopback: 127.0.0.1 only); M: lftp 4.9.2 replaced a 227's 127.0.0.2 with 127.0.0.1 (TestRealClients)"))},
 	{id: "python-ftplib", works: "ftplib (OpenSSL 3) meets nothing it refuses; the server does not require session resumption", rules: []rule{

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/textproto"
 	"os"
@@ -23,6 +24,7 @@ import (
 	"github.com/ftpsdiag/ftpsdiag/probe"
 	"github.com/ftpsdiag/ftpsdiag/probe/clients"
 	"github.com/ftpsdiag/ftpsdiag/probe/ftpdtest"
+	"github.com/ftpsdiag/ftpsdiag/probe/ftpstest"
 	"github.com/ftpsdiag/ftpsdiag/probe/result"
 	"github.com/ftpsdiag/ftpsdiag/probe/testcert"
 	"github.com/ftpsdiag/ftpsdiag/report/explain"
@@ -108,6 +110,9 @@ func TestRealClients(t *testing.T) {
 		// 127.0.0.1: lftp replaces it (its loopback is 127.0.0.1 alone),
 		// ftplib and Commons Net connect to the control address whatever
 		// the 227 says, curl and the Go client use EPSV.
+		// No real server here ends a protected listing without
+		// close_notify; the fake one does, as old servers did.
+		{name: "fake-no-close-notify", fake: &ftpstest.Config{SkipCloseNotify: true}},
 		{name: "proftpd-pasv-other-loopback", kind: ftpdtest.ProFTPD,
 			opts: ftpdtest.Options{TLS: true, Cert: good, Extra: []string{"TLSRequired on", "TLSOptions NoSessionReuseRequired", "MasqueradeAddress 127.0.0.2"}}},
 		{name: "vsftpd-implicit", kind: ftpdtest.Vsftpd, implicit: true,
@@ -127,16 +132,21 @@ func TestRealClients(t *testing.T) {
 
 	for _, sc := range scenarios {
 		t.Run(sc.name, func(t *testing.T) {
-			ftpdtest.Require(t, sc.kind)
-			t.Parallel()
-			srv := ftpdtest.Start(t, sc.kind, sc.opts)
-			target := "ftpes://" + srv.Addr
-			if sc.implicit {
-				target = "ftps://" + srv.Addr
+			at := clientRun{implicit: sc.implicit, caFile: caFile, roots: root.Pool(), javaClasses: javaClasses, javaErr: javaErr}
+			if sc.fake != nil {
+				t.Parallel()
+				at.addr, at.user, at.password = startFake(t, *sc.fake, good)
+			} else {
+				ftpdtest.Require(t, sc.kind)
+				t.Parallel()
+				srv := ftpdtest.Start(t, sc.kind, sc.opts)
+				at.addr, at.user, at.password = srv.Addr, srv.User, srv.Password
 			}
-			res := diagnose(t, target, root.Pool(), srv)
-			at := clientRun{addr: srv.Addr, implicit: sc.implicit, caFile: caFile, roots: root.Pool(), user: srv.User, password: srv.Password,
-				javaClasses: javaClasses, javaErr: javaErr}
+			target := "ftpes://" + at.addr
+			if sc.implicit {
+				target = "ftps://" + at.addr
+			}
+			res := diagnose(t, target, root.Pool(), at.user, at.password)
 			for _, c := range realClients {
 				t.Run(c.family, func(t *testing.T) {
 					checkClient(t, sc.name, c, at, res)
@@ -146,11 +156,13 @@ func TestRealClients(t *testing.T) {
 	}
 }
 
-// clientScenario is one server configuration the clients meet.
+// clientScenario is one server configuration the clients meet: a real
+// server of kind with opts, or the fake server with fake.
 type clientScenario struct {
 	name     string
 	kind     ftpdtest.Kind
 	opts     ftpdtest.Options
+	fake     *ftpstest.Config
 	implicit bool
 }
 
@@ -197,7 +209,7 @@ var realClients = []realClient{
 // clientTimeout bounds each client run.
 const clientTimeout = 20 * time.Second
 
-func diagnose(t *testing.T, target string, roots *x509.CertPool, srv *ftpdtest.Server) *result.Result {
+func diagnose(t *testing.T, target string, roots *x509.CertPool, user, password string) *result.Result {
 	t.Helper()
 	tg, err := probe.ParseTarget(target)
 	if err != nil {
@@ -205,7 +217,26 @@ func diagnose(t *testing.T, target string, roots *x509.CertPool, srv *ftpdtest.S
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	return probe.Run(ctx, probe.Config{Target: tg, Roots: roots, User: srv.User, Password: srv.Password, Timeout: 5 * time.Second, WarnDays: 30})
+	return probe.Run(ctx, probe.Config{Target: tg, Roots: roots, User: user, Password: password, Timeout: 5 * time.Second, WarnDays: 30})
+}
+
+// startFake starts a scripted server (ftpstest) for what the real ones do
+// not do: TLS with cert, one account, and the home directory's names in
+// its listing. It returns the address, the user and the password.
+func startFake(t *testing.T, cfg ftpstest.Config, cert tls.Certificate) (addr, user, password string) {
+	t.Helper()
+	const fakeUser, fakePassword = "ftpsdiag", "fake-Pa55"
+	cfg.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
+	cfg.Users = map[string]string{fakeUser: fakePassword}
+	for _, name := range slices.Sorted(maps.Keys(ftpdtest.HomeFiles)) {
+		cfg.Listing = append(cfg.Listing, fmt.Sprintf("-rw-r--r--    1 ftp      ftp      %8d Jan 01 12:00 %s", len(ftpdtest.HomeFiles[name]), name))
+	}
+	srv, err := ftpstest.NewServer(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	return srv.Addr, fakeUser, fakePassword
 }
 
 // checkClient runs one client and compares what it did with the verdict.
