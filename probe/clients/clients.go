@@ -274,10 +274,19 @@ var epsvBlockedUnknown = rule{
 	basis:  "none: not measured, no source checked",
 }
 
+// AUTH was accepted with a 2xx other than 234. curl, lftp and ftplib take
+// any 2xx and go on (measured: TestRealClients, fake server answering
+// 200); Commons Net and Go FTP libraries require 234 (their own rules).
+var authNonstandardUnknown = rule{
+	when: has("auth-nonstandard-success"), verdict: Unknown, reasons: []string{"auth-nonstandard-success"},
+	detail: "whether it goes on after AUTH answered with a 2xx other than 234 is not recorded here",
+	basis:  "none: not measured, no source checked",
+}
+
 // families is the table, in the order Verdicts reports them.
 var families = []family{
 	{id: "filezilla", implicit: true, works: "FileZilla 3 (GnuTLS) resumes the session and meets nothing it refuses", rules: slices.Concat([]rule{
-		asksUser, sha1Unknown, weakKeyUnknown, legacyUnknown,
+		asksUser, sha1Unknown, weakKeyUnknown, legacyUnknown, authNonstandardUnknown,
 		{when: has("no-close-notify"), verdict: Fails, reasons: []string{"no-close-notify"},
 			detail: "refuses a listing that ends without TLS close_notify as possibly truncated",
 			basis:  "S: libfilezilla tls_layer (\"Server did not properly shut down TLS connection\"); D: FileZilla wiki \"TLS specifications\""},
@@ -287,7 +296,7 @@ var families = []family{
 		laterTransferFailed, epsvBlockedUnknown,
 	}, pasvRules(nil, filezillaReplaces, Fails, filezillaWhen, filezillaBasis))},
 	{id: "winscp", implicit: true, works: "WinSCP (OpenSSL) resumes the session and meets nothing it refuses", rules: slices.Concat([]rule{
-		asksUser, sha1Unknown, weakKeyUnknown, legacyUnknown, laterTransferFailed, epsvBlockedUnknown,
+		asksUser, sha1Unknown, weakKeyUnknown, legacyUnknown, laterTransferFailed, epsvBlockedUnknown, authNonstandardUnknown,
 	}, pasvRules(nil, filezillaReplaces, Unknown, filezillaWhen,
 		"R: WinSCP's FTP core comes from FileZilla and logs the same \"unroutable address ... using server address instead\" (FAILURES.md §6); what it does otherwise is not documented"))},
 	{id: "curl", implicit: true,
@@ -321,6 +330,9 @@ var families = []family{
 	}},
 	{id: "go", implicit: true, works: "Go crypto/tls resumes by ticket and meets nothing it refuses", rules: slices.Concat([]rule{
 		verifies, refusesSHA1, refusesLegacy,
+		{when: has("auth-nonstandard-success"), verdict: Fails, reasons: []string{"auth-nonstandard-success"},
+			detail: "Go FTP libraries require 234 to AUTH TLS and give up on any other reply",
+			basis:  "S: jlaffaye/ftp authTLS (c.cmd(StatusAuthOK, \"AUTH TLS\")); M: the Go client in TestRealClients stopped at a 200"},
 		{when: has("cert-negative-serial"), verdict: Fails, reasons: []string{"cert-negative-serial"},
 			detail: "refuses to parse a certificate with a negative serial number (x509: negative serial number)",
 			basis:  "D: Go 1.23 release notes (x509negativeserial GODEBUG); FAILURES.md §3 cert-go-parse-quirk"},
@@ -361,6 +373,9 @@ var families = []family{
 		{when: func(f *facts) bool { return f.legacyOnly }, verdict: Fails, reasons: []string{reasonLegacyOnly},
 			detail: "current JDKs disable TLS 1.0/1.1, and the server offers nothing newer",
 			basis:  "M: OpenJDK 17 failed against a TLS-1.0-only vsftpd (TestRealClients); D: JDK-8202343 (jdk.tls.disabledAlgorithms, 8u291/11.0.11 and later)"},
+		{when: has("auth-nonstandard-success"), verdict: Fails, reasons: []string{"auth-nonstandard-success"},
+			detail: "Commons Net requires 234 to AUTH and throws an SSLException with the server's reply",
+			basis:  "M: Commons Net 3.9 against a server answering 200 (TestRealClients); S: FTPSClient.execAUTH"},
 		{when: func(f *facts) bool { return f.reuse != nil && *f.reuse }, verdict: Fails, reasons: []string{"data-session-reuse-required"},
 			detail: "JSSE keys its session cache by host and port, so the data connection does not resume; this server requires it",
 			basis:  "M: OpenJDK 17 with Commons Net 3.9 failed against vsftpd and ProFTPD requiring reuse, at TLS 1.3 and 1.2 (TestRealClients); R: commons-net PR 321/395, FluentFTP#311, cyberduck#15466 (FAILURES.md §7, §11)"},
@@ -372,7 +387,7 @@ var families = []family{
 		// used the address, replacing only site-local ones (NatServerResolverImpl).
 	}},
 	{id: "dotnet", works: ".NET (Schannel) resumes the session and meets nothing it refuses", rules: []rule{
-		verifies, sha1Unknown, weakKeyUnknown,
+		verifies, sha1Unknown, weakKeyUnknown, authNonstandardUnknown,
 		{when: func(f *facts) bool { return f.legacyOnly }, verdict: AtRisk, reasons: []string{reasonLegacyOnly},
 			detail: "works only where Windows still enables TLS 1.0/1.1, which current Windows releases disable",
 			basis:  "D: Microsoft, \"TLS 1.0 and TLS 1.1 soon to be disabled in Windows\" (2023)"},

@@ -129,6 +129,9 @@ func TestRules(t *testing.T) {
 			"filezilla": {Unknown, "cert-weak-key"}, "winscp": {Unknown, "cert-weak-key"}, "curl": {Fails, "cert-weak-key"},
 			"python-ftplib": {Fails, "cert-weak-key"}, "dotnet": {Unknown, "cert-weak-key"}}},
 		{"Go: no SAN", with(healthy(), "cert-no-san"), map[string]want{"go": {Fails, "cert-no-san"}}},
+		{"AUTH answered 200: Commons Net and Go require 234, curl, lftp and ftplib go on", with(healthy(), "auth-nonstandard-success"), map[string]want{
+			"filezilla": {Unknown, "auth-nonstandard-success"}, "winscp": {Unknown, "auth-nonstandard-success"},
+			"go": {Fails, "auth-nonstandard-success"}, "java": {Fails, "auth-nonstandard-success"}, "dotnet": {Unknown, "auth-nonstandard-success"}}},
 		{"dotnet: TLS 1.3 only", with(healthy(), "tls12-refused"), map[string]want{"dotnet": {AtRisk, "tls12-refused"}}},
 		{"Go: negative serial", with(healthy(), "cert-negative-serial"), map[string]want{"go": {Fails, "cert-negative-serial"}}},
 		{"refusesLegacy and its relatives: TLS 1.0 only", legacy(healthy()), map[string]want{

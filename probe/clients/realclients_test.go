@@ -113,6 +113,8 @@ func TestRealClients(t *testing.T) {
 		// No real server here ends a protected listing without
 		// close_notify; the fake one does, as old servers did.
 		{name: "fake-no-close-notify", fake: &ftpstest.Config{SkipCloseNotify: true}},
+		// AUTH TLS answered 200 instead of 234 (some embedded servers).
+		{name: "fake-auth-200", fake: &ftpstest.Config{Replies: map[string]string{"AUTH TLS": "200 AUTH command ok; starting SSL connection."}}},
 		{name: "proftpd-pasv-other-loopback", kind: ftpdtest.ProFTPD,
 			opts: ftpdtest.Options{TLS: true, Cert: good, Extra: []string{"TLSRequired on", "TLSOptions NoSessionReuseRequired", "MasqueradeAddress 127.0.0.2"}}},
 		{name: "vsftpd-implicit", kind: ftpdtest.Vsftpd, implicit: true,
