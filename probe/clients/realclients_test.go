@@ -2,6 +2,7 @@ package clients_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -74,6 +75,18 @@ func TestRealClients(t *testing.T) {
 	// creates such signatures (it only refuses to verify them).
 	sha1 := issue(root, testcert.Options{SignatureAlgorithm: x509.ECDSAWithSHA1})
 	untrusted := issue(stranger, testcert.Options{})
+	// leaf, inter1, inter2 where inter2 issued inter1: the chain as sent is
+	// out of order (FileZilla sorts it; do the others?).
+	inter2, err := root.NewIntermediate("ftpsdiag clients intermediate 2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	inter1, err := inter2.NewIntermediate("ftpsdiag clients intermediate 1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	unsorted := issue(inter1, testcert.Options{})
+	unsorted.Certificate[1], unsorted.Certificate[2] = unsorted.Certificate[2], unsorted.Certificate[1]
 	expired := issue(root, testcert.Options{NotBefore: time.Now().Add(-48 * time.Hour), NotAfter: time.Now().Add(-24 * time.Hour)})
 	otherName := issue(root, testcert.Options{DNSNames: []string{"ftp.example.com"}})
 	javaClasses, javaErr := compileJava(t.TempDir())
@@ -95,41 +108,50 @@ func TestRealClients(t *testing.T) {
 	}
 
 	scenarios := []clientScenario{
-		{name: "vsftpd-reuse-required", kind: ftpdtest.Vsftpd, opts: vsftpd(good)},
+		{name: "vsftpd-reuse-required", kind: ftpdtest.Vsftpd, opts: vsftpd(good), findings: []string{"data-session-reuse-required"}},
 		{name: "proftpd-default", kind: ftpdtest.ProFTPD,
 			opts: ftpdtest.Options{TLS: true, Cert: good, Extra: []string{"TLSRequired on"}}},
 		{name: "proftpd-no-tickets-tls12", kind: ftpdtest.ProFTPD,
-			opts: ftpdtest.Options{TLS: true, Cert: good, Extra: []string{"TLSRequired on", "TLSSessionTickets off", "TLSProtocol TLSv1.2"}}},
-		{name: "vsftpd-tls10-only", kind: ftpdtest.Vsftpd, opts: weak(vsftpd(rsa2048, noReuse), "TLSv1", "TLSv1")},
-		{name: "vsftpd-rsa1024", kind: ftpdtest.Vsftpd, opts: weak(vsftpd(rsa1024, noReuse), "TLSv1.2", "TLSv1.3")},
-		{name: "vsftpd-sha1-signature", kind: ftpdtest.Vsftpd, opts: weak(vsftpd(sha1, noReuse), "TLSv1.2", "TLSv1.3")},
-		{name: "vsftpd-untrusted-ca", kind: ftpdtest.Vsftpd, opts: vsftpd(untrusted, noReuse)},
-		{name: "vsftpd-expired", kind: ftpdtest.Vsftpd, opts: vsftpd(expired, noReuse)},
-		{name: "vsftpd-name-mismatch", kind: ftpdtest.Vsftpd, opts: vsftpd(otherName, noReuse)},
+			opts:     ftpdtest.Options{TLS: true, Cert: good, Extra: []string{"TLSRequired on", "TLSSessionTickets off", "TLSProtocol TLSv1.2"}},
+			findings: []string{"resumption-session-id-only"}},
+		{name: "vsftpd-tls10-only", kind: ftpdtest.Vsftpd, opts: weak(vsftpd(rsa2048, noReuse), "TLSv1", "TLSv1"), findings: []string{"tls-legacy-version"}},
+		{name: "vsftpd-rsa1024", kind: ftpdtest.Vsftpd, opts: weak(vsftpd(rsa1024, noReuse), "TLSv1.2", "TLSv1.3"), findings: []string{"cert-weak-key"}},
+		{name: "vsftpd-sha1-signature", kind: ftpdtest.Vsftpd, opts: weak(vsftpd(sha1, noReuse), "TLSv1.2", "TLSv1.3"), findings: []string{"cert-weak-signature"}},
+		{name: "vsftpd-untrusted-ca", kind: ftpdtest.Vsftpd, opts: vsftpd(untrusted, noReuse), findings: []string{"cert-chain-incomplete"}},
+		{name: "vsftpd-expired", kind: ftpdtest.Vsftpd, opts: vsftpd(expired, noReuse), findings: []string{"cert-expired"}},
+		{name: "vsftpd-name-mismatch", kind: ftpdtest.Vsftpd, opts: vsftpd(otherName, noReuse), findings: []string{"cert-name-mismatch"}},
 		// The 227 names 127.0.0.2 (MasqueradeAddress) while the server is
 		// 127.0.0.1: lftp replaces it (its loopback is 127.0.0.1 alone),
 		// ftplib and Commons Net connect to the control address whatever
 		// the 227 says, curl and the Go client use EPSV.
 		// No real server here ends a protected listing without
 		// close_notify; the fake one does, as old servers did.
-		{name: "fake-no-close-notify", fake: &ftpstest.Config{SkipCloseNotify: true}},
+		{name: "fake-no-close-notify", fake: &ftpstest.Config{SkipCloseNotify: true}, findings: []string{"no-close-notify"}},
+		{name: "fake-epsv-refused", fake: &ftpstest.Config{Replies: map[string]string{"EPSV": "500 EPSV not understood"}}, findings: []string{"epsv-unsupported"}},
+		// Tickets on the control connection, none honoured on data ones:
+		// no data handshake resumes, and none has to.
+		{name: "fake-data-never-resumes", fake: &ftpstest.Config{DataTLS: &tls.Config{SessionTicketsDisabled: true}}, findings: []string{"data-resumption-unsupported"}},
+		{name: "fake-unsorted-chain", fake: &ftpstest.Config{}, cert: &unsorted, findings: []string{"cert-chain-unsorted"}},
 		// AUTH TLS answered 200 instead of 234 (some embedded servers).
-		{name: "fake-auth-200", fake: &ftpstest.Config{Replies: map[string]string{"AUTH TLS": "200 AUTH command ok; starting SSL connection."}}},
+		{name: "fake-auth-200", fake: &ftpstest.Config{Replies: map[string]string{"AUTH TLS": "200 AUTH command ok; starting SSL connection."}}, findings: []string{"auth-nonstandard-success"}},
 		{name: "proftpd-pasv-other-loopback", kind: ftpdtest.ProFTPD,
-			opts: ftpdtest.Options{TLS: true, Cert: good, Extra: []string{"TLSRequired on", "TLSOptions NoSessionReuseRequired", "MasqueradeAddress 127.0.0.2"}}},
+			opts:     ftpdtest.Options{TLS: true, Cert: good, Extra: []string{"TLSRequired on", "TLSOptions NoSessionReuseRequired", "MasqueradeAddress 127.0.0.2"}},
+			findings: []string{"pasv-address-mismatch"}},
 		{name: "vsftpd-implicit", kind: ftpdtest.Vsftpd, implicit: true,
 			opts: ftpdtest.Options{TLS: true, Implicit: true, Cert: good, Extra: vsftpdHard}},
 		{name: "pyftpdlib", kind: ftpdtest.Pyftpdlib,
-			opts: ftpdtest.Options{TLS: true, Cert: good, Extra: []string{"handler.tls_control_required = True", "handler.tls_data_required = True"}}},
+			opts:     ftpdtest.Options{TLS: true, Cert: good, Extra: []string{"handler.tls_control_required = True", "handler.tls_data_required = True"}},
+			findings: []string{"data-tls-early-refused"}},
 		{name: "vsftpd-reuse-not-required", kind: ftpdtest.Vsftpd, opts: vsftpd(good, noReuse)},
 		{name: "pureftpd-tls-required", kind: ftpdtest.PureFTPd,
 			opts: ftpdtest.Options{TLS: true, Cert: good, Extra: []string{"-Y", "3"}}},
 		// Debian's vsftpd default suite (RSA only) with an ECDSA certificate:
 		// no TLS 1.2, yet every client measured here speaks TLS 1.3.
-		{name: "vsftpd-tls13-only", kind: ftpdtest.Vsftpd, opts: vsftpd(good, "ssl_ciphers=ECDHE-RSA-AES256-GCM-SHA384")},
+		{name: "vsftpd-tls13-only", kind: ftpdtest.Vsftpd, opts: vsftpd(good, "ssl_ciphers=ECDHE-RSA-AES256-GCM-SHA384"), findings: []string{"tls12-refused"}},
 		// A TLS 1.2 server whose data connections must resume: EMS offered.
 		{name: "proftpd-tls12", kind: ftpdtest.ProFTPD,
-			opts: ftpdtest.Options{TLS: true, Cert: good, Extra: []string{"TLSRequired on", "TLSProtocol TLSv1.2"}}},
+			opts:     ftpdtest.Options{TLS: true, Cert: good, Extra: []string{"TLSRequired on", "TLSProtocol TLSv1.2"}},
+			findings: []string{"resumption-session-id-only"}},
 	}
 
 	for _, sc := range scenarios {
@@ -137,7 +159,7 @@ func TestRealClients(t *testing.T) {
 			at := clientRun{implicit: sc.implicit, caFile: caFile, roots: root.Pool(), javaClasses: javaClasses, javaErr: javaErr}
 			if sc.fake != nil {
 				t.Parallel()
-				at.addr, at.user, at.password = startFake(t, *sc.fake, good)
+				at.addr, at.user, at.password = startFake(t, *sc.fake, cmp.Or(sc.cert, &good))
 			} else {
 				ftpdtest.Require(t, sc.kind)
 				t.Parallel()
@@ -149,6 +171,11 @@ func TestRealClients(t *testing.T) {
 				target = "ftps://" + at.addr
 			}
 			res := diagnose(t, target, root.Pool(), at.user, at.password)
+			for _, id := range sc.findings {
+				if !slices.ContainsFunc(res.Findings, func(f result.Finding) bool { return f.ID == id }) {
+					t.Errorf("the diagnosis lacks %s: %v", id, findingIDs(res))
+				}
+			}
 			for _, c := range realClients {
 				t.Run(c.family, func(t *testing.T) {
 					checkClient(t, sc.name, c, at, res)
@@ -165,7 +192,9 @@ type clientScenario struct {
 	kind     ftpdtest.Kind
 	opts     ftpdtest.Options
 	fake     *ftpstest.Config
+	cert     *tls.Certificate // the fake server's certificate; nil: good
 	implicit bool
+	findings []string // finding ids the diagnosis must report: the case tests what it says
 }
 
 // knownMismatch lists, by "scenario/client", the cases where ftpsdiag's
@@ -225,10 +254,14 @@ func diagnose(t *testing.T, target string, roots *x509.CertPool, user, password 
 // startFake starts a scripted server (ftpstest) for what the real ones do
 // not do: TLS with cert, one account, and the home directory's names in
 // its listing. It returns the address, the user and the password.
-func startFake(t *testing.T, cfg ftpstest.Config, cert tls.Certificate) (addr, user, password string) {
+func startFake(t *testing.T, cfg ftpstest.Config, cert *tls.Certificate) (addr, user, password string) {
 	t.Helper()
 	const fakeUser, fakePassword = "ftpsdiag", "fake-Pa55"
-	cfg.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
+	cfg.TLS = &tls.Config{Certificates: []tls.Certificate{*cert}}
+	if cfg.DataTLS != nil {
+		cfg.DataTLS = cfg.DataTLS.Clone()
+		cfg.DataTLS.Certificates = cfg.TLS.Certificates
+	}
 	cfg.Users = map[string]string{fakeUser: fakePassword}
 	for _, name := range slices.Sorted(maps.Keys(ftpdtest.HomeFiles)) {
 		cfg.Listing = append(cfg.Listing, fmt.Sprintf("-rw-r--r--    1 ftp      ftp      %8d Jan 01 12:00 %s", len(ftpdtest.HomeFiles[name]), name))
