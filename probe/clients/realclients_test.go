@@ -132,6 +132,9 @@ func TestRealClients(t *testing.T) {
 		// no data handshake resumes, and none has to.
 		{name: "fake-data-never-resumes", fake: &ftpstest.Config{DataTLS: &tls.Config{SessionTicketsDisabled: true}}, findings: []string{"data-resumption-unsupported"}},
 		{name: "fake-unsorted-chain", fake: &ftpstest.Config{}, cert: &unsorted, findings: []string{"cert-chain-unsorted"}},
+		// The third protected transfer of a session is refused (session
+		// cache or single-use tickets running out): one listing works.
+		{name: "fake-third-transfer-refused", fake: &ftpstest.Config{RefuseAfterTransfers: 2}, findings: []string{"tls13-ticket-lifecycle"}},
 		// AUTH TLS answered 200 instead of 234 (some embedded servers).
 		{name: "fake-auth-200", fake: &ftpstest.Config{Replies: map[string]string{"AUTH TLS": "200 AUTH command ok; starting SSL connection."}}, findings: []string{"auth-nonstandard-success"}},
 		{name: "proftpd-pasv-other-loopback", kind: ftpdtest.ProFTPD,
