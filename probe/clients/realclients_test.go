@@ -87,6 +87,13 @@ func TestRealClients(t *testing.T) {
 	}
 	unsorted := issue(inter1, testcert.Options{})
 	unsorted.Certificate[1], unsorted.Certificate[2] = unsorted.Certificate[2], unsorted.Certificate[1]
+	// A loopback port nothing listens on, for an EPSV reply that leads nowhere.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closedPort := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
 	expired := issue(root, testcert.Options{NotBefore: time.Now().Add(-48 * time.Hour), NotAfter: time.Now().Add(-24 * time.Hour)})
 	otherName := issue(root, testcert.Options{DNSNames: []string{"ftp.example.com"}})
 	javaClasses, javaErr := compileJava(t.TempDir())
@@ -132,6 +139,9 @@ func TestRealClients(t *testing.T) {
 		// no data handshake resumes, and none has to.
 		{name: "fake-data-never-resumes", fake: &ftpstest.Config{DataTLS: &tls.Config{SessionTicketsDisabled: true}}, findings: []string{"data-resumption-unsupported"}},
 		{name: "fake-unsorted-chain", fake: &ftpstest.Config{}, cert: &unsorted, findings: []string{"cert-chain-unsorted"}},
+		// EPSV names a port nothing listens on; PASV works.
+		{name: "fake-epsv-port-closed", fake: &ftpstest.Config{Replies: map[string]string{"EPSV": fmt.Sprintf("229 Entering Extended Passive Mode (|||%d|)", closedPort)}},
+			findings: []string{"epsv-port-blocked"}},
 		// The third protected transfer of a session is refused (session
 		// cache or single-use tickets running out): one listing works.
 		{name: "fake-third-transfer-refused", fake: &ftpstest.Config{RefuseAfterTransfers: 2}, findings: []string{"tls13-ticket-lifecycle"}},

@@ -582,6 +582,7 @@ var rules = []rule{
 	{"connection refused (ECONNREFUSED)", `ECONNREFUSED|Connection refused`, []because{
 		{"port-closed", "nothing accepts connections on the control port, or a firewall rejects them."},
 		{"data-connect-refused", "on a data connection, the passive port is closed or rejected."},
+		{"epsv-port-blocked", "on a data connection after EPSV, the port EPSV named is closed or rejected while PASV's works, and the client does not fall back."},
 	}},
 }
 

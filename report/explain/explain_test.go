@@ -167,6 +167,7 @@ var clientTexts = []struct {
 	{"curl: (7) Failed to connect to ftp.example.com port 21 after 3 ms: Connection refused", "port-closed"},
 	{"error code: 7", "port-closed"},
 	{"ECONNREFUSED - Connection refused by server", "port-closed"},
+	{"data connection: dial tcp 127.0.0.1:33167: connect: connection refused", "port-closed"},
 }
 
 func TestExplainClientTexts(t *testing.T) {
