@@ -208,7 +208,7 @@ var Catalog = []Cause{
 		Title:  "the server certificate is itself a CA certificate",
 		Remedy: "Issue the server a leaf certificate (basicConstraints CA:FALSE, extendedKeyUsage serverAuth); a CA certificate as leaf is refused by strict clients."},
 	{ID: "cert-no-san", Severity: result.SeverityWarning, Stage: StageCertificate,
-		Title:  "the certificate names the server only in its Common Name: Go, Java and browsers ignore CN and fail, OpenSSL-based clients still accept it",
+		Title:  "the certificate names the server only in its Common Name: Go, browsers and Java clients that check host names ignore CN and fail, OpenSSL-based clients still accept it",
 		Remedy: "Reissue the certificate with the host name (and any IP clients use) in subjectAltName."},
 	{ID: "cert-negative-serial", Severity: result.SeverityWarning, Stage: StageCertificate,
 		Title:  "a certificate in the chain has a negative serial number: Go clients (rclone, Go FTP libraries) refuse it (\"x509: negative serial number\"); OpenSSL-based clients accept it",
