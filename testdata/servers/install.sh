@@ -127,6 +127,9 @@ if [[ -z $(vsftpd_bin) ]]; then
 	fi
 fi
 
+# Slim Debian images leave out /usr/share/man, and the JDK's postinst fails
+# when update-alternatives cannot link its man page there (Debian #863199).
+mkdir -p /usr/share/man/man1
 apt-get install -y -q --no-install-recommends openssl curl sslscan lftp \
 	python3 python3-pyftpdlib python3-openssl default-jdk-headless libcommons-net-java \
 	"${vsftpd[@]}" "${libs[@]}"
