@@ -167,6 +167,10 @@ func TestRealClients(t *testing.T) {
 			findings: []string{"resumption-session-id-only"}},
 	}
 
+	// The README's matrix must say what the clients did; checked once every
+	// case has run.
+	seen := &observed{classes: map[string]string{}}
+	t.Cleanup(func() { checkReadmeMatrix(t, scenarios, seen) })
 	for _, sc := range scenarios {
 		t.Run(sc.name, func(t *testing.T) {
 			at := clientRun{implicit: sc.implicit, caFile: caFile, roots: root.Pool(), javaClasses: javaClasses, javaErr: javaErr}
@@ -191,7 +195,7 @@ func TestRealClients(t *testing.T) {
 			}
 			for _, c := range realClients {
 				t.Run(c.family, func(t *testing.T) {
-					checkClient(t, sc.name, c, at, res)
+					checkClient(t, sc.name, c, at, res, seen)
 				})
 			}
 		})
@@ -288,7 +292,7 @@ func startFake(t *testing.T, cfg ftpstest.Config, cert *tls.Certificate) (addr, 
 }
 
 // checkClient runs one client and compares what it did with the verdict.
-func checkClient(t *testing.T, scenario string, c realClient, at clientRun, res *result.Result) {
+func checkClient(t *testing.T, scenario string, c realClient, at clientRun, res *result.Result, seen *observed) {
 	if c.tool != "" {
 		requireTool(t, c.tool)
 	}
@@ -309,6 +313,7 @@ func checkClient(t *testing.T, scenario string, c realClient, at clientRun, res 
 		did = "failed: " + out.key
 	}
 	t.Logf("matrix %s/%s: client %s | ftpsdiag %s %v: %s", scenario, c.family, did, v.Verdict, v.Reasons, v.Detail)
+	seen.record(scenario, c.family, out.ok, v.Verdict)
 
 	var mismatch string
 	switch {
