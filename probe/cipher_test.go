@@ -99,12 +99,7 @@ func TestNoSharedCipher(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv := serve(t, ftpstest.Config{OnConnect: script{
-				greeting:  "220 ProFTPD Server (Debian) [127.0.0.1]",
-				answer:    map[string]string{"FEAT": plainFeat, "AUTH TLS": "234 AUTH TLS successful"},
-				afterAuth: tt.afterAuth,
-			}.run})
-			r := diagnose(t, srv.Addr, func(c *Config) { c.Mode = ModeExplicit; c.Timeout = time.Second })
+			r := diagnoseAfterAuth(t, "220 ProFTPD Server (Debian) [127.0.0.1]", tt.afterAuth)
 			wantFindings(t, r, tt.want)
 			for _, e := range tt.evidence {
 				if f := r.Findings[0]; !strings.Contains(f.Evidence, e) {

@@ -436,18 +436,26 @@ func TestHandshakeFailures(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv := serve(t, ftpstest.Config{OnConnect: script{
-				greeting:  "220 ready",
-				answer:    map[string]string{"FEAT": plainFeat, "AUTH TLS": "234 AUTH TLS successful"},
-				afterAuth: tt.afterAuth,
-			}.run})
-			r := diagnose(t, srv.Addr, func(c *Config) { c.Mode = ModeExplicit; c.Timeout = time.Second })
+			r := diagnoseAfterAuth(t, "220 ready", tt.afterAuth)
 			wantFindings(t, r, tt.want)
 			if f := r.Findings[0]; !strings.Contains(f.Evidence, tt.evidence) {
 				t.Errorf("evidence = %q, want it to contain %q", f.Evidence, tt.evidence)
 			}
 		})
 	}
+}
+
+// diagnoseAfterAuth diagnoses, in explicit mode with one-second steps, a
+// scripted server that greets with greeting, answers FEAT and AUTH TLS
+// (234), then hands the connection to afterAuth for the handshake.
+func diagnoseAfterAuth(t *testing.T, greeting string, afterAuth func(net.Conn)) *result.Result {
+	t.Helper()
+	srv := serve(t, ftpstest.Config{OnConnect: script{
+		greeting:  greeting,
+		answer:    map[string]string{"FEAT": plainFeat, "AUTH TLS": "234 AUTH TLS successful"},
+		afterAuth: afterAuth,
+	}.run})
+	return diagnose(t, srv.Addr, func(c *Config) { c.Mode = ModeExplicit; c.Timeout = time.Second })
 }
 
 func TestPlaintextInsideTLS(t *testing.T) {
