@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/ftpsdiag/ftpsdiag/probe"
+	"github.com/ftpsdiag/ftpsdiag/probe/cause"
 	"github.com/ftpsdiag/ftpsdiag/probe/result"
 )
 
@@ -176,7 +177,7 @@ func (o *options) config() (probe.Config, error) {
 		Tool:         "ftpsdiag " + version,
 	}
 	var err error
-	if cfg.Roots, err = loadRoots(o.caFile); err != nil {
+	if cfg.Roots, err = loadRoots("--ca-file", o.caFile); err != nil {
 		return cfg, err
 	}
 	cfg.Password, err = o.password()
@@ -217,6 +218,12 @@ func (o *options) checkUsers(cfg probe.Config, specs []targetSpec) error {
 	return nil
 }
 
+// Defaults shared by the flags and the exporter's modules.
+const (
+	defaultTimeout  = 10 * time.Second
+	defaultMaxConns = 8
+)
+
 func newFlagSet(stdout io.Writer) (*pflag.FlagSet, *options) {
 	o := &options{}
 	fs := pflag.NewFlagSet("ftpsdiag", pflag.ContinueOnError)
@@ -227,7 +234,7 @@ func newFlagSet(stdout io.Writer) (*pflag.FlagSet, *options) {
 	fs.IntVar(&o.explicitPort, "explicit-port", 0, "port for explicit TLS with a bare HOST (default 21)")
 	fs.StringVar(&o.serverName, "servername", "", "name for SNI and certificate checks (default: the target host)")
 	fs.StringVar(&o.caFile, "ca-file", "", "PEM file of extra trusted root certificates")
-	fs.DurationVar(&o.timeout, "timeout", 10*time.Second, "limit for each step (connect, each reply, handshake)")
+	fs.DurationVar(&o.timeout, "timeout", defaultTimeout, "limit for each step (connect, each reply, handshake)")
 	fs.DurationVar(&o.deadline, "deadline", 60*time.Second, "limit for the whole diagnosis")
 	fs.StringVar(&o.format, "format", "text", "output format: text, json, jsonl (one JSON document per line) or nagios")
 	fs.BoolVar(&o.noColor, "no-color", false, "no colour (also off when NO_COLOR is set or output is not a terminal)")
@@ -244,7 +251,7 @@ func newFlagSet(stdout io.Writer) (*pflag.FlagSet, *options) {
 	fs.BoolVar(&o.ccc, "ccc", false, "also test CCC (clearing the control channel after login)")
 	fs.IntVar(&o.transfers, "transfers", probe.DefaultTransfers, "protected listings in one session: each data connection must resume the control TLS session")
 	fs.BoolVar(&o.scan, "scan", false, "also enumerate every TLS version, cipher suite and group the server accepts")
-	fs.IntVar(&o.maxConns, "max-conns", 8, "connections at once for --scan (fewer are used when the server answers 421)")
+	fs.IntVar(&o.maxConns, "max-conns", defaultMaxConns, "connections at once for --scan (fewer are used when the server answers 421)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.Usage = func() {
 		fmt.Fprint(stdout, usageText)
@@ -290,7 +297,7 @@ func (o *options) check() error {
 		return usageError{fmt.Sprintf("--parallel %d: want 1 to 256", o.parallel)}
 	}
 	for _, id := range o.ignore {
-		if !probe.KnownCause(id) {
+		if !cause.Known(id) {
 			return usageError{fmt.Sprintf("--ignore %q: no such finding id (see the README's list)", id)}
 		}
 	}
@@ -317,9 +324,6 @@ func (o *options) check() error {
 	return nil
 }
 
-// maxPasswordFile bounds what is read from --password-file.
-const maxPasswordFile = 4096
-
 // password finds the password for --user and for targets-file lines
 // with user=: from --password-file, else from $FTPSDIAG_PASSWORD. There is
 // deliberately no password flag: argv is visible to every user of the
@@ -328,38 +332,50 @@ func (o *options) password() (string, error) {
 	if o.passwordFile == "" {
 		return os.Getenv("FTPSDIAG_PASSWORD"), nil
 	}
-	f, err := os.Open(o.passwordFile)
+	return readPassword("--password-file", o.passwordFile)
+}
+
+// maxPasswordFile bounds what is read from a password file.
+const maxPasswordFile = 4096
+
+// readPassword returns the first line of file. Its errors start with
+// setting, the flag or module key that named file, and never quote the
+// file's content.
+func readPassword(setting, file string) (string, error) {
+	f, err := os.Open(file)
 	if err != nil {
-		return "", usageError{fmt.Sprintf("--password-file: %v", err)}
+		return "", fmt.Errorf("%s: %w", setting, err)
 	}
 	defer f.Close()
 	b, err := io.ReadAll(io.LimitReader(f, maxPasswordFile))
 	if err != nil {
-		return "", usageError{fmt.Sprintf("--password-file %s: %v", o.passwordFile, err)}
+		return "", fmt.Errorf("%s %s: %w", setting, file, err)
 	}
 	line, _, _ := strings.Cut(string(b), "\n")
 	line = strings.TrimSuffix(line, "\r")
 	if line == "" {
-		return "", usageError{fmt.Sprintf("--password-file %s: the first line is empty", o.passwordFile)}
+		return "", fmt.Errorf("%s %s: the first line is empty", setting, file)
 	}
 	return line, nil
 }
 
-// loadRoots returns the system roots plus the PEM certificates in file.
-func loadRoots(file string) (*x509.CertPool, error) {
+// loadRoots returns the system roots plus the PEM certificates in file,
+// or nil (the system's) without a file. Its errors start with setting, the
+// flag or module key that named file.
+func loadRoots(setting, file string) (*x509.CertPool, error) {
 	if file == "" {
 		return nil, nil
 	}
 	pem, err := os.ReadFile(file)
 	if err != nil {
-		return nil, usageError{fmt.Sprintf("--ca-file: %v", err)}
+		return nil, fmt.Errorf("%s: %w", setting, err)
 	}
 	pool, err := x509.SystemCertPool()
 	if err != nil {
 		pool = x509.NewCertPool()
 	}
 	if !pool.AppendCertsFromPEM(pem) {
-		return nil, usageError{fmt.Sprintf("--ca-file %s: no PEM certificates found", file)}
+		return nil, fmt.Errorf("%s %s: no PEM certificates found", setting, file)
 	}
 	return pool, nil
 }

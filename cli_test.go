@@ -15,17 +15,28 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+	"go.uber.org/goleak"
 
 	"github.com/ftpsdiag/ftpsdiag/probe/ftpstest"
 	"github.com/ftpsdiag/ftpsdiag/probe/testcert"
 )
 
 // TestMain lets the test binary act as the ftpsdiag command inside the
-// scripts of testdata/script, as age's cmd tests do.
+// scripts of testdata/script, as age's cmd tests do, and fails a passing
+// run that leaves goroutines behind (an exporter's probes, say).
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){
+	testscript.Main(leakChecked{m}, map[string]func(){
 		"ftpsdiag": func() { os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
 	})
+}
+
+// leakChecked runs the tests under goleak.VerifyTestMain, handing its exit
+// code back to testscript.Main instead of exiting.
+type leakChecked struct{ m *testing.M }
+
+func (l leakChecked) Run() (code int) {
+	goleak.VerifyTestMain(l.m, goleak.Cleanup(func(c int) { code = c }))
+	return code
 }
 
 // TestScript runs the CLI scripts in testdata/script. Besides the standard

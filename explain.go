@@ -7,7 +7,8 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/ftpsdiag/ftpsdiag/report/explain"
+	"github.com/ftpsdiag/ftpsdiag/probe/clients"
+	"github.com/ftpsdiag/ftpsdiag/report"
 )
 
 // maxExplainInput bounds the text explain matches: the lines around an
@@ -37,8 +38,8 @@ func runExplain(fs *pflag.FlagSet, stdin io.Reader, stdout, stderr io.Writer) in
 	if len(text) > maxExplainInput {
 		return usage(stderr, usageError{fmt.Sprintf("the text is over %d bytes: paste the lines around the error", maxExplainInput)})
 	}
-	matches := explain.Explain(text)
-	explain.Write(stdout, text, matches)
+	matches := clients.Explain(text)
+	report.WriteExplain(stdout, text, matches)
 	if len(matches) == 0 {
 		return exitWarning
 	}

@@ -10,8 +10,6 @@ import (
 	"time"
 
 	"github.com/spf13/pflag"
-
-	"github.com/ftpsdiag/ftpsdiag/probe/exporter"
 )
 
 // runServe is `ftpsdiag serve`: a Prometheus exporter in the style of
@@ -20,7 +18,7 @@ func runServe(ctx context.Context, fs *pflag.FlagSet, o *options, stderr io.Writ
 	if fs.NArg() != 1 {
 		return usage(stderr, usageError{"serve takes no target: Prometheus passes it as /probe?target=..."})
 	}
-	mods, err := exporter.LoadModules(o.modules)
+	mods, err := loadModules(o.modules)
 	if err != nil {
 		return usage(stderr, usageError{"--config: " + err.Error()})
 	}
@@ -29,13 +27,13 @@ func runServe(ctx context.Context, fs *pflag.FlagSet, o *options, stderr io.Writ
 		return usage(stderr, usageError{fmt.Sprintf("--listen %s: %v", o.listen, err)})
 	}
 	srv := &http.Server{
-		Handler: exporter.New(mods, exporter.Options{
+		Handler: newExporter(mods, exporterOptions{
 			Tool: "ftpsdiag " + version,
 			Logf: func(format string, args ...any) { fmt.Fprintf(stderr, "ftpsdiag: "+format+"\n", args...) },
 		}).Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 	}
-	fmt.Fprintf(stderr, "ftpsdiag: exporter listening on http://%s/ (probe: /probe?target=HOST&module=%s)\n", ln.Addr(), exporter.DefaultModule)
+	fmt.Fprintf(stderr, "ftpsdiag: exporter listening on http://%s/ (probe: /probe?target=HOST&module=%s)\n", ln.Addr(), defaultModule)
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	select {

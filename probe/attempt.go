@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/ftpsdiag/ftpsdiag/probe/cause"
 	"github.com/ftpsdiag/ftpsdiag/probe/result"
 	"github.com/ftpsdiag/ftpsdiag/rfc2228"
 )
@@ -36,6 +37,8 @@ type attempt struct {
 	mu sync.Mutex // guards the timeline and findings: the data handshake runs beside the control reply
 }
 
+// newAttempt prepares an attempt in mode on addr; run or an audit check
+// makes the connection.
 func newAttempt(cfg *Config, start time.Time, mode result.Mode, addr netip.AddrPort) *attempt {
 	return &attempt{
 		cfg:   cfg,
@@ -66,12 +69,12 @@ func (a *attempt) event(from result.Source, text string) {
 
 // dataEvent appends a data-connection timeline entry.
 func (a *attempt) dataEvent(from result.Source, text string) {
-	a.eventOn(connData, from, text)
+	a.eventOn(result.ConnData, from, text)
 }
 
-// connData marks data-connection events on the timeline.
-const connData = "data"
-
+// eventOn appends a timeline entry for connection conn ("" for the
+// control connection), stamped on the diagnosis clock; the data handshake
+// draws beside the control reply, hence the lock.
 func (a *attempt) eventOn(conn string, from result.Source, text string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -84,14 +87,14 @@ func (a *attempt) eventOn(conn string, from result.Source, text string) {
 }
 
 // find records a finding from the catalog.
-func (a *attempt) find(id, evidence string) {
+func (a *attempt) find(id cause.ID, evidence string) {
 	a.findAs(id, "", evidence)
 }
 
 // findAs records a finding whose severity the context sets, overriding
 // the catalog's ("" keeps it).
-func (a *attempt) findAs(id string, severity result.Severity, evidence string) {
-	f := newFinding(id, a.res.Server, evidence)
+func (a *attempt) findAs(id cause.ID, severity result.Severity, evidence string) {
+	f := id.Finding(a.res.Server, evidence)
 	f.Mode, f.Port = a.res.Mode, a.res.Port
 	if severity != "" {
 		f.Severity = severity
@@ -103,11 +106,11 @@ func (a *attempt) findAs(id string, severity result.Severity, evidence string) {
 
 // annotate adds to the evidence of an earlier finding: a consequence is
 // reported at its root, not as a finding of its own.
-func (a *attempt) annotate(id, more string) {
+func (a *attempt) annotate(id cause.ID, more string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	for i := range a.findings {
-		if a.findings[i].ID == id {
+		if id.Is(a.findings[i]) {
 			a.findings[i].Evidence += more
 			return
 		}
@@ -115,10 +118,10 @@ func (a *attempt) annotate(id, more string) {
 }
 
 // drop removes an earlier finding that a later one supersedes.
-func (a *attempt) drop(id string) {
+func (a *attempt) drop(id cause.ID) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	a.findings = slices.DeleteFunc(a.findings, func(f result.Finding) bool { return f.ID == id })
+	a.findings = slices.DeleteFunc(a.findings, id.Is)
 }
 
 // fail ends the attempt: the error of the step that stopped it. A
@@ -129,7 +132,7 @@ func (a *attempt) fail(err error) {
 	a.event(result.FromNet, "gave up: "+err.Error())
 	if !a.hasSeverity(result.SeverityCritical) {
 		if _, alert := receivedAlert(err); lost(err) || alert {
-			a.find("connection-lost", explain(err))
+			a.find(cause.ConnectionLost, errEvidence(err))
 		}
 	}
 }
@@ -151,9 +154,10 @@ func (a *attempt) hasSeverity(s result.Severity) bool {
 	return false
 }
 
-// explain is what happened in a few words, then the error, once.
-func explain(err error) string {
-	if t := errText(err); t != err.Error() {
+// errEvidence is a finding's evidence for an error: what happened in a few
+// words (shortErr), then the whole error, once.
+func errEvidence(err error) string {
+	if t := shortErr(err); t != err.Error() {
 		return t + ": " + err.Error()
 	}
 	return err.Error()
@@ -164,10 +168,13 @@ func (a *attempt) step(ctx context.Context) (context.Context, context.CancelFunc
 	return context.WithTimeout(ctx, a.cfg.Timeout)
 }
 
+// dial opens the control connection, recording its connect time; a
+// failure is the attempt's end and the port's finding.
 func (a *attempt) dial(ctx context.Context) bool {
 	ctx, cancel := a.step(ctx)
 	defer cancel()
 	a.event(result.FromNet, "TCP connect to "+a.addr.String())
+	began := a.cfg.Clock()
 	c, err := a.cfg.Dial(ctx, "tcp", a.addr.String())
 	a.res.RoundTrips++
 	if err != nil {
@@ -175,24 +182,27 @@ func (a *attempt) dial(ctx context.Context) bool {
 		switch {
 		case isTimeout(err):
 			a.event(result.FromNet, "no answer to TCP SYN")
-			a.find("port-timeout", fmt.Sprintf("no TCP answer from %s within %s", a.addr, a.cfg.Timeout))
+			a.find(cause.PortTimeout, fmt.Sprintf("no TCP answer from %s within %s", a.addr, a.cfg.Timeout))
 		case errors.Is(err, syscall.ECONNRESET): // accepted, then reset at once
 			a.event(result.FromNet, "connection reset by peer")
-			a.find("connection-lost", explain(err))
+			a.find(cause.ConnectionLost, errEvidence(err))
 		default:
-			a.event(result.FromNet, "connection failed: "+errText(err))
-			a.find("port-closed", err.Error())
+			a.event(result.FromNet, "connection failed: "+shortErr(err))
+			a.find(cause.PortClosed, err.Error())
 		}
 		a.fail(err)
 		return false
 	}
 	a.res.Address = a.addr.String()
+	a.res.ConnectMS = ms(a.cfg.Clock().Sub(began))
 	a.tap = newTapConn(c)
 	a.ctrl = rfc2228.NewConn(a.tap)
 	a.event(result.FromNet, "TCP connected")
 	return true
 }
 
+// close ends the control connection (with close_notify inside TLS) and
+// draws it; a second call does nothing.
 func (a *attempt) close() {
 	if a.tap == nil {
 		return
@@ -206,11 +216,13 @@ func (a *attempt) close() {
 	a.tap = nil
 }
 
-// cmd sends one command and reads its reply, drawing both on the timeline.
-func (a *attempt) cmd(ctx context.Context, format string, args ...any) (rfc2228.Reply, error) {
+// cmd sends one command line and reads its reply, drawing both on the
+// timeline (a password masked) and counting the round trip: every
+// command of a session goes through it, the security commands as rfc2228
+// spells them.
+func (a *attempt) cmd(ctx context.Context, line string) (rfc2228.Reply, error) {
 	ctx, cancel := a.step(ctx)
 	defer cancel()
-	line := fmt.Sprintf(format, args...)
 	a.event(result.FromClient, maskPassword(line))
 	a.res.RoundTrips++
 	a.drainUnsolicited(ctx)
@@ -264,7 +276,7 @@ func (a *attempt) ioError(ctx context.Context, err error) error {
 	if rh, ok := errors.AsType[tls.RecordHeaderError](err); ok && a.tlsConn != nil {
 		text := a.tap.plaintext(ctx, rh.RecordHeader[:])
 		a.event(result.FromServer, text+" (plaintext inside TLS)")
-		a.find("server-error-plaintext-inside-tls", "after TLS the server sent plaintext: "+text)
+		a.find(cause.ServerErrorPlaintextInsideTLS, "after TLS the server sent plaintext: "+text)
 		return err
 	}
 	if a.tlsConn != nil && a.certAsked && errors.Is(err, syscall.ECONNRESET) {
@@ -284,7 +296,7 @@ func (a *attempt) ioError(ctx context.Context, err error) error {
 		a.certRequired(code, "") // otherwise fail reports the alert as the connection's end
 		return err
 	}
-	a.event(result.FromNet, errText(err))
+	a.event(result.FromNet, shortErr(err))
 	return err
 }
 
@@ -296,6 +308,7 @@ func maskPassword(line string) string {
 	return line
 }
 
+// verb is a command line's command name, upper case.
 func verb(line string) string {
 	v, _, _ := strings.Cut(line, " ")
 	return strings.ToUpper(v)
@@ -310,9 +323,12 @@ func isTimeout(err error) bool {
 	return ok && ne.Timeout()
 }
 
-// errText names what happened on the wire in a few words.
-func errText(err error) string {
+// shortErr names what happened on the wire in a few words, for the
+// timeline and evidence; "" for no error.
+func shortErr(err error) string {
 	switch {
+	case err == nil:
+		return ""
 	case isTimeout(err):
 		return "timeout: no reply"
 	case errors.Is(err, syscall.ECONNREFUSED):

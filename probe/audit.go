@@ -9,16 +9,18 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/ftpsdiag/ftpsdiag/probe/cause"
 	"github.com/ftpsdiag/ftpsdiag/probe/result"
 	"github.com/ftpsdiag/ftpsdiag/rfc2228"
 )
 
 // A policyCheck runs on its own audit connection, beside the main session,
-// and returns what to record once the main session is done: some results
-// only mean something next to the main data test's.
+// and returns what it learnt as an auditOutcome, which the main attempt
+// records once its own session is done: some verdicts only mean something
+// next to the main data test's.
 type policyCheck struct {
 	purpose string
-	run     func(a *attempt, ctx context.Context, aux *attempt) (apply func())
+	run     func(aux *attempt, ctx context.Context) auditOutcome
 }
 
 var (
@@ -46,23 +48,18 @@ var (
 
 // startAudits opens one extra connection per check, concurrently with the
 // main session, and returns a function that waits for them and records
-// their results.
+// their outcomes.
 func (a *attempt) startAudits(ctx context.Context, checks []policyCheck) (wait func()) {
 	audits := make([]result.Audit, len(checks))
-	applies := make([]func(), len(checks))
+	outcomes := make([]auditOutcome, len(checks))
 	leaves := make([]auditLeaf, len(checks))
 	var wg sync.WaitGroup
 	for i, c := range checks {
 		wg.Go(func() {
 			aux := newAttempt(a.cfg, a.start, a.res.Mode, a.addr)
 			aux.res.AuthMechanism = a.res.AuthMechanism
-			applies[i] = c.run(a, ctx, aux)
-			if aux.tlsConn != nil {
-				cs := aux.tlsConn.ConnectionState()
-				if len(cs.PeerCertificates) > 0 {
-					leaves[i] = auditLeaf{version: cs.Version, der: cs.PeerCertificates[0].Raw}
-				}
-			}
+			outcomes[i] = c.run(aux, ctx)
+			leaves[i] = aux.leaf()
 			aux.quit(ctx)
 			aux.close()
 			audits[i] = result.Audit{Purpose: c.purpose, Timeline: aux.res.Timeline}
@@ -73,10 +70,8 @@ func (a *attempt) startAudits(ctx context.Context, checks []policyCheck) (wait f
 		if len(audits) > 0 {
 			a.res.Audits = audits
 		}
-		for _, apply := range applies {
-			if apply != nil {
-				apply()
-			}
+		for _, o := range outcomes {
+			a.record(o)
 		}
 		a.compareLeaves(leaves)
 	}
@@ -86,6 +81,18 @@ func (a *attempt) startAudits(ctx context.Context, checks []policyCheck) (wait f
 type auditLeaf struct {
 	version uint16
 	der     []byte
+}
+
+// leaf is the certificate this audit connection was presented, if any.
+func (aux *attempt) leaf() auditLeaf {
+	if aux.tlsConn == nil {
+		return auditLeaf{}
+	}
+	cs := aux.tlsConn.ConnectionState()
+	if len(cs.PeerCertificates) == 0 {
+		return auditLeaf{}
+	}
+	return auditLeaf{version: cs.Version, der: cs.PeerCertificates[0].Raw}
 }
 
 // compareLeaves notes audit connections that were presented another
@@ -126,7 +133,7 @@ func (a *attempt) compareLeaves(leaves []auditLeaf) {
 // the name matches no virtual host (a vhost mismatch, not a certificate
 // problem). The retry is drawn as an audit connection.
 func (a *attempt) retryWithoutSNI(ctx context.Context) {
-	if !a.has("tls-sni-unrecognized") || !sniSent(a.cfg.ServerName) {
+	if !a.has(cause.TLSSNIUnrecognized) || !sniSent(a.cfg.ServerName) {
 		return
 	}
 	noSNI := *a.cfg
@@ -138,9 +145,9 @@ func (a *attempt) retryWithoutSNI(ctx context.Context) {
 	aux.close()
 	a.res.Audits = append(a.res.Audits, result.Audit{Purpose: "SNI: the same handshake without a server name", Timeline: aux.res.Timeline})
 	if ok {
-		a.annotate("tls-sni-unrecognized", "; without SNI the handshake succeeds: "+a.cfg.ServerName+" matches no virtual host on this server")
+		a.annotate(cause.TLSSNIUnrecognized, "; without SNI the handshake succeeds: "+a.cfg.ServerName+" matches no virtual host on this server")
 	} else {
-		a.annotate("tls-sni-unrecognized", "; without SNI the handshake fails too: "+aux.res.Error)
+		a.annotate(cause.TLSSNIUnrecognized, "; without SNI the handshake fails too: "+aux.res.Error)
 	}
 }
 
@@ -168,18 +175,18 @@ func (aux *attempt) connect(ctx context.Context, secure bool) bool {
 	if !secure || implicit {
 		return true
 	}
-	r, err := aux.cmd(ctx, "AUTH %s", aux.res.AuthMechanism)
+	r, err := aux.cmd(ctx, rfc2228.Auth(aux.res.AuthMechanism))
 	return err == nil && r.Code/100 == 2 && aux.handshake(ctx) == nil
 }
 
 // protect sends PBSZ 0 and PROT level. It reports whether the server
 // accepted both; err is a broken connection, not a refusal.
-func (a *attempt) protect(ctx context.Context, level string) (rfc2228.Reply, bool, error) {
-	r, err := a.cmd(ctx, "PBSZ 0")
+func (a *attempt) protect(ctx context.Context, level rfc2228.ProtLevel) (rfc2228.Reply, bool, error) {
+	r, err := a.cmd(ctx, rfc2228.PBSZ0)
 	if err != nil || r.Code/100 != 2 {
 		return r, false, err
 	}
-	r, err = a.cmd(ctx, "PROT %s", level)
+	r, err = a.cmd(ctx, rfc2228.Prot(level))
 	return r, err == nil && r.Code/100 == 2, err
 }
 
@@ -192,10 +199,10 @@ func (a *attempt) quit(ctx context.Context) {
 
 // checkReuse lists over TLS without the control session's cache, so the
 // data handshake cannot resume.
-func (a *attempt) checkReuse(ctx context.Context, aux *attempt) func() {
+func (aux *attempt) checkReuse(ctx context.Context) auditOutcome {
 	t, ok := aux.protectedListing(ctx, false, false)
 	if !ok {
-		return nil
+		return aux.unmeasured("no protected listing")
 	}
 	dropped := ""
 	if !t.ok() && t.replyErr == nil {
@@ -203,20 +210,17 @@ func (a *attempt) checkReuse(ctx context.Context, aux *attempt) func() {
 			dropped = "; the server then ended the session (vsftpd 3.0.3 and later do): clients must reconnect"
 		}
 	}
-	return func() {
-		if !a.comparable(t) {
-			return
-		}
-		p := a.policy()
-		if t.ok() {
-			p.SessionReuseRequired = ptr(false)
-			p.SessionReuseEvidence = "an unresumed protected listing worked: " + t.final.String()
-			return
-		}
-		p.SessionReuseRequired = ptr(true)
-		p.SessionReuseEvidence = t.evidence() + dropped
-		a.find("data-session-reuse-required", "an unresumed data connection was refused: "+t.evidence())
+	if t.noDataConnection() {
+		return aux.unmeasured(t.failure())
 	}
+	v := verdict{policy: policySessionReuse, againstMainListing: true}
+	if t.ok() {
+		v.evidence = "an unresumed protected listing worked: " + t.final.String()
+	} else {
+		v.value, v.evidence = true, t.evidence()+dropped
+		v.finding, v.findingEvidence = cause.DataSessionReuseRequired, "an unresumed data connection was refused: "+t.evidence()
+	}
+	return measured(v)
 }
 
 // protectedListing logs an audit connection in and makes one protected
@@ -227,194 +231,167 @@ func (aux *attempt) protectedListing(ctx context.Context, resume, early bool) (t
 	if !aux.connect(ctx, true) || !aux.login(ctx) {
 		return t, false
 	}
-	if _, ok, _ := aux.protect(ctx, "P"); !ok {
+	if _, ok, _ := aux.protect(ctx, rfc2228.ProtPrivate); !ok {
 		return t, false
 	}
 	t, _ = aux.listFallback(ctx, &result.DataChannel{}, aux.dataTLSConfig(resume), early)
 	return t, true
 }
 
-// comparable reports whether an audit listing can be judged against the
-// main one: the main listing worked and the audit's failure, if any, was
-// not the network's.
-func (a *attempt) comparable(t transfer) bool {
-	main := a.res.DataChannel
-	return main != nil && main.OK && t.passiveErr == nil && t.dialErr == nil
-}
-
 // checkEarlyDataTLS lists with the data handshake started before the
 // transfer command, as curl does; the main listing starts it after.
-func (a *attempt) checkEarlyDataTLS(ctx context.Context, aux *attempt) func() {
+func (aux *attempt) checkEarlyDataTLS(ctx context.Context) auditOutcome {
 	t, ok := aux.protectedListing(ctx, true, true)
 	if !ok {
-		return nil
+		return aux.unmeasured("no protected listing")
 	}
-	return func() {
-		if !a.comparable(t) {
-			return
-		}
-		p := a.policy()
-		p.DataTLSBeforeCommand = ptr(t.ok())
-		if t.ok() {
-			p.DataTLSBeforeEvidence = fmt.Sprintf("a listing whose data handshake started before %s worked: %s", t.command, t.final.String())
-			return
-		}
-		p.DataTLSBeforeEvidence = t.failure()
-		a.find("data-tls-early-refused", fmt.Sprintf("with the data handshake started before %s: %s; started after it, the main listing worked", t.command, p.DataTLSBeforeEvidence))
+	if t.noDataConnection() {
+		return aux.unmeasured(t.failure())
 	}
+	v := verdict{policy: policyDataTLSBefore, value: t.ok(), againstMainListing: true}
+	if t.ok() {
+		v.evidence = fmt.Sprintf("a listing whose data handshake started before %s worked: %s", t.command, t.final.String())
+	} else {
+		v.evidence = t.failure()
+		v.finding, v.findingEvidence = cause.DataTLSEarlyRefused, fmt.Sprintf("with the data handshake started before %s: %s; started after it, the main listing worked", t.command, v.evidence)
+	}
+	return measured(v)
 }
 
 // checkEMS makes a TLS 1.2 handshake, for when the control connection
 // negotiated TLS 1.3: Windows and Java clients that stop at TLS 1.2
 // resume only with Extended Master Secret.
-func (a *attempt) checkEMS(ctx context.Context, aux *attempt) func() {
+func (aux *attempt) checkEMS(ctx context.Context) auditOutcome {
 	aux.maxVersion = tls.VersionTLS12
 	if !aux.connect(ctx, true) {
 		// No TLS 1.2 here: nothing to resume at TLS 1.2, and clients
 		// without TLS 1.3 cannot connect at all.
 		for _, f := range aux.findings {
-			if f.ID == "tls-no-common-version" || f.ID == "tls-handshake-failed" {
-				evidence := "a TLS 1.2 handshake on an audit connection: " + f.Evidence
-				return func() { a.find("tls12-refused", evidence) }
+			if cause.TLSNoCommonVersion.Is(f) || cause.TLSHandshakeFailed.Is(f) {
+				return measured(verdict{finding: cause.TLS12Refused, findingEvidence: "a TLS 1.2 handshake on an audit connection: " + f.Evidence})
 			}
 		}
-		return nil
+		return aux.unmeasured("no TLS 1.2 handshake")
 	}
-	cs := aux.tlsConn.ConnectionState()
-	return func() { a.recordEMS(cs, "an audit connection's TLS 1.2 handshake") }
+	v, ok := emsMeasured(aux.tlsConn.ConnectionState(), "an audit connection's TLS 1.2 handshake")
+	if !ok {
+		return measured()
+	}
+	return measured(v)
 }
 
-// recordEMS notes whether a TLS 1.2 handshake negotiated Extended Master
-// Secret. crypto/tls does not expose it, but refuses keying material
-// export at TLS 1.2 without it (unless GODEBUG=tlsunsafeekm=1, which
-// ftpsdiag never sets).
-func (a *attempt) recordEMS(cs tls.ConnectionState, where string) {
+// emsMeasured says whether a TLS 1.2 handshake negotiated Extended Master
+// Secret; ok is false for another version. crypto/tls does not expose it,
+// but refuses keying material export at TLS 1.2 without it (unless
+// GODEBUG=tlsunsafeekm=1, which ftpsdiag never sets).
+func emsMeasured(cs tls.ConnectionState, where string) (v verdict, ok bool) {
 	if cs.Version != tls.VersionTLS12 {
-		return
+		return v, false
 	}
 	_, err := cs.ExportKeyingMaterial("EXPORTER-ftpsdiag-ems-check", nil, 1)
-	p := a.policy()
-	p.ExtendedMasterSecret = ptr(err == nil)
-	p.EMSEvidence = fmt.Sprintf("%s (%s): extended_master_secret %s", where, tls.CipherSuiteName(cs.CipherSuite), map[bool]string{true: "negotiated", false: "not offered by the server"}[err == nil])
+	return verdict{
+		policy:   policyEMS,
+		value:    err == nil,
+		evidence: fmt.Sprintf("%s (%s): extended_master_secret %s", where, tls.CipherSuiteName(cs.CipherSuite), map[bool]string{true: "negotiated", false: "not offered by the server"}[err == nil]),
+	}, true
 }
 
-// emsVerdict runs after the audits: missing EMS matters only where data
+// emsMismatch runs after the audits: missing EMS matters only where data
 // connections must resume.
-func (a *attempt) emsVerdict() {
+func (a *attempt) emsMismatch() {
 	p := a.res.Policy
 	if p == nil || p.ExtendedMasterSecret == nil || *p.ExtendedMasterSecret || p.SessionReuseRequired == nil || !*p.SessionReuseRequired {
 		return
 	}
-	a.find("resumption-ems-mismatch", p.EMSEvidence+"; and data connections must resume the control session")
+	a.find(cause.ResumptionEMSMismatch, p.EMSEvidence+"; and data connections must resume the control session")
 }
 
 // checkClearData asks for PROT before PBSZ, checks the address PASV
 // advertises (the main session prefers EPSV, which names none), then asks
 // for an unprotected listing.
-func (a *attempt) checkClearData(ctx context.Context, aux *attempt) func() {
+func (aux *attempt) checkClearData(ctx context.Context) auditOutcome {
 	if !aux.connect(ctx, true) || !aux.login(ctx) {
-		return nil
+		return aux.unmeasured("not logged in")
 	}
-	early, err := aux.cmd(ctx, "PROT P")
+	early, err := aux.cmd(ctx, rfc2228.Prot(rfc2228.ProtPrivate))
 	if err != nil {
-		return nil
+		return aux.unmeasured(shortErr(err))
 	}
-	pasv := &result.DataChannel{EPSVSupported: ptr(false)} // straight to PASV
-	if _, err := aux.passive(ctx, pasv); err != nil && aux.tap == nil {
-		return nil
-	}
-	prot, ok, err := aux.protect(ctx, "C")
+	// A refused PASV is an answer too; a broken connection shows at PBSZ.
+	pasv, pasvErr := aux.pasv(ctx)
+	prot, ok, err := aux.protect(ctx, rfc2228.ProtClear)
 	if err != nil {
-		return nil
+		return aux.unmeasured(shortErr(err))
 	}
 	var t transfer
 	if ok {
 		t, _ = aux.listFallback(ctx, &result.DataChannel{}, nil, false)
 	}
-	return func() {
-		a.adopt(aux, "pasv-address-mismatch")
-		a.adopt(aux, "pasv-zero-address")
-		a.ipv6PASV(aux)
-		if main := a.res.DataChannel; main != nil && main.AdvertisedAddress == "" {
-			main.AdvertisedAddress = pasv.AdvertisedAddress
-		}
-		p := a.policy()
-		p.PBSZRequired = ptr(early.Code == rfc2228.CodeBadSequence)
-		p.PBSZEvidence = "PROT P before PBSZ: " + early.String()
-		if *p.PBSZRequired {
-			a.find("prot-without-pbsz-refused", p.PBSZEvidence)
-		}
-		a.clearDataVerdict(p, prot, ok, t)
+	var o auditOutcome
+	if pasvErr == nil {
+		o = pasvFindings(pasv)
 	}
+	pbsz := verdict{policy: policyPBSZ, value: early.Code == rfc2228.CodeBadSequence, evidence: "PROT P before PBSZ: " + early.String()}
+	if pbsz.value {
+		pbsz.finding, pbsz.findingEvidence = cause.ProtWithoutPBSZRefused, pbsz.evidence
+	}
+	o.verdicts = append(o.verdicts, pbsz)
+	if v, ok := clearDataVerdict(prot, ok, t); ok {
+		o.verdicts = append(o.verdicts, v)
+	}
+	return o
 }
 
-// ipv6PASV reports the clear-data audit's PASV refused over IPv6, where a
-// 227 cannot carry the address (Pure-FTPd: "425 You cannot use PASV on
-// IPv6 connections. Use EPSV instead."). The main session uses EPSV; when
-// it had to use PASV, passive-refused already says so.
-func (a *attempt) ipv6PASV(aux *attempt) {
-	peer := a.addr.Addr().Unmap()
-	if !peer.Is6() || a.has("passive-refused") {
-		return
+// pasvFindings is what the clear-data audit's PASV says about the server:
+// an advertised address that is not the peer's, or, over IPv6, a refusal
+// (Pure-FTPd: "425 You cannot use PASV on IPv6 connections. Use EPSV
+// instead."), where a 227 cannot carry the address. A 227 that cannot be
+// parsed is no refusal.
+func pasvFindings(p pasvReply) auditOutcome {
+	var o auditOutcome
+	switch id, evidence := p.addressFinding(); {
+	case id != cause.None:
+		o.pasvAddress = p.advertised
+		o.verdicts = append(o.verdicts, verdict{finding: id, findingEvidence: evidence})
+	case p.refused() && p.peer.Is6():
+		o.ipv6PASVRefusal = fmt.Sprintf("over IPv6 (the control connection's peer is %s), an audit connection's PASV: %s", p.peer, p.reply.String())
 	}
-	for _, f := range aux.findings {
-		if f.ID != "passive-refused" || strings.HasPrefix(f.Evidence, "PASV: 227") {
-			continue // a malformed 227 is no refusal
-		}
-		evidence := fmt.Sprintf("over IPv6 (the control connection's peer is %s), an audit connection's %s", peer, strings.TrimSuffix(f.Evidence, ipv6Note(peer)))
-		if main := a.res.DataChannel; main != nil && main.EPSVSupported != nil && *main.EPSVSupported {
-			evidence += "; EPSV was answered in the main session"
-		}
-		a.find("ipv6-pasv-refused", evidence)
-		return
-	}
+	return o
 }
 
-// clearDataVerdict records whether an unprotected listing was possible.
-func (a *attempt) clearDataVerdict(p *result.Policy, prot rfc2228.Reply, protOK bool, t transfer) {
-	main := a.res.DataChannel
+// clearDataVerdict says whether an unprotected listing was possible; ok is
+// false when the audit allows no conclusion.
+func clearDataVerdict(prot rfc2228.Reply, protOK bool, t transfer) (v verdict, ok bool) {
+	v = verdict{policy: policyClearData, finding: cause.DataProtRequired}
 	switch {
 	case !protOK:
-		p.ClearDataAllowed, p.ClearDataEvidence = ptr(false), "PROT C: "+prot.String()
+		v.evidence = "PROT C: " + prot.String()
 	case t.ok():
-		p.ClearDataAllowed, p.ClearDataEvidence = ptr(true), fmt.Sprintf("an unprotected %s completed: %s", t.command, t.final.String())
-		a.find("data-clear-allowed", p.ClearDataEvidence)
-		return
-	case t.dialErr != nil || main == nil || !main.OK:
-		return // no conclusion
-	default: // refused at the transfer, or at PASV (pyftpdlib)
-		p.ClearDataAllowed, p.ClearDataEvidence = ptr(false), "PROT C: "+t.failure()
+		v.value, v.evidence, v.finding = true, fmt.Sprintf("an unprotected %s completed: %s", t.command, t.final.String()), cause.DataClearAllowed
+	case t.dialErr != nil:
+		return v, false
+	default: // refused at the transfer, or at PASV (pyftpdlib): a refusal only if the main listing worked
+		v.evidence, v.againstMainListing = "PROT C: "+t.failure(), true
 	}
-	a.find("data-prot-required", p.ClearDataEvidence)
-}
-
-// adopt takes over an audit connection's finding: it concerns the server,
-// whichever connection saw it.
-func (a *attempt) adopt(aux *attempt, id string) {
-	for _, f := range aux.findings {
-		if f.ID == id && !a.has(id) {
-			a.find(id, f.Evidence)
-		}
-	}
+	v.findingEvidence = v.evidence
+	return v, true
 }
 
 // checkCleartextLogin sends USER (never PASS) before AUTH on an explicit
 // connection.
-func (a *attempt) checkCleartextLogin(ctx context.Context, aux *attempt) func() {
+func (aux *attempt) checkCleartextLogin(ctx context.Context) auditOutcome {
 	if !aux.connect(ctx, false) {
-		return nil
+		return aux.unmeasured("no greeting")
 	}
 	user, _, _ := aux.credentials()
-	r, err := aux.cmd(ctx, "USER %s", user)
+	r, err := aux.cmd(ctx, "USER "+user)
 	if err != nil && len(r.Lines) == 0 {
-		return nil
+		return aux.unmeasured(shortErr(err))
 	}
-	return func() {
-		p := a.policy()
-		allowed := r.Code == rfc2228.CodeNeedPassword || r.Code == rfc2228.CodeLoggedIn
-		p.CleartextLoginAllowed, p.CleartextLoginEvidence = &allowed, fmt.Sprintf("USER %s before AUTH: %s", user, r.String())
-		if allowed {
-			a.find("cleartext-login-allowed", p.CleartextLoginEvidence)
-		}
+	v := verdict{policy: policyCleartextLogin, value: r.Code == rfc2228.CodeNeedPassword || r.Code == rfc2228.CodeLoggedIn,
+		evidence: fmt.Sprintf("USER %s before AUTH: %s", user, r.String())}
+	if v.value {
+		v.finding, v.findingEvidence = cause.CleartextLoginAllowed, v.evidence
 	}
+	return measured(v)
 }

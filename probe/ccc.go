@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/ftpsdiag/ftpsdiag/probe/cause"
 	"github.com/ftpsdiag/ftpsdiag/probe/result"
+	"github.com/ftpsdiag/ftpsdiag/rfc2228"
 )
 
 // ccc tests CCC (RFC 4217 §5): after 200, both sides end TLS with
@@ -14,7 +16,7 @@ import (
 // still answers then is part of the finding.
 func (a *attempt) ccc(ctx context.Context) {
 	p := a.policy()
-	r, err := a.cmd(ctx, "CCC")
+	r, err := a.cmd(ctx, rfc2228.CCC)
 	if err != nil {
 		a.fail(err)
 		return
@@ -22,16 +24,16 @@ func (a *attempt) ccc(ctx context.Context) {
 	p.CCCEvidence = "CCC: " + r.String()
 	if r.Code/100 != 2 {
 		p.CCCAccepted = ptr(false)
-		a.find("ccc-refused", p.CCCEvidence)
+		a.find(cause.CCCRefused, p.CCCEvidence)
 		return
 	}
 	p.CCCAccepted = ptr(true)
 	usable := a.clearControl(ctx) == nil
 	p.CCCControlUsable = &usable
 	if usable {
-		a.find("ccc-accepted", p.CCCEvidence+"; the control channel answered in clear afterwards")
+		a.find(cause.CCCAccepted, p.CCCEvidence+"; the control channel answered in clear afterwards")
 	} else {
-		a.find("ccc-accepted", p.CCCEvidence+"; but the control channel did not answer in clear afterwards")
+		a.find(cause.CCCAccepted, p.CCCEvidence+"; but the control channel did not answer in clear afterwards")
 	}
 }
 
@@ -49,7 +51,7 @@ func (a *attempt) clearControl(ctx context.Context) error {
 		tc.SetReadDeadline(d)
 	}
 	if _, err := tc.Read(make([]byte, 1)); !errors.Is(err, io.EOF) {
-		a.event(result.FromTLS, "no close_notify from the server: "+errText(err))
+		a.event(result.FromTLS, "no close_notify from the server: "+shortErr(err))
 		return fmt.Errorf("waiting for the server's close_notify after CCC: %v", err)
 	}
 	a.event(result.FromTLS, "close_notify received")

@@ -11,9 +11,11 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/ftpsdiag/ftpsdiag/probe/cause"
 	"github.com/ftpsdiag/ftpsdiag/probe/result"
 )
 
@@ -41,6 +43,8 @@ func convertCertificate(c *x509.Certificate, now time.Time) result.Certificate {
 	}
 }
 
+// sans lists the subjectAltNames: DNS names bare, the others with their
+// kind (IP:, email:, URI:).
 func sans(c *x509.Certificate) []string {
 	out := []string{}
 	out = append(out, c.DNSNames...)
@@ -56,10 +60,13 @@ func sans(c *x509.Certificate) []string {
 	return out
 }
 
+// daysLeft is the number of whole days until the certificate expires,
+// negative once it has.
 func daysLeft(c *x509.Certificate, now time.Time) int {
 	return int(math.Floor(c.NotAfter.Sub(now).Hours() / 24))
 }
 
+// keyInfo names the public key type and its size in bits.
 func keyInfo(c *x509.Certificate) (string, int) {
 	switch k := c.PublicKey.(type) {
 	case *rsa.PublicKey:
@@ -113,24 +120,24 @@ func (a *attempt) verify(chain []*x509.Certificate, stapled bool) {
 		switch {
 		case now.After(c.NotAfter):
 			v.TimeValid = false
-			a.find("cert-expired", fmt.Sprintf("%s %s expired on %s (%d days ago)", position(i), c.Subject, c.NotAfter.UTC().Format(time.DateOnly), -daysLeft(c, now)))
+			a.find(cause.CertExpired, fmt.Sprintf("%s %s expired on %s (%d days ago)", position(i), c.Subject, c.NotAfter.UTC().Format(time.DateOnly), -daysLeft(c, now)))
 		case now.Before(c.NotBefore):
 			v.TimeValid = false
-			a.find("cert-not-yet-valid", fmt.Sprintf("%s %s is valid from %s; the time is %s", position(i), c.Subject, c.NotBefore.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339)))
+			a.find(cause.CertNotYetValid, fmt.Sprintf("%s %s is valid from %s; the time is %s", position(i), c.Subject, c.NotBefore.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339)))
 		}
 		if weakSignature(c) {
-			a.find("cert-weak-signature", fmt.Sprintf("%s %s is signed with %s", position(i), c.Subject, c.SignatureAlgorithm))
+			a.find(cause.CertWeakSignature, fmt.Sprintf("%s %s is signed with %s", position(i), c.Subject, c.SignatureAlgorithm))
 		}
 	}
 	if k, ok := leaf.PublicKey.(*rsa.PublicKey); ok && k.N.BitLen() < minRSABits {
-		a.find("cert-weak-key", fmt.Sprintf("leaf key is RSA-%d", k.N.BitLen()))
+		a.find(cause.CertWeakKey, fmt.Sprintf("leaf key is RSA-%d", k.N.BitLen()))
 	}
 	if d := daysLeft(leaf, now); v.TimeValid && (d < a.cfg.WarnDays || d < a.cfg.CritDays) {
 		severity := result.SeverityWarning
 		if d < a.cfg.CritDays {
 			severity = result.SeverityCritical
 		}
-		a.findAs("cert-expiring-soon", severity, fmt.Sprintf("leaf expires on %s, in %d days (warning below %d, critical below %d)", leaf.NotAfter.UTC().Format(time.DateOnly), d, a.cfg.WarnDays, a.cfg.CritDays))
+		a.findAs(cause.CertExpiringSoon, severity, fmt.Sprintf("leaf expires on %s, in %d days (warning below %d, critical below %d)", leaf.NotAfter.UTC().Format(time.DateOnly), d, a.cfg.WarnDays, a.cfg.CritDays))
 	}
 
 	a.lintChain(chain, stapled)
@@ -140,7 +147,7 @@ func (a *attempt) verify(chain []*x509.Certificate, stapled bool) {
 	case cnOnly(leaf, a.cfg.ServerName): // reported as cert-no-san
 		v.Error = err.Error()
 	default:
-		a.find("cert-name-mismatch", nameEvidence(leaf, a.cfg.ServerName))
+		a.find(cause.CertNameMismatch, nameEvidence(leaf, a.cfg.ServerName))
 		v.Error = err.Error()
 	}
 	a.verifyTrust(chain, v)
@@ -181,31 +188,28 @@ func (a *attempt) verifyTrust(chain []*x509.Certificate, v *result.Verification)
 	}
 	top := chain[len(chain)-1]
 	switch {
-	case a.has("cert-weak-signature"):
+	case a.has(cause.CertWeakSignature):
 	case errors.As(err, new(x509.InsecureAlgorithmError)):
-		a.find("cert-weak-signature", err.Error())
+		a.find(cause.CertWeakSignature, err.Error())
 	case len(chain) == 1 && selfSigned(leaf):
-		a.find("cert-self-signed", fmt.Sprintf("the server sent one certificate, %s, signed by itself", leaf.Subject))
+		a.find(cause.CertSelfSigned, fmt.Sprintf("the server sent one certificate, %s, signed by itself", leaf.Subject))
 	case selfSigned(top):
-		a.find("cert-untrusted", fmt.Sprintf("the chain ends at root %s, which is not a trusted root", top.Subject))
+		a.find(cause.CertUntrusted, fmt.Sprintf("the chain ends at root %s, which is not a trusted root", top.Subject))
 	case errors.As(err, new(x509.UnknownAuthorityError)):
-		a.find("cert-chain-incomplete", fmt.Sprintf("the server sent %s ending at %s, issued by %s, which it did not send and no trusted root matches", plural(len(chain), "certificate"), top.Subject, top.Issuer))
+		a.find(cause.CertChainIncomplete, fmt.Sprintf("the server sent %s ending at %s, issued by %s, which it did not send and no trusted root matches", plural(len(chain), "certificate"), top.Subject, top.Issuer))
 	default:
-		a.find("cert-untrusted", err.Error())
+		a.find(cause.CertUntrusted, err.Error())
 	}
 }
 
-func (a *attempt) has(id string) bool {
+// has reports an earlier finding of cause id on this attempt.
+func (a *attempt) has(id cause.ID) bool {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	for _, f := range a.findings {
-		if f.ID == id {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(a.findings, id.Is)
 }
 
+// position names a certificate by its place in the chain, for evidence.
 func position(i int) string {
 	if i == 0 {
 		return "leaf"
@@ -213,6 +217,8 @@ func position(i int) string {
 	return fmt.Sprintf("chain[%d]", i)
 }
 
+// nameEvidence says which name was asked for and which the certificate
+// is valid for.
 func nameEvidence(leaf *x509.Certificate, name string) string {
 	names := sans(leaf)
 	if len(names) == 0 {

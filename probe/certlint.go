@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/ftpsdiag/ftpsdiag/probe/cause"
 )
 
 // oidTLSFeature is the TLS Feature extension (RFC 7633); with
@@ -45,28 +47,28 @@ func (a *attempt) lintChain(chain []*x509.Certificate, stapled bool) {
 	leaf := chain[0]
 	for i := 0; i+1 < len(chain); i++ {
 		if !bytes.Equal(chain[i].RawIssuer, chain[i+1].RawSubject) {
-			a.find("cert-chain-unsorted", fmt.Sprintf("%s %s was issued by %s, but the next certificate sent is %s", position(i), chain[i].Subject, chain[i].Issuer, chain[i+1].Subject))
+			a.find(cause.CertChainUnsorted, fmt.Sprintf("%s %s was issued by %s, but the next certificate sent is %s", position(i), chain[i].Subject, chain[i].Issuer, chain[i+1].Subject))
 			break
 		}
 	}
 	if leaf.BasicConstraintsValid && leaf.IsCA {
-		a.find("cert-leaf-is-ca", fmt.Sprintf("leaf %s has basicConstraints CA:TRUE", leaf.Subject))
+		a.find(cause.CertLeafIsCA, fmt.Sprintf("leaf %s has basicConstraints CA:TRUE", leaf.Subject))
 	}
 	if len(leaf.DNSNames) == 0 && len(leaf.IPAddresses) == 0 {
-		a.find("cert-no-san", fmt.Sprintf("leaf has no subjectAltName; its only name is CN=%s", leaf.Subject.CommonName))
+		a.find(cause.CertNoSAN, fmt.Sprintf("leaf has no subjectAltName; its only name is CN=%s", leaf.Subject.CommonName))
 	}
 	days := int(leaf.NotAfter.Sub(leaf.NotBefore).Hours() / 24)
 	if limit := maxValidity(leaf.NotBefore); days > limit {
-		a.find("cert-validity-too-long", fmt.Sprintf("leaf is valid for %d days (%s to %s); browsers accept at most %d for a certificate issued then", days, leaf.NotBefore.UTC().Format(time.DateOnly), leaf.NotAfter.UTC().Format(time.DateOnly), limit))
+		a.find(cause.CertValidityTooLong, fmt.Sprintf("leaf is valid for %d days (%s to %s); browsers accept at most %d for a certificate issued then", days, leaf.NotBefore.UTC().Format(time.DateOnly), leaf.NotAfter.UTC().Format(time.DateOnly), limit))
 	}
 	for i, c := range chain {
 		if c.SerialNumber.Sign() < 0 {
-			a.find("cert-negative-serial", fmt.Sprintf("%s %s has serial number %s: Go refuses to parse it (x509: negative serial number) unless GODEBUG x509negativeserial=1; OpenSSL accepts it", position(i), c.Subject, c.SerialNumber))
+			a.find(cause.CertNegativeSerial, fmt.Sprintf("%s %s has serial number %s: Go refuses to parse it (x509: negative serial number) unless GODEBUG x509negativeserial=1; OpenSSL accepts it", position(i), c.Subject, c.SerialNumber))
 			break
 		}
 	}
 	if mustStaple(leaf) && !stapled {
-		a.find("cert-must-staple-missing", "leaf carries the TLS Feature status_request (OCSP must-staple), but the handshake had no OCSP staple")
+		a.find(cause.CertMustStapleMissing, "leaf carries the TLS Feature status_request (OCSP must-staple), but the handshake had no OCSP staple")
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/ftpsdiag/ftpsdiag/probe/cause"
 	"github.com/ftpsdiag/ftpsdiag/probe/result"
 	"github.com/ftpsdiag/ftpsdiag/probe/tlswire"
 	"github.com/ftpsdiag/ftpsdiag/rfc2228"
@@ -41,7 +42,7 @@ var everySuite = func() []uint16 {
 // or ARIA suites refuses it, yet picks one here. The retry is drawn as an
 // audit connection; its handshake is never completed.
 func (a *attempt) retryAllSuites(ctx context.Context, hsErr error) {
-	if code, ok := receivedAlert(hsErr); !ok || code != alertHandshakeFailure || !a.has("tls-handshake-failed") {
+	if code, ok := receivedAlert(hsErr); !ok || code != alertHandshakeFailure || !a.has(cause.TLSHandshakeFailed) {
 		return
 	}
 	aux := newAttempt(a.cfg, a.start, a.res.Mode, a.addr)
@@ -52,19 +53,19 @@ func (a *attempt) retryAllSuites(ctx context.Context, hsErr error) {
 	offer := fmt.Sprintf("offered all %d suites of the IANA registry (DHE, CCM, CAMELLIA, ARIA included) on its own connection, got ", len(everySuite))
 	switch {
 	case got == "":
-		a.annotate("tls-handshake-failed", fmt.Sprintf("; a ClientHello offering all %d suites of the IANA registry could not be sent: %s", len(everySuite), aux.res.Error))
+		a.annotate(cause.TLSHandshakeFailed, fmt.Sprintf("; a ClientHello offering all %d suites of the IANA registry could not be sent: %s", len(everySuite), aux.res.Error))
 	case r.Kind == tlswire.KindServerHello || r.Kind == tlswire.KindHelloRetry:
 		if slices.Contains(offeredSuites, r.Suite) {
-			a.annotate("tls-handshake-failed", "; "+offer+got+", a suite Go offers too: the refusal was not about cipher suites (a group, a signature algorithm or an extension)")
+			a.annotate(cause.TLSHandshakeFailed, "; "+offer+got+", a suite Go offers too: the refusal was not about cipher suites (a group, a signature algorithm or an extension)")
 			return
 		}
-		evidence := fmt.Sprintf("offered the %d suites Go implements: %s. Then, %s, which Go does not implement", len(offeredSuites), a.evidence("tls-handshake-failed"), offer+got)
-		a.drop("tls-handshake-failed") // the cause is known
-		a.find("tls-no-shared-cipher", evidence)
+		evidence := fmt.Sprintf("offered the %d suites Go implements: %s. Then, %s, which Go does not implement", len(offeredSuites), a.evidence(cause.TLSHandshakeFailed), offer+got)
+		a.drop(cause.TLSHandshakeFailed) // the cause is known
+		a.find(cause.TLSNoSharedCipher, evidence)
 	case r.Kind == tlswire.KindAlert && r.AlertDescription == alertHandshakeFailure:
-		a.annotate("tls-handshake-failed", "; "+offer+"alert 40 too: it accepted no suite at all (its cipher list matches none it can use with its certificate)")
+		a.annotate(cause.TLSHandshakeFailed, "; "+offer+"alert 40 too: it accepted no suite at all (its cipher list matches none it can use with its certificate)")
 	default:
-		a.annotate("tls-handshake-failed", "; "+offer+got)
+		a.annotate(cause.TLSHandshakeFailed, "; "+offer+got)
 	}
 }
 
@@ -79,12 +80,12 @@ func (aux *attempt) helloAllSuites(ctx context.Context) (r tlswire.Response, got
 	}
 	if aux.res.Mode == result.ModeExplicit {
 		if g, err := aux.readGreeting(ctx); err != nil || g.Code != rfc2228.CodeServiceReady {
-			aux.fail(fmt.Errorf("greeting: %s", cmp.Or(errorText(err), firstLine(g))))
+			aux.fail(fmt.Errorf("greeting: %s", cmp.Or(shortErr(err), firstLine(g))))
 			return r, ""
 		}
-		auth, err := aux.cmd(ctx, "AUTH %s", aux.res.AuthMechanism)
+		auth, err := aux.cmd(ctx, rfc2228.Auth(aux.res.AuthMechanism))
 		if err != nil || auth.Code/100 != 2 || aux.ctrl.Buffered() > 0 {
-			aux.fail(fmt.Errorf("AUTH %s: %s", aux.res.AuthMechanism, cmp.Or(errorText(err), firstLine(auth))))
+			aux.fail(fmt.Errorf("AUTH %s: %s", aux.res.AuthMechanism, cmp.Or(shortErr(err), firstLine(auth))))
 			return r, ""
 		}
 	}
@@ -127,7 +128,7 @@ func (aux *attempt) helloAllSuites(ctx context.Context) (r tlswire.Response, got
 		got = "plaintext: " + r.Text
 		aux.event(result.FromServer, r.Text)
 	case tlswire.KindNone:
-		got = errText(err)
+		got = shortErr(err)
 		aux.event(result.FromNet, got)
 	default:
 		got = fmt.Sprintf("%v %s", r.Kind, r.Text)
@@ -137,21 +138,13 @@ func (aux *attempt) helloAllSuites(ctx context.Context) (r tlswire.Response, got
 }
 
 // evidence is the evidence of an earlier finding, or "".
-func (a *attempt) evidence(id string) string {
+func (a *attempt) evidence(id cause.ID) string {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	for _, f := range a.findings {
-		if f.ID == id {
+		if id.Is(f) {
 			return f.Evidence
 		}
 	}
 	return ""
-}
-
-// errorText is errText, or "" for no error.
-func errorText(err error) string {
-	if err == nil {
-		return ""
-	}
-	return errText(err)
 }

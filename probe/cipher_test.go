@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ftpsdiag/ftpsdiag/probe/cause"
 	"github.com/ftpsdiag/ftpsdiag/probe/ftpstest"
 )
 
@@ -72,12 +73,12 @@ func TestNoSharedCipher(t *testing.T) {
 		want      string
 		evidence  []string
 	}{
-		{"DHE only", pickIfOffered(0x009E), "critical:tls-no-shared-cipher", []string{
+		{"DHE only", pickIfOffered(0x009E), critical(cause.TLSNoSharedCipher), []string{
 			"offered the 25 suites Go implements: server sent TLS alert 40 (tls: handshake failure); then in plaintext: 421 TLS handshake failed. Then, offered all",
 			"got a ServerHello choosing TLS_DHE_RSA_WITH_AES_128_GCM_SHA256 (TLS 1.2), which Go does not implement"}},
-		{"CAMELLIA only", pickIfOffered(0x0041), "critical:tls-no-shared-cipher", []string{
+		{"CAMELLIA only", pickIfOffered(0x0041), critical(cause.TLSNoSharedCipher), []string{
 			"a ServerHello choosing TLS_RSA_WITH_CAMELLIA_128_CBC_SHA (TLS 1.2), which Go does not implement"}},
-		{"alert 40 to every suite", ftpstest.Alert(40), "critical:tls-handshake-failed", []string{
+		{"alert 40 to every suite", ftpstest.Alert(40), critical(cause.TLSHandshakeFailed), []string{
 			"server sent TLS alert 40 (tls: handshake failure); offered all",
 			"on its own connection, got alert 40 too: it accepted no suite at all"}},
 		{"a suite Go has, chosen from the longer hello", func(c net.Conn) {
@@ -87,7 +88,7 @@ func TestNoSharedCipher(t *testing.T) {
 				return
 			}
 			c.Write(tlsAlert(40))
-		}, "critical:tls-handshake-failed", []string{
+		}, critical(cause.TLSHandshakeFailed), []string{
 			"a ServerHello choosing TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 (TLS 1.2), a suite Go offers too: the refusal was not about cipher suites"}},
 		{"reset on the second hello", func(c net.Conn) {
 			if len(readHelloSuites(c)) > len(offeredSuites) {
@@ -95,7 +96,7 @@ func TestNoSharedCipher(t *testing.T) {
 				return
 			}
 			c.Write(tlsAlert(40))
-		}, "critical:tls-handshake-failed", []string{"on its own connection, got connection"}},
+		}, critical(cause.TLSHandshakeFailed), []string{"on its own connection, got connection"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -110,7 +111,7 @@ func TestNoSharedCipher(t *testing.T) {
 			if len(audits) != 1 || !strings.HasPrefix(audits[0].Purpose, "cipher suites:") {
 				t.Fatalf("audits = %+v, want the cipher-suite retry", audits)
 			}
-			if tt.want == "critical:tls-no-shared-cipher" && !strings.Contains(r.Findings[0].Remedy, "TLSCipherSuite") {
+			if tt.want == critical(cause.TLSNoSharedCipher) && !strings.Contains(r.Findings[0].Remedy, "TLSCipherSuite") {
 				t.Errorf("remedy = %q, want ProFTPD's setting", r.Findings[0].Remedy)
 			}
 		})
@@ -121,7 +122,7 @@ func TestNoSharedCipher(t *testing.T) {
 func TestNoSharedCipherImplicit(t *testing.T) {
 	srv := serve(t, ftpstest.Config{OnConnect: pickIfOffered(0x009E)})
 	r := diagnose(t, srv.Addr, func(c *Config) { c.Mode = ModeImplicit; c.Timeout = time.Second })
-	wantFindings(t, r, "critical:tls-no-shared-cipher")
+	wantFindings(t, r, critical(cause.TLSNoSharedCipher))
 	if e := r.Findings[0].Evidence; !strings.Contains(e, "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256") {
 		t.Errorf("evidence = %q", e)
 	}

@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/ftpsdiag/ftpsdiag/probe/cause"
 )
 
 // The README's coverage table names, for each known cause of FTPS
@@ -25,30 +27,30 @@ func TestCoverageTable(t *testing.T) {
 	tests := testFunctions(t)
 	code := regexp.MustCompile("`([^`]+)`")
 	for _, row := range rows {
-		cause, reports, by := row[0], row[1], row[2]
+		problem, reports, by := row[0], row[1], row[2]
 		for _, m := range code.FindAllStringSubmatch(reports, -1) {
 			name := m[1]
 			switch {
 			case strings.HasPrefix(name, "-"): // a flag
 			case strings.Contains(name, "-"):
-				if !KnownCause(name) {
-					t.Errorf("%s: %q is not a finding id in the catalog", cause, name)
+				if !cause.Known(name) {
+					t.Errorf("%s: %q is not the id of a finding ftpsdiag reports", problem, name)
 				}
 			default:
 				for _, part := range strings.Split(strings.ReplaceAll(name, "[]", ""), ".") {
 					if !fields[part] {
-						t.Errorf("%s: %q: %q is not a JSON field of the result", cause, name, part)
+						t.Errorf("%s: %q: %q is not a JSON field of the result", problem, name, part)
 					}
 				}
 			}
 		}
 		for _, m := range code.FindAllStringSubmatch(by, -1) {
 			if !tests[m[1]] {
-				t.Errorf("%s: no test function %s in the repository", cause, m[1])
+				t.Errorf("%s: no test function %s in the repository", problem, m[1])
 			}
 		}
 		if by != "—" && !code.MatchString(by) {
-			t.Errorf("%s: the test column names no test function: %q", cause, by)
+			t.Errorf("%s: the test column names no test function: %q", problem, by)
 		}
 	}
 }

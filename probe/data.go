@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/ftpsdiag/ftpsdiag/probe/cause"
 	"github.com/ftpsdiag/ftpsdiag/probe/result"
 	"github.com/ftpsdiag/ftpsdiag/rfc2228"
 )
@@ -51,6 +52,13 @@ func (t transfer) refused() bool {
 	return t.final.Code >= 400 || t.replyErr != nil
 }
 
+// noDataConnection reports a transfer that never got a data connection
+// (passive mode failed, or its port could not be reached): it tells
+// nothing about the server's data-connection policies.
+func (t transfer) noDataConnection() bool {
+	return t.passiveErr != nil || t.dialErr != nil
+}
+
 // ok reports a complete listing, or one we cut at the size cap: the
 // server then rightly reports the transfer aborted (426, 451).
 func (t transfer) ok() bool {
@@ -64,9 +72,9 @@ func (t transfer) evidence() string {
 	end := t.final.String()
 	switch {
 	case t.readErr != nil:
-		end = "the listing stopped: " + errText(t.readErr)
+		end = "the listing stopped: " + shortErr(t.readErr)
 	case t.replyErr != nil:
-		end = errText(t.replyErr)
+		end = shortErr(t.replyErr)
 	}
 	if t.prelim != nil {
 		return fmt.Sprintf("%s: %s, then %s", t.command, firstLine(*t.prelim), end)
@@ -82,7 +90,7 @@ func (a *attempt) dataChannel(ctx context.Context) {
 	dc.Attempted, dc.Prot = true, "P"
 	t, blocked := a.listFallback(ctx, dc, a.dataTLSConfig(true), false)
 	if blocked != "" {
-		a.find("epsv-port-blocked", blocked)
+		a.find(cause.EPSVPortBlocked, blocked)
 	}
 	dc.ListCommand = t.command
 	if t.prelim != nil || t.final.Code != 0 {
@@ -105,10 +113,10 @@ func (a *attempt) dataChannel(ctx context.Context) {
 		return
 	}
 	if !dc.ListingTruncated && dc.CloseNotify != nil && !*dc.CloseNotify {
-		a.find("no-close-notify", fmt.Sprintf("%s: the data connection ended without a TLS close_notify (%d bytes received)", t.command, dc.ListingBytes))
+		a.find(cause.NoCloseNotify, fmt.Sprintf("%s: the data connection ended without a TLS close_notify (%d bytes received)", t.command, dc.ListingBytes))
 	}
 	if !dc.TLS.Resumed && a.offeredResumption() && !a.leafExpired() {
-		a.find("data-resumption-unsupported", fmt.Sprintf("the data handshake (%s) did not resume the control session although the server had issued a session ticket", dc.TLS.Version))
+		a.find(cause.DataResumptionUnsupported, fmt.Sprintf("the data handshake (%s) did not resume the control session although the server had issued a session ticket", dc.TLS.Version))
 	}
 	a.moreTransfers(ctx, dc)
 }
@@ -126,7 +134,7 @@ func (a *attempt) moreTransfers(ctx context.Context, dc *result.DataChannel) {
 		t := a.list(ctx, &scratch, a.dataTLSConfig(true), false)
 		dc.Transfers = append(dc.Transfers, t.record())
 		if !t.ok() {
-			a.find("tls13-ticket-lifecycle", fmt.Sprintf("transfer %d of %d failed after %s (resumed: %s): %s",
+			a.find(cause.TLS13TicketLifecycle, fmt.Sprintf("transfer %d of %d failed after %s (resumed: %s): %s",
 				n, a.cfg.Transfers, plural(n-1, "good one"), resumedList(dc.Transfers[:n-1]), t.failure()))
 			return
 		}
@@ -158,11 +166,11 @@ func (a *attempt) mixedResumption(dc *result.DataChannel) {
 // splitHint adds a sign that connections reach different nodes behind a
 // load balancer to lb-split-nodes, reported once.
 func (a *attempt) splitHint(hint string) {
-	if a.has("lb-split-nodes") {
-		a.annotate("lb-split-nodes", "; "+hint)
+	if a.has(cause.LBSplitNodes) {
+		a.annotate(cause.LBSplitNodes, "; "+hint)
 		return
 	}
-	a.find("lb-split-nodes", hint)
+	a.find(cause.LBSplitNodes, hint)
 }
 
 // fingerprint is a certificate's SHA-256, abbreviated for evidence.
@@ -188,13 +196,14 @@ func (t transfer) failure() string {
 	case t.passiveErr != nil:
 		return t.passiveErr.Error()
 	case t.dialErr != nil:
-		return errText(t.dialErr)
+		return shortErr(t.dialErr)
 	case t.tlsErr != nil:
-		return fmt.Sprintf("data TLS handshake: %s; %s", errText(t.tlsErr), t.evidence())
+		return fmt.Sprintf("data TLS handshake: %s; %s", shortErr(t.tlsErr), t.evidence())
 	}
 	return t.evidence()
 }
 
+// resumedList lists whether each transfer resumed, for evidence.
 func resumedList(ts []result.Transfer) string {
 	var out []string
 	for _, t := range ts {
@@ -215,21 +224,21 @@ func (a *attempt) classifyTransfer(t transfer, dc *result.DataChannel) {
 	switch {
 	case t.passiveErr != nil: // passive() reported it
 	case t.dialErr != nil && isTimeout(t.dialErr):
-		a.find("data-connect-timeout", fmt.Sprintf("no TCP answer from passive port %s within %s%s", dc.UsedAddress, a.cfg.Timeout, t.retried()))
+		a.find(cause.DataConnectTimeout, fmt.Sprintf("no TCP answer from passive port %s within %s%s", dc.UsedAddress, a.cfg.Timeout, t.retried()))
 	case t.dialErr != nil:
-		a.find("data-connect-refused", fmt.Sprintf("connecting to passive port %s: %s%s", dc.UsedAddress, errText(t.dialErr), t.retried()))
+		a.find(cause.DataConnectRefused, fmt.Sprintf("connecting to passive port %s: %s%s", dc.UsedAddress, shortErr(t.dialErr), t.retried()))
 	case t.prelim == nil && t.replyErr == nil:
-		a.find("data-list-refused", t.evidence())
+		a.find(cause.DataListRefused, t.evidence())
 	case t.tlsErr != nil:
-		a.find("data-tls-failed", fmt.Sprintf("data TLS handshake: %s; %s%s", errText(t.tlsErr), t.evidence(), t.droppedSession()))
+		a.find(cause.DataTLSFailed, fmt.Sprintf("data TLS handshake: %s; %s%s", shortErr(t.tlsErr), t.evidence(), t.droppedSession()))
 	case t.refused() && dc.TLS != nil && !dc.TLS.Resumed && a.leafExpired():
 		// crypto/tls never resumes a session whose certificate has
 		// expired: the refusal follows from cert-expired.
-		a.annotate("cert-expired", "; the data connection could not resume a session with an expired certificate and was refused: "+t.evidence())
+		a.annotate(cause.CertExpired, "; the data connection could not resume a session with an expired certificate and was refused: "+t.evidence())
 	case t.refused() && dc.TLS != nil && !dc.TLS.Resumed && a.idOnlyResumption():
-		a.find("resumption-session-id-only", fmt.Sprintf("control handshake %s issued no session ticket, the data handshake could not resume, and the server refused: %s", a.res.TLS.Version, t.evidence()))
+		a.find(cause.ResumptionSessionIDOnly, fmt.Sprintf("control handshake %s issued no session ticket, the data handshake could not resume, and the server refused: %s", a.res.TLS.Version, t.evidence()))
 	default:
-		a.find("data-tls-failed", t.evidence())
+		a.find(cause.DataTLSFailed, t.evidence())
 	}
 }
 
@@ -305,16 +314,16 @@ func (a *attempt) listFallback(ctx context.Context, dc *result.DataChannel, tlsC
 	retry := *dc
 	retry.EPSVSupported = ptr(false) // straight to PASV
 	a.event(result.FromNet, "the EPSV data port could not be reached: trying PASV")
-	refusedBefore := a.has("passive-refused")
+	refusedBefore := a.has(cause.PassiveRefused)
 	p := a.list(ctx, &retry, tlsConf, early)
 	if p.passiveErr != nil || p.dialErr != nil {
 		if !refusedBefore {
-			a.drop("passive-refused") // the EPSV failure is the finding
+			a.drop(cause.PassiveRefused) // the EPSV failure is the finding
 		}
 		t.pasvRetry = &p
 		return t, ""
 	}
-	what := "refused the connection (" + errText(t.dialErr) + ")"
+	what := "refused the connection (" + shortErr(t.dialErr) + ")"
 	if isTimeout(t.dialErr) {
 		what = fmt.Sprintf("did not answer within %s", a.cfg.Timeout)
 	}
@@ -338,10 +347,18 @@ func pasvInstead(dc *result.DataChannel) bool {
 	return dc.PassiveCommand == "PASV" && dc.EPSVSupported != nil && *dc.EPSVSupported
 }
 
+// unknownCommand reports a reply saying the server does not know the
+// command, so that the next listing command is tried.
 func unknownCommand(code int) bool {
 	return code == rfc2228.CodeSyntaxError || code == rfc2228.CodeNotImplemented
 }
 
+// listOnce makes one listing with one command: passive mode, the data
+// connection, the command, then (after the 1xx) the data handshake, the
+// listing and the final reply, each drawn on the timeline. The data
+// handshake runs beside the control reply (or, with early, before the
+// command), because servers differ in which they wait for. The transfer
+// says how far it got.
 func (a *attempt) listOnce(ctx context.Context, dc *result.DataChannel, tlsConf *tls.Config, early bool, command string) transfer {
 	t := transfer{command: command, early: early}
 	addr, err := a.passive(ctx, dc)
@@ -432,6 +449,7 @@ type firstWrite struct {
 	done chan struct{}
 }
 
+// Write writes p and signals the first write.
 func (w *firstWrite) Write(p []byte) (int, error) {
 	n, err := w.Conn.Write(p)
 	w.once.Do(func() { close(w.done) })
@@ -445,7 +463,7 @@ func (a *attempt) receive(ctx context.Context, data net.Conn, hs chan error, t *
 	if hs != nil {
 		if err := <-hs; err != nil {
 			t.tlsErr = err
-			a.dataEvent(result.FromTLS, "handshake failed: "+errText(err))
+			a.dataEvent(result.FromTLS, "handshake failed: "+shortErr(err))
 			data.Close()
 			if t.early {
 				// The audit has its answer; pyftpdlib, for one, never
@@ -471,7 +489,7 @@ func (a *attempt) receive(ctx context.Context, data net.Conn, hs chan error, t *
 	switch {
 	case err != nil:
 		t.readErr = err
-		a.dataEvent(result.FromNet, "read failed: "+errText(err))
+		a.dataEvent(result.FromNet, "read failed: "+shortErr(err))
 	case hs != nil && !closeNotify:
 		a.dataEvent(result.FromNet, "closed without TLS close_notify")
 	default:
@@ -516,6 +534,8 @@ type recordTail struct {
 	lastLen  int
 }
 
+// Read reads from the connection, following the TLS record headers in
+// what it delivers.
 func (r *recordTail) Read(p []byte) (int, error) {
 	n, err := r.Conn.Read(p)
 	for b := p[:n]; len(b) > 0; {
@@ -549,9 +569,8 @@ func (r *recordTail) endedWithAlert(version uint16) bool {
 
 // passive asks for a passive port with EPSV, falling back to PASV, and
 // returns the address to dial: always the control connection's peer. A
-// PASV address that differs is a finding, and is never dialled; 0.0.0.0
-// asks for exactly that (AWS Transfer Family's PassiveIp=0.0.0.0). Over
-// IPv6 a 227 can only name another address (IPv4), so that is no finding.
+// PASV address that differs is a finding (pasvReply.addressFinding), and
+// is never dialled.
 func (a *attempt) passive(ctx context.Context, dc *result.DataChannel) (netip.AddrPort, error) {
 	peer := a.addr.Addr().Unmap()
 	if dc.EPSVSupported == nil || *dc.EPSVSupported {
@@ -569,35 +588,84 @@ func (a *attempt) passive(ctx context.Context, dc *result.DataChannel) (netip.Ad
 		if r.Code == rfc2228.CodeNetworkProtocolNotSupported {
 			evidence += " (after EPSV, 522 is RFC 2428's \"network protocol not supported\")"
 		}
-		a.find("epsv-unsupported", evidence)
+		a.find(cause.EPSVUnsupported, evidence)
 	}
-	r, err := a.cmd(ctx, "PASV")
+	p, err := a.pasv(ctx)
 	if err != nil {
 		return netip.AddrPort{}, err
 	}
-	advertised, perr := rfc2228.ParsePASV(r)
-	if r.Code != rfc2228.CodePassive || perr != nil {
-		evidence := "PASV: " + r.String()
-		if peer.Is6() {
-			evidence += ipv6Note(peer)
-		}
-		a.find("passive-refused", evidence)
-		return netip.AddrPort{}, fmt.Errorf("PASV: %s", firstLine(r))
+	if !p.advertised.IsValid() {
+		a.find(cause.PassiveRefused, p.refusal())
+		return netip.AddrPort{}, fmt.Errorf("PASV: %s", firstLine(p.reply))
 	}
-	used := netip.AddrPortFrom(peer, advertised.Port())
-	dc.PassiveCommand, dc.AdvertisedAddress, dc.UsedAddress = "PASV", advertised.String(), used.String()
-	switch { // once per session, not per transfer
-	case advertised.Addr().IsUnspecified():
-		if !a.has("pasv-zero-address") {
-			a.find("pasv-zero-address", fmt.Sprintf("227 advertised %s, which asks clients to use the control connection's address; connected to %s", advertised, used))
-		}
-	case peer.Is6():
-		// No IPv6 address fits in a 227: an IPv4 one over IPv6 is
-		// the server's best, not a NAT mistake; it is never dialled.
-	case advertised.Addr().Unmap() != peer && !a.has("pasv-address-mismatch"):
-		a.find("pasv-address-mismatch", fmt.Sprintf("227 advertised %s, but the control connection's peer is %s; connected to %s instead", advertised, peer, used))
+	used := p.used()
+	dc.PassiveCommand, dc.AdvertisedAddress, dc.UsedAddress = "PASV", p.advertised.String(), used.String()
+	if id, evidence := p.addressFinding(); id != cause.None && !a.has(id) { // once per session, not per transfer
+		a.find(id, evidence)
 	}
 	return used, nil
+}
+
+// pasvReply is a PASV exchange, to be judged against the control
+// connection's peer.
+type pasvReply struct {
+	reply      rfc2228.Reply
+	peer       netip.Addr     // the control connection's peer
+	advertised netip.AddrPort // the 227's address; invalid when refused or malformed
+}
+
+// pasv sends PASV and parses its reply; err is a broken connection, not a
+// refusal.
+func (a *attempt) pasv(ctx context.Context) (pasvReply, error) {
+	p := pasvReply{peer: a.addr.Addr().Unmap()}
+	r, err := a.cmd(ctx, "PASV")
+	if err != nil {
+		return p, err
+	}
+	p.reply = r
+	if advertised, perr := rfc2228.ParsePASV(r); r.Code == rfc2228.CodePassive && perr == nil {
+		p.advertised = advertised
+	}
+	return p, nil
+}
+
+// refused reports a PASV the server refused, as opposed to a 227 that
+// could not be parsed.
+func (p pasvReply) refused() bool { return p.reply.Code != rfc2228.CodePassive }
+
+// refusal is the evidence of a refused or malformed PASV.
+func (p pasvReply) refusal() string {
+	evidence := "PASV: " + p.reply.String()
+	if p.peer.Is6() {
+		evidence += ipv6Note(p.peer)
+	}
+	return evidence
+}
+
+// used is the address to dial: always the control connection's peer.
+func (p pasvReply) used() netip.AddrPort {
+	return netip.AddrPortFrom(p.peer, p.advertised.Port())
+}
+
+// addressFinding judges the address the 227 advertised: 0.0.0.0 asks for
+// the control connection's address (AWS Transfer Family's
+// PassiveIp=0.0.0.0); another address is a NAT mistake, except over IPv6,
+// where no IPv6 address fits in a 227 and an IPv4 one is the server's
+// best. It returns cause.None when the address is the peer's, or there is
+// none.
+func (p pasvReply) addressFinding() (cause.ID, string) {
+	used := p.used()
+	switch {
+	case !p.advertised.IsValid():
+		return cause.None, ""
+	case p.advertised.Addr().IsUnspecified():
+		return cause.PASVZeroAddress, fmt.Sprintf("227 advertised %s, which asks clients to use the control connection's address; connected to %s", p.advertised, used)
+	case p.peer.Is6():
+		return cause.None, ""
+	case p.advertised.Addr().Unmap() != p.peer:
+		return cause.PASVAddressMismatch, fmt.Sprintf("227 advertised %s, but the control connection's peer is %s; connected to %s instead", p.advertised, p.peer, used)
+	}
+	return cause.None, ""
 }
 
 // ipv6Note explains a PASV refusal over IPv6.
@@ -605,6 +673,7 @@ func ipv6Note(peer netip.Addr) string {
 	return fmt.Sprintf(" (over IPv6, to %s, where PASV cannot name the address: only EPSV can work)", peer)
 }
 
+// dialData opens a passive data connection, drawn on the data timeline.
 func (a *attempt) dialData(ctx context.Context, addr netip.AddrPort) (net.Conn, error) {
 	ctx, cancel := a.step(ctx)
 	defer cancel()
@@ -612,11 +681,12 @@ func (a *attempt) dialData(ctx context.Context, addr netip.AddrPort) (net.Conn, 
 	a.res.RoundTrips++
 	c, err := a.cfg.Dial(ctx, "tcp", addr.String())
 	if err != nil {
-		a.dataEvent(result.FromNet, "connection failed: "+errText(err))
+		a.dataEvent(result.FromNet, "connection failed: "+shortErr(err))
 		return nil, fmt.Errorf("connecting to the data port %s: %w", addr, err)
 	}
 	a.dataEvent(result.FromNet, "TCP connected")
 	return c, nil
 }
 
+// ptr returns a pointer to a copy of v, for the result's optional fields.
 func ptr[T any](v T) *T { return &v }

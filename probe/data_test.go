@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ftpsdiag/ftpsdiag/probe/cause"
 	"github.com/ftpsdiag/ftpsdiag/probe/ftpstest"
 	"github.com/ftpsdiag/ftpsdiag/probe/result"
 	"github.com/ftpsdiag/ftpsdiag/probe/testcert"
@@ -29,6 +30,12 @@ func TestDataChannelHealthy(t *testing.T) {
 	}
 	if !strings.HasPrefix(dc.UsedAddress, "127.0.0.1:") || dc.TransferReply != "226 Transfer complete." {
 		t.Errorf("used %q, final %q", dc.UsedAddress, dc.TransferReply)
+	}
+	// EPSV names no address; the clear-data audit's PASV, which named the
+	// server's own, must not be shown as this channel's (it would differ
+	// in port from the address used).
+	if dc.AdvertisedAddress != "" {
+		t.Errorf("advertised %q for an EPSV channel whose PASV address is the server's", dc.AdvertisedAddress)
 	}
 	p := r.Attempts[0].Policy
 	if *p.SessionReuseRequired || *p.ClearDataAllowed || *p.CleartextLoginAllowed || !*p.PBSZRequired {
@@ -81,22 +88,22 @@ func TestDataChannelFindings(t *testing.T) {
 		check    func(t *testing.T, a result.Attempt)
 	}{
 		{name: "anonymous refused", cfg: ftpstest.Config{DenyAnonymous: true},
-			want: []string{"info:login-failed"}, evidence: "USER anonymous: 530",
+			want: []string{info(cause.LoginFailed)}, evidence: "USER anonymous: 530",
 			check: func(t *testing.T, a result.Attempt) {
 				if a.DataChannel.Attempted || !strings.HasPrefix(a.DataChannel.NotAttempted, "login failed: 530") || a.Policy != nil && a.Policy.SessionReuseRequired != nil {
 					t.Errorf("data channel = %+v policy %+v", a.DataChannel, a.Policy)
 				}
 			}},
 		{name: "named user refused", cfg: ftpstest.Config{Users: map[string]string{"alice": "right"}}, user: "alice",
-			want: []string{"critical:login-failed"}, evidence: "USER alice: 530 Login incorrect."},
+			want: []string{critical(cause.LoginFailed)}, evidence: "USER alice: 530 Login incorrect."},
 		{name: "named user", cfg: ftpstest.Config{Users: map[string]string{"alice": "s3cret"}, DenyAnonymous: true}, user: "alice",
 			want: strictInfo},
 		{name: "clear data and clear login allowed", cfg: ftpstest.Config{ClearDataRefusal: allow, ClearLoginRefusal: allow},
-			want: []string{"warning:data-clear-allowed", "warning:cleartext-login-allowed", "info:prot-without-pbsz-refused"}, evidence: "an unprotected LIST completed: 226"},
+			want: []string{warning(cause.DataClearAllowed), warning(cause.CleartextLoginAllowed), info(cause.ProtWithoutPBSZRefused)}, evidence: "an unprotected LIST completed: 226"},
 		{name: "session reuse required", cfg: ftpstest.Config{ReuseRefusal: ftpstest.VsftpdReuseRefusal},
-			want: []string{"info:data-session-reuse-required", "info:prot-without-pbsz-refused", "info:data-prot-required"}, evidence: "session reuse required"},
+			want: []string{info(cause.DataSessionReuseRequired), info(cause.ProtWithoutPBSZRefused), info(cause.DataProtRequired)}, evidence: "session reuse required"},
 		{name: "resumption by session ID only", cfg: ftpstest.Config{TLS: idOnly, ReuseRefusal: ftpstest.ProFTPDReuseRefusal},
-			want: []string{"warning:resumption-session-id-only", "info:prot-without-pbsz-refused"}, evidence: "issued no session ticket",
+			want: []string{warning(cause.ResumptionSessionIDOnly), info(cause.ProtWithoutPBSZRefused)}, evidence: "issued no session ticket",
 			check: func(t *testing.T, a result.Attempt) {
 				// TLS 1.2 on the control connection: EMS is read from it.
 				if p := a.Policy; p == nil || p.ExtendedMasterSecret == nil || !*p.ExtendedMasterSecret || !strings.HasPrefix(p.EMSEvidence, "the control handshake") {
@@ -104,7 +111,7 @@ func TestDataChannelFindings(t *testing.T) {
 				}
 			}},
 		{name: "PASV behind NAT", cfg: ftpstest.Config{PassiveHost: "10.0.0.5", Replies: map[string]string{"EPSV": "502 EPSV not implemented."}},
-			want: []string{"warning:pasv-address-mismatch", "info:epsv-unsupported", "info:prot-without-pbsz-refused", "info:data-prot-required"}, evidence: "227 advertised 10.0.0.5:",
+			want: []string{warning(cause.PASVAddressMismatch), info(cause.EPSVUnsupported), info(cause.ProtWithoutPBSZRefused), info(cause.DataProtRequired)}, evidence: "227 advertised 10.0.0.5:",
 			check: func(t *testing.T, a result.Attempt) {
 				dc := a.DataChannel
 				if !dc.OK || dc.PassiveCommand != "PASV" || !strings.HasPrefix(dc.AdvertisedAddress, "10.0.0.5:") || !strings.HasPrefix(dc.UsedAddress, "127.0.0.1:") {
@@ -112,11 +119,11 @@ func TestDataChannelFindings(t *testing.T) {
 				}
 			}},
 		{name: "522 to EPSV is not a TLS failure", cfg: ftpstest.Config{Replies: map[string]string{"EPSV": "522 Network protocol not supported, use (1)"}},
-			want: []string{"info:epsv-unsupported", "info:prot-without-pbsz-refused", "info:data-prot-required"}, evidence: "RFC 2428"},
+			want: []string{info(cause.EPSVUnsupported), info(cause.ProtWithoutPBSZRefused), info(cause.DataProtRequired)}, evidence: "RFC 2428"},
 		{name: "227 garbage", cfg: ftpstest.Config{Replies: map[string]string{"EPSV": "500 no", "PASV": "227 Entering Passive Mode (nonsense)."}},
-			want: []string{"critical:passive-refused", "info:epsv-unsupported", "info:prot-without-pbsz-refused"}, evidence: "PASV: 227 Entering Passive Mode (nonsense)."},
+			want: []string{critical(cause.PassiveRefused), info(cause.EPSVUnsupported), info(cause.ProtWithoutPBSZRefused)}, evidence: "PASV: 227 Entering Passive Mode (nonsense)."},
 		{name: "LIST refused", cfg: ftpstest.Config{Replies: map[string]string{"LIST": "550 Permission denied."}},
-			want: []string{"critical:data-list-refused", "info:prot-without-pbsz-refused"}, evidence: "LIST: 550 Permission denied."},
+			want: []string{critical(cause.DataListRefused), info(cause.ProtWithoutPBSZRefused)}, evidence: "LIST: 550 Permission denied."},
 		{name: "LIST unknown, MLSD works", cfg: ftpstest.Config{Replies: map[string]string{"LIST": "502 Command not implemented."}},
 			want: strictInfo,
 			check: func(t *testing.T, a result.Attempt) {
@@ -125,8 +132,8 @@ func TestDataChannelFindings(t *testing.T) {
 				}
 			}},
 		{name: "PROT P refused", cfg: ftpstest.Config{Replies: map[string]string{"PROT P": "536 PROT P not supported."}},
-			want: []string{"critical:prot-p-refused", "info:prot-without-pbsz-refused"}, evidence: "536 PROT P not supported."},
-		{name: "third transfer refused", cfg: ftpstest.Config{RefuseAfterTransfers: 2}, want: strict("critical:tls13-ticket-lifecycle"),
+			want: []string{critical(cause.ProtPRefused), info(cause.ProtWithoutPBSZRefused)}, evidence: "536 PROT P not supported."},
+		{name: "third transfer refused", cfg: ftpstest.Config{RefuseAfterTransfers: 2}, want: strict(critical(cause.TLS13TicketLifecycle)),
 			evidence: "transfer 3 of 3 failed after 2 good ones (resumed: true, true): LIST: 150 Opening data connection., then 425 Unable to build data connection",
 			check: func(t *testing.T, a result.Attempt) {
 				tr := a.DataChannel.Transfers
@@ -134,16 +141,16 @@ func TestDataChannelFindings(t *testing.T) {
 					t.Errorf("transfers = %+v", tr)
 				}
 			}},
-		{name: "data connections never resume", cfg: ftpstest.Config{DataTLS: noTickets(cert)}, want: strict("warning:data-resumption-unsupported"),
+		{name: "data connections never resume", cfg: ftpstest.Config{DataTLS: noTickets(cert)}, want: strict(warning(cause.DataResumptionUnsupported)),
 			evidence: "did not resume the control session although the server had issued a session ticket"},
-		{name: "data TLS before LIST reset", cfg: ftpstest.Config{ResetEarlyData: true}, want: strict("warning:data-tls-early-refused"),
+		{name: "data TLS before LIST reset", cfg: ftpstest.Config{ResetEarlyData: true}, want: strict(warning(cause.DataTLSEarlyRefused)),
 			evidence: "with the data handshake started before LIST: LIST: 425",
 			check: func(t *testing.T, a result.Attempt) {
 				if p := a.Policy; !a.DataChannel.OK || p.DataTLSBeforeCommand == nil || *p.DataTLSBeforeCommand {
 					t.Errorf("data channel %+v, policy %+v", a.DataChannel, p)
 				}
 			}},
-		{name: "no close_notify", cfg: ftpstest.Config{SkipCloseNotify: true}, want: strict("warning:no-close-notify"),
+		{name: "no close_notify", cfg: ftpstest.Config{SkipCloseNotify: true}, want: strict(warning(cause.NoCloseNotify)),
 			check: func(t *testing.T, a result.Attempt) {
 				if dc := a.DataChannel; !dc.OK || dc.CloseNotify == nil || *dc.CloseNotify {
 					t.Errorf("data channel = %+v", dc)
@@ -219,7 +226,7 @@ func TestDataConnectFailures(t *testing.T) {
 	pasv := fmt.Sprintf("227 Entering Passive Mode (127,0,0,1,%d,%d).", port>>8, port&0xff)
 	srv := serve(t, ftpstest.Config{TLS: ftpstest.NewTLSConfig(cert), Replies: map[string]string{"EPSV": epsv, "PASV": pasv}})
 	r := diagnose(t, srv.Addr, explicitOnly)
-	wantFindings(t, r, "critical:data-connect-refused", "info:prot-without-pbsz-refused")
+	wantFindings(t, r, critical(cause.DataConnectRefused), info(cause.ProtWithoutPBSZRefused))
 	if f := r.Findings[0]; !strings.Contains(f.Evidence, itoa(port)) || !strings.Contains(f.Evidence, "a retry over PASV failed too") {
 		t.Errorf("evidence %q does not name port %d and the PASV retry", f.Evidence, port)
 	}
@@ -242,7 +249,7 @@ func TestDataConnectFailures(t *testing.T) {
 			return dial(ctx, network, addr)
 		}
 	})
-	wantFindings(t, r, "critical:data-connect-timeout", "info:prot-without-pbsz-refused")
+	wantFindings(t, r, critical(cause.DataConnectTimeout), info(cause.ProtWithoutPBSZRefused))
 }
 
 func TestDataSilenceAfter150(t *testing.T) {
@@ -271,7 +278,7 @@ func TestDataSilenceAfter150(t *testing.T) {
 		},
 	}.run})
 	r := diagnose(t, srv.Addr, func(c *Config) { c.Mode = ModeExplicit; c.Timeout = time.Second })
-	f := finding(t, r, "data-tls-failed")
+	f := finding(t, r, cause.DataTLSFailed)
 	if f.Severity != result.SeverityCritical || !strings.Contains(f.Evidence, "150 Here it comes.") {
 		t.Errorf("finding = %+v", f)
 	}
@@ -281,7 +288,7 @@ func TestCCC(t *testing.T) {
 	cert := localCert(t, testcert.Options{})
 	srv := serve(t, ftpstest.Config{TLS: ftpstest.NewTLSConfig(cert), AllowCCC: true})
 	r := diagnose(t, srv.Addr, func(c *Config) { c.Mode = ModeExplicit; c.CCC = true })
-	wantFindings(t, r, "info:ccc-accepted", "info:prot-without-pbsz-refused", "info:data-prot-required")
+	wantFindings(t, r, info(cause.CCCAccepted), info(cause.ProtWithoutPBSZRefused), info(cause.DataProtRequired))
 	p := r.Attempts[0].Policy
 	if !*p.CCCAccepted || !*p.CCCControlUsable {
 		t.Errorf("policy = %+v", p)
@@ -289,7 +296,7 @@ func TestCCC(t *testing.T) {
 
 	refusing := serve(t, ftpstest.Config{TLS: ftpstest.NewTLSConfig(cert)})
 	r = diagnose(t, refusing.Addr, func(c *Config) { c.Mode = ModeExplicit; c.CCC = true })
-	wantFindings(t, r, "info:ccc-refused", "info:prot-without-pbsz-refused", "info:data-prot-required")
+	wantFindings(t, r, info(cause.CCCRefused), info(cause.ProtWithoutPBSZRefused), info(cause.DataProtRequired))
 	if p := r.Attempts[0].Policy; *p.CCCAccepted || p.CCCControlUsable != nil {
 		t.Errorf("policy = %+v", p)
 	}
@@ -301,10 +308,10 @@ func TestFakeProFTPDRemedies(t *testing.T) {
 	cfg.ReuseRefusal = ftpstest.ProFTPDReuseRefusal
 	srv := serve(t, cfg)
 	r := diagnose(t, srv.Addr, explicitOnly)
-	if got := r.Attempts[0].Server; got != ServerProFTPD {
+	if got := r.Attempts[0].Server; got != cause.ServerProFTPD {
 		t.Fatalf("server identified as %q, want ProFTPD", got)
 	}
-	f := finding(t, r, "data-session-reuse-required")
+	f := finding(t, r, cause.DataSessionReuseRequired)
 	if !strings.Contains(f.Evidence, "425 Unable to build data connection: Operation not permitted") || !strings.Contains(f.Remedy, "NoSessionReuseRequired") {
 		t.Errorf("finding = %+v", f)
 	}
@@ -312,23 +319,26 @@ func TestFakeProFTPDRemedies(t *testing.T) {
 
 // The remedy names the identified server's own setting.
 func TestServerRemedies(t *testing.T) {
-	for _, tt := range []struct{ id, server, setting string }{
-		{"data-session-reuse-required", ServerVsftpd, "require_ssl_reuse"},
-		{"data-session-reuse-required", ServerProFTPD, "TLSOptions NoSessionReuseRequired"},
-		{"pasv-address-mismatch", ServerVsftpd, "pasv_address"},
-		{"pasv-address-mismatch", ServerProFTPD, "MasqueradeAddress"},
-		{"pasv-address-mismatch", ServerPureFTPd, "-P"},
-		{"data-clear-allowed", ServerVsftpd, "force_local_data_ssl"},
-		{"data-clear-allowed", ServerProFTPD, "TLSRequired"},
-		{"data-clear-allowed", ServerPureFTPd, "--tls=3"},
-		{"cleartext-login-allowed", ServerVsftpd, "force_local_logins_ssl"},
-		{"cleartext-login-allowed", ServerPureFTPd, "-Y 2"},
-		{"cleartext-login-allowed", ServerIIS, "controlChannelPolicy"},
-		{"resumption-session-id-only", ServerProFTPD, "TLSSessionTickets on"},
-		{"data-connect-timeout", ServerVsftpd, "pasv_min_port"},
-		{"pasv-address-mismatch", ServerFileZilla, "Use the following host"},
+	for _, tt := range []struct {
+		id              cause.ID
+		server, setting string
+	}{
+		{cause.DataSessionReuseRequired, cause.ServerVsftpd, "require_ssl_reuse"},
+		{cause.DataSessionReuseRequired, cause.ServerProFTPD, "TLSOptions NoSessionReuseRequired"},
+		{cause.PASVAddressMismatch, cause.ServerVsftpd, "pasv_address"},
+		{cause.PASVAddressMismatch, cause.ServerProFTPD, "MasqueradeAddress"},
+		{cause.PASVAddressMismatch, cause.ServerPureFTPd, "-P"},
+		{cause.DataClearAllowed, cause.ServerVsftpd, "force_local_data_ssl"},
+		{cause.DataClearAllowed, cause.ServerProFTPD, "TLSRequired"},
+		{cause.DataClearAllowed, cause.ServerPureFTPd, "--tls=3"},
+		{cause.CleartextLoginAllowed, cause.ServerVsftpd, "force_local_logins_ssl"},
+		{cause.CleartextLoginAllowed, cause.ServerPureFTPd, "-Y 2"},
+		{cause.CleartextLoginAllowed, cause.ServerIIS, "controlChannelPolicy"},
+		{cause.ResumptionSessionIDOnly, cause.ServerProFTPD, "TLSSessionTickets on"},
+		{cause.DataConnectTimeout, cause.ServerVsftpd, "pasv_min_port"},
+		{cause.PASVAddressMismatch, cause.ServerFileZilla, "Use the following host"},
 	} {
-		if f := newFinding(tt.id, tt.server, ""); !strings.Contains(f.Remedy, tt.setting) {
+		if f := tt.id.Finding(tt.server, ""); !strings.Contains(f.Remedy, tt.setting) {
 			t.Errorf("%s on %s: remedy %q does not name %q", tt.id, tt.server, f.Remedy, tt.setting)
 		}
 	}

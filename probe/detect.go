@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/ftpsdiag/ftpsdiag/probe/cause"
 	"github.com/ftpsdiag/ftpsdiag/probe/result"
 	"github.com/ftpsdiag/ftpsdiag/rfc2228"
 )
@@ -81,7 +82,7 @@ func detect(ctx context.Context, cfg *Config, start time.Time, addr netip.AddrPo
 	switch {
 	case errors.Is(e.err, errNotConnected): // dial already reported it
 	case isTimeout(e.err) && isTimeout(i.err):
-		explicit.find("no-greeting", fmt.Sprintf("no greeting within %s, and no answer to a TLS ClientHello either", cfg.Timeout))
+		explicit.find(cause.NoGreeting, fmt.Sprintf("no greeting within %s, and no answer to a TLS ClientHello either", cfg.Timeout))
 		explicit.fail(e.err)
 	default:
 		explicit.checkGreeting(e.banner, e.err)

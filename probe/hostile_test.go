@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ftpsdiag/ftpsdiag/probe/cause"
 	"github.com/ftpsdiag/ftpsdiag/probe/ftpstest"
 	"github.com/ftpsdiag/ftpsdiag/probe/result"
 	"github.com/ftpsdiag/ftpsdiag/probe/testcert"
@@ -118,20 +119,20 @@ func TestHostileServers(t *testing.T) {
 			name:   "never sends a byte",
 			server: withTLS(ftpstest.Config{OnConnect: ftpstest.Silent}),
 			steps:  1, atLeast: hostileStep,
-			want: []string{"critical:explicit-got-silence"}, evidence: "then not one byte before the timeout", status: result.StatusCritical,
+			want: []string{critical(cause.ExplicitGotSilence)}, evidence: "then not one byte before the timeout", status: result.StatusCritical,
 		},
 		{
 			name:   "never sends a byte, auto-detection",
 			server: withTLS(ftpstest.Config{OnConnect: ftpstest.Silent}),
 			edit:   func(c *Config) { c.Mode = ModeAuto },
 			steps:  1, atLeast: hostileStep,
-			want: []string{"critical:no-greeting"}, evidence: "no answer to a TLS ClientHello either", status: result.StatusCritical,
+			want: []string{critical(cause.NoGreeting)}, evidence: "no answer to a TLS ClientHello either", status: result.StatusCritical,
 		},
 		{
 			name:   "one byte per 50 ms forever",
 			server: withTLS(ftpstest.Config{OnConnect: drip("220 slow")}),
 			steps:  1, atLeast: hostileStep,
-			want: []string{"critical:no-greeting"}, evidence: "timeout", status: result.StatusCritical,
+			want: []string{critical(cause.NoGreeting)}, evidence: "timeout", status: result.StatusCritical,
 			check: func(t *testing.T, r *result.Result) {
 				if f := r.Findings[0]; !strings.Contains(f.Evidence, "220 s") {
 					t.Errorf("evidence %q does not show the bytes that did arrive", f.Evidence)
@@ -143,7 +144,7 @@ func TestHostileServers(t *testing.T) {
 			server: withTLS(ftpstest.Config{OnConnect: drip("220 slow")}),
 			step:   time.Minute, overall: 700 * time.Millisecond,
 			steps: 1, atLeast: 700 * time.Millisecond,
-			want: []string{"critical:no-greeting"}, evidence: "timeout", status: result.StatusCritical,
+			want: []string{critical(cause.NoGreeting)}, evidence: "timeout", status: result.StatusCritical,
 		},
 
 		// Replies that are not what RFC 959 allows.
@@ -161,12 +162,12 @@ func TestHostileServers(t *testing.T) {
 		{
 			name:   "reply code 999",
 			server: withTLS(ftpstest.Config{OnConnect: ftpstest.Say("999 x")}),
-			want:   []string{"critical:no-greeting"}, evidence: "reply code 999 out of range", status: result.StatusCritical,
+			want:   []string{critical(cause.NoGreeting)}, evidence: "reply code 999 out of range", status: result.StatusCritical,
 		},
 		{
 			name:   "reply code 2x0",
 			server: withTLS(ftpstest.Config{OnConnect: ftpstest.Say("2x0 y")}),
-			want:   []string{"critical:no-greeting"}, evidence: `does not start with a 3-digit code): "2x0 y`, status: result.StatusCritical,
+			want:   []string{critical(cause.NoGreeting)}, evidence: `does not start with a 3-digit code): "2x0 y`, status: result.StatusCritical,
 		},
 		{
 			name:   "a multi-line reply closed by another code, then properly",
@@ -197,12 +198,12 @@ func TestHostileServers(t *testing.T) {
 		{
 			name:   "234 then plaintext",
 			server: afterAuth(ftpstest.Say("500 OOPS: no TLS here")),
-			want:   []string{"critical:tls-handshake-failed"}, evidence: "500 OOPS: no TLS here", status: result.StatusCritical,
+			want:   []string{critical(cause.TLSHandshakeFailed)}, evidence: "500 OOPS: no TLS here", status: result.StatusCritical,
 		},
 		{
 			name:   "234 then a TLS alert",
 			server: afterAuth(ftpstest.Alert(40)),
-			want:   []string{"critical:tls-handshake-failed"}, evidence: "alert 40", status: result.StatusCritical,
+			want:   []string{critical(cause.TLSHandshakeFailed)}, evidence: "alert 40", status: result.StatusCritical,
 		},
 		{
 			name: "ServerHello then garbage",
@@ -216,7 +217,7 @@ func TestHostileServers(t *testing.T) {
 					ftpstest.Silent(c)
 				}}
 			},
-			want: []string{"critical:tls-handshake-failed"}, evidence: `bytes that are not TLS: "\xff\xfe garbage after a ServerHello"`, status: result.StatusCritical,
+			want: []string{critical(cause.TLSHandshakeFailed)}, evidence: `bytes that are not TLS: "\xff\xfe garbage after a ServerHello"`, status: result.StatusCritical,
 		},
 		{
 			// No line end: the probe waits a moment for the rest of the
@@ -231,7 +232,7 @@ func TestHostileServers(t *testing.T) {
 			}),
 			step: time.Minute, overall: 200 * time.Millisecond,
 			steps: 1,
-			want:  []string{"critical:tls-handshake-failed"}, evidence: `bytes that are not TLS: "\xff\xfe garbage"`, status: result.StatusCritical,
+			want:  []string{critical(cause.TLSHandshakeFailed)}, evidence: `bytes that are not TLS: "\xff\xfe garbage"`, status: result.StatusCritical,
 			check: func(t *testing.T, r *result.Result) {
 				if took := time.Duration(r.DurationMS * float64(time.Millisecond)); took > 350*time.Millisecond {
 					t.Errorf("took %v with a 200ms deadline", took)
@@ -246,7 +247,7 @@ func TestHostileServers(t *testing.T) {
 			name:   "300 copies of an intermediate",
 			server: chain(func(t *testing.T) tls.Certificate { return copiedIntermediates(t, 300) }),
 			steps:  0,
-			want:   strict("warning:cert-chain-unsorted"), evidence: "was issued by", status: result.StatusWarning,
+			want:   strict(warning(cause.CertChainUnsorted)), evidence: "was issued by", status: result.StatusWarning,
 			check: func(t *testing.T, r *result.Result) {
 				if n := len(r.Attempts[0].Certificates); n != 301 {
 					t.Errorf("recorded %d certificates, want 301", n)
@@ -259,7 +260,7 @@ func TestHostileServers(t *testing.T) {
 				one := copiedIntermediates(t, 1)
 				return copiedIntermediates(t, 256<<10/len(one.Certificate[1])+1)
 			}),
-			want: []string{"critical:tls-handshake-failed"}, evidence: "exceeds maximum of 262144 bytes", status: result.StatusCritical,
+			want: []string{critical(cause.TLSHandshakeFailed)}, evidence: "exceeds maximum of 262144 bytes", status: result.StatusCritical,
 		},
 		{
 			name: "a leaf with a 1 MiB extension",
@@ -267,7 +268,7 @@ func TestHostileServers(t *testing.T) {
 				ext := pkix.Extension{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 55555, 1}, Value: bytes.Repeat([]byte{'A'}, 1<<20)}
 				return localCert(t, testcert.Options{ExtraExtensions: []pkix.Extension{ext}})
 			}),
-			want: []string{"critical:tls-handshake-failed"}, evidence: "exceeds maximum of 262144 bytes", status: result.StatusCritical,
+			want: []string{critical(cause.TLSHandshakeFailed)}, evidence: "exceeds maximum of 262144 bytes", status: result.StatusCritical,
 		},
 
 		// Passive replies out of range.
@@ -276,7 +277,7 @@ func TestHostileServers(t *testing.T) {
 			server: withTLS(ftpstest.Config{Replies: map[string]string{
 				"EPSV": "502 EPSV not implemented.", "PASV": "227 Entering Passive Mode (300,1,1,1,4,1).",
 			}}),
-			want:     []string{"critical:passive-refused", "info:epsv-unsupported", "info:prot-without-pbsz-refused"},
+			want:     []string{critical(cause.PassiveRefused), info(cause.EPSVUnsupported), info(cause.ProtWithoutPBSZRefused)},
 			evidence: "PASV: 227 Entering Passive Mode (300,1,1,1,4,1).", status: result.StatusCritical,
 		},
 		{
@@ -284,7 +285,7 @@ func TestHostileServers(t *testing.T) {
 			server: withTLS(ftpstest.Config{Replies: map[string]string{
 				"EPSV": "502 EPSV not implemented.", "PASV": "227 Entering Passive Mode (127,0,0,1,999,1).",
 			}}),
-			want:     []string{"critical:passive-refused", "info:epsv-unsupported", "info:prot-without-pbsz-refused"},
+			want:     []string{critical(cause.PassiveRefused), info(cause.EPSVUnsupported), info(cause.ProtWithoutPBSZRefused)},
 			evidence: "PASV: 227 Entering Passive Mode (127,0,0,1,999,1).", status: result.StatusCritical,
 		},
 
@@ -293,7 +294,7 @@ func TestHostileServers(t *testing.T) {
 			name:   "a listing line every 50 ms forever",
 			server: evil(evilServer{feed: dripListing}),
 			steps:  1, atLeast: hostileStep,
-			want: strict("critical:data-tls-failed"), evidence: "the listing stopped: timeout", status: result.StatusCritical,
+			want: strict(critical(cause.DataTLSFailed)), evidence: "the listing stopped: timeout", status: result.StatusCritical,
 			check: func(t *testing.T, r *result.Result) {
 				if dc := r.Attempts[0].DataChannel; dc.ListingBytes == 0 || dc.ListingTruncated || dc.OK {
 					t.Errorf("data channel = %+v, want a partial listing", dc)
@@ -304,7 +305,7 @@ func TestHostileServers(t *testing.T) {
 			name:   "a listing whose data connection never closes",
 			server: evil(evilServer{feed: neverClose}),
 			steps:  1, atLeast: hostileStep,
-			want: strict("critical:data-tls-failed"), evidence: "the listing stopped: timeout", status: result.StatusCritical,
+			want: strict(critical(cause.DataTLSFailed)), evidence: "the listing stopped: timeout", status: result.StatusCritical,
 		},
 		{
 			name:   "an endless listing",
@@ -327,19 +328,19 @@ func TestHostileServers(t *testing.T) {
 		{
 			name:   "reset after the greeting",
 			server: evil(evilServer{resetAfter: "220"}),
-			want:   []string{"critical:connection-lost"}, evidence: "reset", status: result.StatusCritical,
+			want:   []string{critical(cause.ConnectionLost)}, evidence: "reset", status: result.StatusCritical,
 			limits: wantError("reset"),
 		},
 		{
 			name:   "reset after FEAT",
 			server: evil(evilServer{resetAfter: "FEAT"}),
-			want:   []string{"critical:connection-lost"}, evidence: "reset", status: result.StatusCritical,
+			want:   []string{critical(cause.ConnectionLost)}, evidence: "reset", status: result.StatusCritical,
 			limits: wantError("reset"),
 		},
 		{
 			name:   "reset after 234",
 			server: afterAuth(ftpstest.Reset),
-			want:   []string{"critical:alg-breaks-tls-after-234"}, evidence: "reset", status: result.StatusCritical,
+			want:   []string{critical(cause.ALGBreaksTLSAfter234)}, evidence: "reset", status: result.StatusCritical,
 		},
 		{
 			name: "reset in the middle of the ServerHello",
@@ -349,28 +350,28 @@ func TestHostileServers(t *testing.T) {
 				}
 				ftpstest.Reset(c)
 			}),
-			want: []string{"critical:alg-breaks-tls-after-234"}, evidence: "reset", status: result.StatusCritical,
+			want: []string{critical(cause.ALGBreaksTLSAfter234)}, evidence: "reset", status: result.StatusCritical,
 		},
 		{
 			name:   "reset instead of an answer to PASS",
 			server: evil(evilServer{resetOn: "PASS"}),
 			limits: wantError("reading reply to PASS"),
-			want:   []string{"critical:connection-lost"}, evidence: "reset", status: result.StatusCritical,
+			want:   []string{critical(cause.ConnectionLost)}, evidence: "reset", status: result.StatusCritical,
 		},
 		{
 			name:   "reset after 230",
 			server: evil(evilServer{resetAfter: "PASS"}),
-			want:   []string{"critical:connection-lost"}, evidence: "reset", status: result.StatusCritical,
+			want:   []string{critical(cause.ConnectionLost)}, evidence: "reset", status: result.StatusCritical,
 		},
 		{
 			name:   "reset after 150",
 			server: evil(evilServer{resetAfter: "LIST"}),
-			want:   strict("critical:data-tls-failed"), evidence: "reset", status: result.StatusCritical,
+			want:   strict(critical(cause.DataTLSFailed)), evidence: "reset", status: result.StatusCritical,
 		},
 		{
 			name:   "data handshake fails, then the server exits",
 			server: evil(evilServer{dataTLSExit: true}),
-			want:   strict("critical:data-tls-failed"), evidence: "then connection closed by peer (EOF); the server then closed the control connection", status: result.StatusCritical,
+			want:   strict(critical(cause.DataTLSFailed)), evidence: "then connection closed by peer (EOF); the server then closed the control connection", status: result.StatusCritical,
 		},
 	}
 	for _, tt := range tests {
@@ -468,7 +469,7 @@ func TestHostileMemory(t *testing.T) {
 			if bound := hostileBound(0, hostileStep, hostileOverall); took > bound {
 				t.Errorf("took %v, over %v", took, bound)
 			}
-			wantFindings(t, r, "critical:no-greeting")
+			wantFindings(t, r, critical(cause.NoGreeting))
 			if f := r.Findings[0]; !strings.Contains(f.Evidence, tt.evidence) {
 				t.Errorf("evidence = %.200q..., want it to contain %q", f.Evidence, tt.evidence)
 			}
@@ -514,7 +515,7 @@ func TestHostileTextIsEscaped(t *testing.T) {
 	})
 	r, took := hostileRun(t, srv.Addr, hostileOverall, func(c *Config) { c.Timeout = 5 * time.Second })
 	t.Logf("took %v", took)
-	f := finding(t, r, "data-list-refused")
+	f := finding(t, r, cause.DataListRefused)
 	if !strings.Contains(f.Evidence, "550 "+evil) {
 		t.Fatalf("evidence = %q, want the reply as sent", f.Evidence)
 	}
@@ -554,7 +555,7 @@ func TestHostileTextIsEscaped(t *testing.T) {
 	if got := back.Attempts[0].Banner[0]; got != "220-"+evil {
 		t.Errorf("JSON banner = %q, want %q", got, "220-"+evil)
 	}
-	if got := finding(t, &back, "data-list-refused").Evidence; got != f.Evidence {
+	if got := finding(t, &back, cause.DataListRefused).Evidence; got != f.Evidence {
 		t.Errorf("JSON evidence = %q, want %q", got, f.Evidence)
 	}
 	// JSON strings are UTF-8: invalid bytes come back as U+FFFD, a limit

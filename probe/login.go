@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/ftpsdiag/ftpsdiag/probe/cause"
 	"github.com/ftpsdiag/ftpsdiag/probe/result"
 	"github.com/ftpsdiag/ftpsdiag/rfc2228"
 )
@@ -26,13 +27,13 @@ func (a *attempt) login(ctx context.Context) bool {
 	user, password, anonymous := a.credentials()
 	l := &result.Login{User: user, Anonymous: anonymous}
 	a.res.Login = l
-	r, err := a.cmd(ctx, "USER %s", user)
+	r, err := a.cmd(ctx, "USER "+user)
 	if err != nil {
 		a.fail(err)
 		return false
 	}
 	if r.Code == rfc2228.CodeNeedPassword {
-		if r, err = a.cmd(ctx, "PASS %s", password); err != nil {
+		if r, err = a.cmd(ctx, "PASS "+password); err != nil {
 			a.fail(err)
 			return false
 		}
@@ -44,7 +45,7 @@ func (a *attempt) login(ctx context.Context) bool {
 		if anonymous {
 			severity = result.SeverityInfo
 		}
-		a.findAs("login-failed", severity, fmt.Sprintf("USER %s: %s", user, r.String()))
+		a.findAs(cause.LoginFailed, severity, fmt.Sprintf("USER %s: %s", user, r.String()))
 	}
 	return l.OK
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ftpsdiag/ftpsdiag/probe/cause"
 	"github.com/ftpsdiag/ftpsdiag/probe/ftpstest"
 	"github.com/ftpsdiag/ftpsdiag/probe/result"
 	"github.com/ftpsdiag/ftpsdiag/probe/testcert"
@@ -78,8 +79,8 @@ func TestEPSVPortBlocked(t *testing.T) {
 		srv := serve(t, ftpstest.Config{TLS: ftpstest.NewTLSConfig(cert), PassiveHost: "10.0.0.5", Replies: map[string]string{"EPSV": epsv}})
 		d := &dialRecorder{}
 		r := diagnose(t, srv.Addr, func(c *Config) { c.Mode = ModeExplicit; c.Dial = d.dial })
-		wantFindings(t, r, "warning:pasv-address-mismatch", "warning:epsv-port-blocked", "info:prot-without-pbsz-refused", "info:data-prot-required")
-		f := finding(t, r, "epsv-port-blocked")
+		wantFindings(t, r, warning(cause.PASVAddressMismatch), warning(cause.EPSVPortBlocked), info(cause.ProtWithoutPBSZRefused), info(cause.DataProtRequired))
+		f := finding(t, r, cause.EPSVPortBlocked)
 		if !strings.Contains(f.Evidence, "EPSV port 127.0.0.1:"+itoa(port)+" refused the connection") || !strings.Contains(f.Evidence, "LIST worked: 226") {
 			t.Errorf("evidence = %q", f.Evidence)
 		}
@@ -104,7 +105,7 @@ func TestEPSVPortBlocked(t *testing.T) {
 		srv := serve(t, ftpstest.Config{TLS: ftpstest.NewTLSConfig(cert), Replies: map[string]string{"EPSV": epsv}})
 		d := &dialRecorder{block: ":" + itoa(port)}
 		r := diagnose(t, srv.Addr, func(c *Config) { c.Mode = ModeExplicit; c.Timeout = time.Second; c.Dial = d.dial })
-		wantFindings(t, r, strict("warning:epsv-port-blocked")...)
+		wantFindings(t, r, strict(warning(cause.EPSVPortBlocked))...)
 		if f := r.Findings[0]; !strings.Contains(f.Evidence, "did not answer within 1s") {
 			t.Errorf("evidence = %q", f.Evidence)
 		}
@@ -131,14 +132,14 @@ func TestIPv6Passive(t *testing.T) {
 		evidence string // in the first finding
 	}{
 		{name: "Pure-FTPd refuses PASV", replies: map[string]string{"PASV": "425 You cannot use PASV on IPv6 connections. Use EPSV instead."},
-			want:     strict("info:ipv6-pasv-refused"),
+			want:     strict(info(cause.IPv6PASVRefused)),
 			evidence: "over IPv6 (the control connection's peer is ::1), an audit connection's PASV: 425 You cannot use PASV on IPv6 connections. Use EPSV instead.; EPSV was answered in the main session"},
 		{name: "FileZilla Server refuses PASV", replies: map[string]string{"PASV": "500 You are connected using IPv6. PASV is only for IPv4. You have to use the EPSV command instead."},
-			want: strict("info:ipv6-pasv-refused"), evidence: "PASV: 500 You are connected using IPv6."},
+			want: strict(info(cause.IPv6PASVRefused)), evidence: "PASV: 500 You are connected using IPv6."},
 		// An IPv4 address in a 227 over IPv6 is no NAT mistake.
 		{name: "IPv4 227 over IPv6", want: strictInfo},
 		{name: "EPSV and PASV refused", replies: map[string]string{"EPSV": "502 Command not implemented.", "PASV": "425 You cannot use PASV on IPv6 connections. Use EPSV instead."},
-			want:     []string{"critical:passive-refused", "info:epsv-unsupported", "info:prot-without-pbsz-refused"},
+			want:     []string{critical(cause.PassiveRefused), info(cause.EPSVUnsupported), info(cause.ProtWithoutPBSZRefused)},
 			evidence: "(over IPv6, to ::1, where PASV cannot name the address: only EPSV can work)"},
 	}
 	for _, tt := range tests {
@@ -154,7 +155,7 @@ func TestIPv6Passive(t *testing.T) {
 			}
 			if tt.replies == nil {
 				dc := r.Attempts[0].DataChannel
-				if !dc.OK || dc.PassiveCommand != "EPSV" || !strings.HasPrefix(dc.UsedAddress, "[::1]:") || !strings.HasPrefix(dc.AdvertisedAddress, "127.0.0.1:") {
+				if !dc.OK || dc.PassiveCommand != "EPSV" || !strings.HasPrefix(dc.UsedAddress, "[::1]:") || dc.AdvertisedAddress != "" {
 					t.Errorf("data channel = %+v", dc)
 				}
 			}
@@ -192,7 +193,7 @@ func TestLoadBalancerHints(t *testing.T) {
 		check    func(t *testing.T, dc *result.DataChannel)
 	}{
 		{name: "data connections on another node", cfg: ftpstest.Config{TLS: ftpstest.NewTLSConfig(cert), DataTLS: ftpstest.NewTLSConfig(other)},
-			want:     strict("warning:lb-split-nodes", "warning:data-resumption-unsupported"),
+			want:     strict(warning(cause.LBSplitNodes), warning(cause.DataResumptionUnsupported)),
 			evidence: "the data connection presented another certificate (SHA-256 " + fingerprint(other.Certificate[0]) + ") than the control connection (" + fingerprint(cert.Certificate[0]) + ")",
 			check: func(t *testing.T, dc *result.DataChannel) {
 				if !dc.OK || dc.SameCertificate == nil || *dc.SameCertificate {
@@ -200,10 +201,10 @@ func TestLoadBalancerHints(t *testing.T) {
 				}
 			}},
 		{name: "audit connections on another node", cfg: ftpstest.Config{TLS: alternating},
-			want:     strict("warning:lb-split-nodes"),
+			want:     strict(warning(cause.LBSplitNodes)),
 			evidence: "audit connections were presented another certificate (SHA-256 " + fingerprint(other.Certificate[0]) + ") than the main connection (" + fingerprint(cert.Certificate[0]) + ")"},
 		{name: "every second data connection on a node without the session", cfg: ftpstest.Config{TLS: ftpstest.NewTLSConfig(cert), DataTLS: noTickets(cert), DataTLSEvery: 2},
-			want:     strict("warning:lb-split-nodes"),
+			want:     strict(warning(cause.LBSplitNodes)),
 			evidence: "2 of 3 good listings of the session resumed the control TLS session and the others did not (resumed: true, false, true)",
 			check: func(t *testing.T, dc *result.DataChannel) {
 				if !dc.OK || dc.SameCertificate == nil || !*dc.SameCertificate || len(dc.Transfers) != 3 {
@@ -236,8 +237,8 @@ func TestPASVZeroAddress(t *testing.T) {
 		Replies:     map[string]string{"EPSV": "502 EPSV not implemented."},
 	})
 	r := diagnose(t, srv.Addr, explicitOnly)
-	wantFindings(t, r, strict("info:epsv-unsupported", "info:pasv-zero-address")...)
-	f := finding(t, r, "pasv-zero-address")
+	wantFindings(t, r, strict(info(cause.EPSVUnsupported), info(cause.PASVZeroAddress))...)
+	f := finding(t, r, cause.PASVZeroAddress)
 	if !strings.HasPrefix(f.Evidence, "227 advertised 0.0.0.0:") || !strings.Contains(f.Evidence, "which asks clients to use the control connection's address; connected to 127.0.0.1:") {
 		t.Errorf("evidence = %q", f.Evidence)
 	}

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ftpsdiag/ftpsdiag/probe/cause"
 	"github.com/ftpsdiag/ftpsdiag/probe/clients"
 	"github.com/ftpsdiag/ftpsdiag/probe/result"
 )
@@ -114,6 +115,7 @@ func (c Config) plans() ([]plan, error) {
 	return nil, fmt.Errorf("unknown mode %q (want implicit, explicit, both or auto)", mode)
 }
 
+// orDefault is v, or d when v is unset (0).
 func orDefault(v, d int) int {
 	if v == 0 {
 		return d
@@ -224,7 +226,7 @@ func collectFindings(attempts []*attempt) []result.Finding {
 	var out []result.Finding
 	for _, a := range attempts {
 		for _, f := range a.findings {
-			if anyOK && !a.res.OK && modeLevel(f.ID) {
+			if anyOK && !a.res.OK && modeLevel(f) {
 				f.Severity = result.SeverityInfo
 			}
 			out = append(out, f)
@@ -252,14 +254,17 @@ func partition(all []result.Finding, ignore []string) (kept, ignored []result.Fi
 
 // modeLevel reports whether a finding only says "this mode is not offered
 // on this port".
-func modeLevel(id string) bool {
-	switch id {
-	case "port-closed", "port-timeout", "implicit-got-plaintext", "explicit-got-silence", "auth-not-supported", "no-greeting":
+func modeLevel(f result.Finding) bool {
+	switch id, _ := cause.Parse(f.ID); id {
+	case cause.PortClosed, cause.PortTimeout, cause.ImplicitGotPlaintext, cause.ExplicitGotSilence, cause.AuthNotSupported, cause.NoGreeting:
 		return true
 	}
 	return false
 }
 
+// summarise gives the overall status (the worst finding's severity) and
+// the one-line verdict: which attempts work and the worst problem, with
+// info findings not counted as problems.
 func summarise(res *result.Result) (result.Status, string) {
 	status := result.StatusOK
 	switch {
@@ -292,6 +297,7 @@ func summarise(res *result.Result) (result.Status, string) {
 	return result.StatusUnknown, "no attempt could be made"
 }
 
+// joinAnd joins one or two phrases with "and".
 func joinAnd(s []string) string {
 	switch len(s) {
 	case 0:

@@ -23,6 +23,7 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/ftpsdiag/ftpsdiag/probe/cause"
 	"github.com/ftpsdiag/ftpsdiag/probe/ftpstest"
 	"github.com/ftpsdiag/ftpsdiag/probe/result"
 	"github.com/ftpsdiag/ftpsdiag/probe/testcert"
@@ -85,7 +86,7 @@ const allow = "-"
 
 // strictInfo are the findings every hardened server gives: it refuses PROT
 // before PBSZ and refuses clear data, both as it should.
-var strictInfo = []string{"info:prot-without-pbsz-refused", "info:data-prot-required"}
+var strictInfo = []string{info(cause.ProtWithoutPBSZRefused), info(cause.DataProtRequired)}
 
 // strict adds strictInfo to the findings a test expects.
 func strict(ids ...string) []string {
@@ -118,6 +119,17 @@ func explicitOnly(c *Config) { c.Mode = ModeExplicit }
 func implicitOnly(c *Config) { c.Mode = ModeImplicit }
 
 // findingIDs lists the ids with severities, in report order.
+// critical, warning and info name a finding a test expects, as findingIDs
+// lists it: "severity:id" from a cause constant, so that a misspelt id
+// does not compile.
+func critical(id cause.ID) string { return expected(result.SeverityCritical, id) }
+func warning(id cause.ID) string  { return expected(result.SeverityWarning, id) }
+func info(id cause.ID) string     { return expected(result.SeverityInfo, id) }
+
+// expected is a finding as findingIDs lists it.
+func expected(s result.Severity, id cause.ID) string { return string(s) + ":" + id.String() }
+
+// findingIDs lists a result's findings as "severity:id", in order.
 func findingIDs(r *result.Result) []string {
 	var out []string
 	for _, f := range r.Findings {
@@ -126,10 +138,12 @@ func findingIDs(r *result.Result) []string {
 	return out
 }
 
-func finding(t *testing.T, r *result.Result, id string) result.Finding {
+// finding returns the result's finding of cause id, failing the test
+// without one.
+func finding(t *testing.T, r *result.Result, id cause.ID) result.Finding {
 	t.Helper()
 	for _, f := range r.Findings {
-		if f.ID == id {
+		if id.Is(f) {
 			return f
 		}
 	}
@@ -296,8 +310,8 @@ func TestBothModesConcurrently(t *testing.T) {
 		t.Fatalf("attempts = %+v", r.Attempts)
 	}
 	// The explicit server works, so the implicit port's plaintext is info.
-	wantFindings(t, r, strict("info:implicit-got-plaintext")...)
-	f := finding(t, r, "implicit-got-plaintext")
+	wantFindings(t, r, strict(info(cause.ImplicitGotPlaintext))...)
+	f := finding(t, r, cause.ImplicitGotPlaintext)
 	if f.Evidence != "expected a TLS ServerHello, got plaintext: 220 ftpstest ready" {
 		t.Errorf("evidence = %q", f.Evidence)
 	}
@@ -314,7 +328,7 @@ func TestConnectFailures(t *testing.T) {
 	closedAddr := ln.Addr().String()
 	ln.Close()
 	r := diagnose(t, closedAddr, explicitOnly)
-	wantFindings(t, r, "critical:port-closed")
+	wantFindings(t, r, critical(cause.PortClosed))
 	if r.Status != result.StatusCritical {
 		t.Errorf("status = %s", r.Status)
 	}
@@ -328,7 +342,7 @@ func TestConnectFailures(t *testing.T) {
 			return nil, ctx.Err()
 		}
 	})
-	wantFindings(t, r, "critical:port-timeout")
+	wantFindings(t, r, critical(cause.PortTimeout))
 }
 
 func TestGreetingFailures(t *testing.T) {
@@ -338,11 +352,11 @@ func TestGreetingFailures(t *testing.T) {
 		want      string
 		evidence  string
 	}{
-		{"silence", func(c net.Conn) { c.Read(make([]byte, 1)) }, "critical:explicit-got-silence", "TCP connected, then not one byte"},
-		{"hang up", func(c net.Conn) {}, "critical:no-greeting", "closed by peer"},
-		{"garbage", func(c net.Conn) { c.Write([]byte("SSH-2.0-OpenSSH_9.6\r\n")) }, "critical:no-greeting", "SSH-2.0"},
-		{"busy", func(c net.Conn) { c.Write([]byte("421 Too many users, sorry.\r\n")) }, "critical:too-many-connections", "421 Too many users"},
-		{"refused", func(c net.Conn) { c.Write([]byte("530 Access denied.\r\n")) }, "critical:no-greeting", "expected 220, got: 530"},
+		{"silence", func(c net.Conn) { c.Read(make([]byte, 1)) }, critical(cause.ExplicitGotSilence), "TCP connected, then not one byte"},
+		{"hang up", func(c net.Conn) {}, critical(cause.NoGreeting), "closed by peer"},
+		{"garbage", func(c net.Conn) { c.Write([]byte("SSH-2.0-OpenSSH_9.6\r\n")) }, critical(cause.NoGreeting), "SSH-2.0"},
+		{"busy", func(c net.Conn) { c.Write([]byte("421 Too many users, sorry.\r\n")) }, critical(cause.TooManyConnections), "421 Too many users"},
+		{"refused", func(c net.Conn) { c.Write([]byte("530 Access denied.\r\n")) }, critical(cause.NoGreeting), "expected 220, got: 530"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -359,7 +373,7 @@ func TestGreetingFailures(t *testing.T) {
 func TestAutoDetectNeither(t *testing.T) {
 	srv := serve(t, ftpstest.Config{OnConnect: func(c net.Conn) { io.Copy(io.Discard, c) }})
 	r := diagnose(t, srv.Addr, func(c *Config) { c.Timeout = time.Second })
-	wantFindings(t, r, "critical:no-greeting")
+	wantFindings(t, r, critical(cause.NoGreeting))
 	if !strings.Contains(r.Findings[0].Evidence, "no answer to a TLS ClientHello either") {
 		t.Errorf("evidence = %q", r.Findings[0].Evidence)
 	}
@@ -368,7 +382,7 @@ func TestAutoDetectNeither(t *testing.T) {
 func TestAuthFailures(t *testing.T) {
 	noTLS := serve(t, ftpstest.Config{})
 	r := diagnose(t, noTLS.Addr, explicitOnly)
-	wantFindings(t, r, "critical:auth-not-supported")
+	wantFindings(t, r, critical(cause.AuthNotSupported))
 	if want := "AUTH TLS: 504 Unknown AUTH type.; AUTH SSL: 504 Unknown AUTH type.; AUTH TLS-C: 504 Unknown AUTH type."; r.Findings[0].Evidence != want {
 		t.Errorf("evidence = %q, want %q", r.Findings[0].Evidence, want)
 	}
@@ -378,7 +392,7 @@ func TestAuthFailures(t *testing.T) {
 		answer:   map[string]string{"FEAT": plainFeat, "AUTH": "431 Necessary security resource unavailable"},
 	}.run})
 	r = diagnose(t, noCert.Addr, explicitOnly)
-	wantFindings(t, r, "critical:auth-no-certificate")
+	wantFindings(t, r, critical(cause.AuthNoCertificate))
 	if f := r.Findings[0]; !strings.Contains(f.Remedy, "TLSRSACertificateFile") {
 		t.Errorf("remedy for ProFTPD = %q", f.Remedy)
 	}
@@ -398,7 +412,7 @@ func TestAuthFailures(t *testing.T) {
 		Replies: map[string]string{"AUTH TLS": "200 AUTH command ok; starting SSL connection..."},
 	})
 	r = diagnose(t, nonstandard.Addr, explicitOnly)
-	wantFindings(t, r, strict("warning:auth-nonstandard-success")...)
+	wantFindings(t, r, strict(warning(cause.AuthNonstandardSuccess))...)
 	if !r.Attempts[0].OK {
 		t.Errorf("a 200 to AUTH followed by a good handshake should still work")
 	}
@@ -408,7 +422,7 @@ func TestAuthFailures(t *testing.T) {
 		Features: []string{"UTF8", "EPSV"},
 	})
 	r = diagnose(t, noFeat.Addr, explicitOnly)
-	wantFindings(t, r, strict("warning:feat-missing-auth")...)
+	wantFindings(t, r, strict(warning(cause.FeatMissingAuth))...)
 }
 
 // tlsAlert is a plaintext TLS alert record (fatal, the given code).
@@ -422,17 +436,17 @@ func TestHandshakeFailures(t *testing.T) {
 		want      string
 		evidence  string
 	}{
-		{"protocol version alert", func(c net.Conn) { readHello(c); c.Write(tlsAlert(70)) }, "critical:tls-no-common-version", "alert 70"},
-		{"unrecognized name", func(c net.Conn) { readHello(c); c.Write(tlsAlert(112)) }, "critical:tls-sni-unrecognized", "alert 112"},
+		{"protocol version alert", func(c net.Conn) { readHello(c); c.Write(tlsAlert(70)) }, critical(cause.TLSNoCommonVersion), "alert 70"},
+		{"unrecognized name", func(c net.Conn) { readHello(c); c.Write(tlsAlert(112)) }, critical(cause.TLSSNIUnrecognized), "alert 112"},
 		{"handshake failure alert then plaintext 421", func(c net.Conn) {
 			readHello(c)
 			c.Write(append(tlsAlert(40), "421 TLS handshake failed\r\n"...))
-		}, "critical:tls-handshake-failed", "server sent TLS alert 40 (tls: handshake failure); then in plaintext: 421 TLS handshake failed"},
-		{"plaintext instead of ServerHello", func(c net.Conn) { readHello(c); c.Write([]byte("421 Service not available\r\n")) }, "critical:tls-handshake-failed", "in plaintext: 421 Service not available"},
-		{"garbage", func(c net.Conn) { readHello(c); c.Write([]byte("HTTP/1.1 400 Bad Request\r\n")) }, "critical:tls-handshake-failed", "not TLS"},
-		{"plaintext right after 234", func(c net.Conn) { c.Write([]byte("421 TLS not available\r\n")); readHello(c) }, "critical:tls-handshake-failed", "before any ClientHello, the server sent: 421 TLS not available"},
-		{"reset after 234", func(c net.Conn) { c.(*net.TCPConn).SetLinger(0) }, "critical:alg-breaks-tls-after-234", "after 234"},
-		{"stall after 234", func(c net.Conn) { readHello(c); readHello(c) }, "critical:alg-breaks-tls-after-234", "timeout"},
+		}, critical(cause.TLSHandshakeFailed), "server sent TLS alert 40 (tls: handshake failure); then in plaintext: 421 TLS handshake failed"},
+		{"plaintext instead of ServerHello", func(c net.Conn) { readHello(c); c.Write([]byte("421 Service not available\r\n")) }, critical(cause.TLSHandshakeFailed), "in plaintext: 421 Service not available"},
+		{"garbage", func(c net.Conn) { readHello(c); c.Write([]byte("HTTP/1.1 400 Bad Request\r\n")) }, critical(cause.TLSHandshakeFailed), "not TLS"},
+		{"plaintext right after 234", func(c net.Conn) { c.Write([]byte("421 TLS not available\r\n")); readHello(c) }, critical(cause.TLSHandshakeFailed), "before any ClientHello, the server sent: 421 TLS not available"},
+		{"reset after 234", func(c net.Conn) { c.(*net.TCPConn).SetLinger(0) }, critical(cause.ALGBreaksTLSAfter234), "after 234"},
+		{"stall after 234", func(c net.Conn) { readHello(c); readHello(c) }, critical(cause.ALGBreaksTLSAfter234), "timeout"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -473,7 +487,7 @@ func TestPlaintextInsideTLS(t *testing.T) {
 		},
 	}.run})
 	r := diagnose(t, srv.Addr, explicitOnly)
-	wantFindings(t, r, "critical:server-error-plaintext-inside-tls")
+	wantFindings(t, r, critical(cause.ServerErrorPlaintextInsideTLS))
 	f := r.Findings[0]
 	if !strings.Contains(f.Evidence, "500 OOPS: vsftpd: refusing to run with writable root inside chroot()") {
 		t.Errorf("evidence = %q", f.Evidence)
@@ -520,24 +534,24 @@ func TestCertificateFindings(t *testing.T) {
 	}{
 		{"good", localCert(t, testcert.Options{}), "localhost", nil, nil},
 		{"intermediate sent", interLeaf, "localhost", nil, nil},
-		{"expired", localCert(t, testcert.Options{NotBefore: now.Add(-90 * 24 * time.Hour), NotAfter: now.Add(-24 * time.Hour)}), "localhost", nil, []string{"critical:cert-expired"}},
-		{"not yet valid", localCert(t, testcert.Options{NotBefore: now.Add(48 * time.Hour), NotAfter: now.Add(90 * 24 * time.Hour)}), "localhost", nil, []string{"critical:cert-not-yet-valid"}},
-		{"expiring soon", localCert(t, testcert.Options{NotAfter: now.Add(10 * 24 * time.Hour)}), "localhost", nil, []string{"warning:cert-expiring-soon"}},
-		{"wrong name", localCert(t, testcert.Options{DNSNames: []string{"ftp.example.com"}}), "localhost", nil, []string{"critical:cert-name-mismatch"}},
-		{"IP without IP SAN", localCert(t, testcert.Options{IPs: []net.IP{net.IPv4(127, 0, 0, 2)}}), "127.0.0.1", nil, []string{"critical:cert-name-mismatch"}},
-		{"self-signed", selfSigned, "localhost", nil, []string{"critical:cert-self-signed"}},
-		{"expired and self-signed", expiredSelfSigned, "localhost", nil, []string{"critical:cert-expired", "critical:cert-self-signed"}},
-		{"intermediate missing", leafOnly, "localhost", nil, []string{"critical:cert-chain-incomplete"}},
-		{"private root not trusted", withRoot, "localhost", x509.NewCertPool(), []string{"critical:cert-untrusted"}},
-		{"weak key", localCert(t, testcert.Options{RSABits: 1024}), "localhost", nil, []string{"critical:cert-weak-key"}},
-		{"SHA-1 signature", localCert(t, testcert.Options{SignatureAlgorithm: x509.ECDSAWithSHA1}), "localhost", nil, []string{"critical:cert-weak-signature"}},
-		{"unsorted chain", unsorted, "localhost", nil, []string{"warning:cert-chain-unsorted"}},
-		{"CA certificate as leaf", caAsLeaf, "ftpsdiag probe test intermediate", nil, []string{"warning:cert-leaf-is-ca", "warning:cert-no-san", "info:cert-validity-too-long"}},
-		{"CN only", localCert(t, testcert.Options{CommonName: "localhost", DNSNames: []string{}, IPs: []net.IP{}}), "localhost", nil, []string{"warning:cert-no-san"}},
-		{"CN only, other name", localCert(t, testcert.Options{CommonName: "ftp.example.com", DNSNames: []string{}, IPs: []net.IP{}}), "localhost", nil, []string{"critical:cert-name-mismatch", "warning:cert-no-san"}},
-		{"lifetime over the browser limit", localCert(t, testcert.Options{NotAfter: now.Add(400 * 24 * time.Hour)}), "localhost", nil, []string{"info:cert-validity-too-long"}},
-		{"negative serial", localCert(t, testcert.Options{Serial: big.NewInt(-0x1234567)}), "localhost", nil, []string{"warning:cert-negative-serial"}},
-		{"must-staple without staple", localCert(t, testcert.Options{ExtraExtensions: []pkix.Extension{mustStapleExt}}), "localhost", nil, []string{"critical:cert-must-staple-missing"}},
+		{"expired", localCert(t, testcert.Options{NotBefore: now.Add(-90 * 24 * time.Hour), NotAfter: now.Add(-24 * time.Hour)}), "localhost", nil, []string{critical(cause.CertExpired)}},
+		{"not yet valid", localCert(t, testcert.Options{NotBefore: now.Add(48 * time.Hour), NotAfter: now.Add(90 * 24 * time.Hour)}), "localhost", nil, []string{critical(cause.CertNotYetValid)}},
+		{"expiring soon", localCert(t, testcert.Options{NotAfter: now.Add(10 * 24 * time.Hour)}), "localhost", nil, []string{warning(cause.CertExpiringSoon)}},
+		{"wrong name", localCert(t, testcert.Options{DNSNames: []string{"ftp.example.com"}}), "localhost", nil, []string{critical(cause.CertNameMismatch)}},
+		{"IP without IP SAN", localCert(t, testcert.Options{IPs: []net.IP{net.IPv4(127, 0, 0, 2)}}), "127.0.0.1", nil, []string{critical(cause.CertNameMismatch)}},
+		{"self-signed", selfSigned, "localhost", nil, []string{critical(cause.CertSelfSigned)}},
+		{"expired and self-signed", expiredSelfSigned, "localhost", nil, []string{critical(cause.CertExpired), critical(cause.CertSelfSigned)}},
+		{"intermediate missing", leafOnly, "localhost", nil, []string{critical(cause.CertChainIncomplete)}},
+		{"private root not trusted", withRoot, "localhost", x509.NewCertPool(), []string{critical(cause.CertUntrusted)}},
+		{"weak key", localCert(t, testcert.Options{RSABits: 1024}), "localhost", nil, []string{critical(cause.CertWeakKey)}},
+		{"SHA-1 signature", localCert(t, testcert.Options{SignatureAlgorithm: x509.ECDSAWithSHA1}), "localhost", nil, []string{critical(cause.CertWeakSignature)}},
+		{"unsorted chain", unsorted, "localhost", nil, []string{warning(cause.CertChainUnsorted)}},
+		{"CA certificate as leaf", caAsLeaf, "ftpsdiag probe test intermediate", nil, []string{warning(cause.CertLeafIsCA), warning(cause.CertNoSAN), info(cause.CertValidityTooLong)}},
+		{"CN only", localCert(t, testcert.Options{CommonName: "localhost", DNSNames: []string{}, IPs: []net.IP{}}), "localhost", nil, []string{warning(cause.CertNoSAN)}},
+		{"CN only, other name", localCert(t, testcert.Options{CommonName: "ftp.example.com", DNSNames: []string{}, IPs: []net.IP{}}), "localhost", nil, []string{critical(cause.CertNameMismatch), warning(cause.CertNoSAN)}},
+		{"lifetime over the browser limit", localCert(t, testcert.Options{NotAfter: now.Add(400 * 24 * time.Hour)}), "localhost", nil, []string{info(cause.CertValidityTooLong)}},
+		{"negative serial", localCert(t, testcert.Options{Serial: big.NewInt(-0x1234567)}), "localhost", nil, []string{warning(cause.CertNegativeSerial)}},
+		{"must-staple without staple", localCert(t, testcert.Options{ExtraExtensions: []pkix.Extension{mustStapleExt}}), "localhost", nil, []string{critical(cause.CertMustStapleMissing)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -567,7 +581,7 @@ func TestLegacyTLSAndClientCert(t *testing.T) {
 	conf.ClientAuth = tls.RequestClientCert
 	srv := serve(t, ftpstest.Config{TLS: conf})
 	r := diagnose(t, srv.Addr, explicitOnly)
-	wantFindings(t, r, strict("warning:tls-legacy-version", "info:tls-client-cert-requested")...)
+	wantFindings(t, r, strict(warning(cause.TLSLegacyVersion), info(cause.TLSClientCertRequested))...)
 	a := r.Attempts[0]
 	if a.TLS.Version != "TLS 1.0" || !a.TLS.ClientCertRequest {
 		t.Errorf("tls = %+v", a.TLS)
@@ -587,17 +601,6 @@ func TestPasswordNeverOnTimeline(t *testing.T) {
 	}
 }
 
-func TestCatalog(t *testing.T) {
-	for _, c := range Catalog {
-		if c.ID == "" || c.Title == "" || c.Remedy == "" || c.Stage == "" || c.Severity.Rank() < 0 {
-			t.Errorf("incomplete cause %+v", c)
-		}
-		if strings.ToLower(c.ID) != c.ID || strings.ContainsAny(c.ID, " _") {
-			t.Errorf("id %q is not kebab-case", c.ID)
-		}
-	}
-}
-
 func TestOverallDeadlineMidHandshake(t *testing.T) {
 	srv := serve(t, ftpstest.Config{OnConnect: script{
 		greeting:  "220 ready",
@@ -611,7 +614,7 @@ func TestOverallDeadlineMidHandshake(t *testing.T) {
 	go func() { done <- Run(ctx, Config{Target: tg, Mode: ModeExplicit, Timeout: time.Hour}) }()
 	select {
 	case r := <-done:
-		wantFindings(t, r, "critical:alg-breaks-tls-after-234")
+		wantFindings(t, r, critical(cause.ALGBreaksTLSAfter234))
 	case <-time.After(10 * time.Second):
 		t.Fatal("the overall deadline did not stop a stalled handshake")
 	}
@@ -623,9 +626,10 @@ func TestREADMEListsEveryFinding(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range Catalog {
-		if !strings.Contains(string(readme), "| `"+c.ID+"` | "+string(c.Severity)+" | "+c.Stage+" |") {
-			t.Errorf("README.md has no findings-table row for %s (%s, %s)", c.ID, c.Severity, c.Stage)
+	for _, id := range cause.Reported() {
+		c := id.Cause()
+		if !strings.Contains(string(readme), "| `"+id.String()+"` | "+string(c.Severity)+" | "+c.Stage+" |") {
+			t.Errorf("README.md has no findings-table row for %s (%s, %s)", id, c.Severity, c.Stage)
 		}
 	}
 }
@@ -663,7 +667,7 @@ func TestSNIRetry(t *testing.T) {
 		},
 	}.run})
 	r := diagnose(t, srv.Addr, func(c *Config) { c.Mode = ModeExplicit; c.ServerName = "ftp.example.com" })
-	wantFindings(t, r, "critical:tls-sni-unrecognized")
+	wantFindings(t, r, critical(cause.TLSSNIUnrecognized))
 	f := r.Findings[0]
 	if !strings.Contains(f.Evidence, "without SNI the handshake succeeds: ftp.example.com matches no virtual host") {
 		t.Errorf("evidence = %q", f.Evidence)

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ftpsdiag/ftpsdiag/probe/cause"
 	"github.com/ftpsdiag/ftpsdiag/probe/ftpdtest"
 	"github.com/ftpsdiag/ftpsdiag/probe/result"
 )
@@ -19,16 +20,16 @@ func dataChannelCases(cert tls.Certificate) []realCase {
 	vsftpdHard := hardening(ftpdtest.Vsftpd)
 	return []realCase{
 		{name: "require_ssl_reuse=YES", kind: ftpdtest.Vsftpd, opts: opts(vsftpdHard...),
-			want:  []string{"info:tls-client-cert-requested", "info:data-session-reuse-required", "info:data-prot-required"},
+			want:  []string{info(cause.TLSClientCertRequested), info(cause.DataSessionReuseRequired), info(cause.DataProtRequired)},
 			check: policyIs(true, false, false, "522 SSL connection failed: session reuse required; the server then ended the session", "522 Data connections must be encrypted.", "530 Non-anonymous sessions must use encryption.")},
 		{name: "require_ssl_reuse=NO", kind: ftpdtest.Vsftpd, opts: opts(append(vsftpdHard, "require_ssl_reuse=NO")...),
-			want:  []string{"info:tls-client-cert-requested", "info:data-prot-required"},
+			want:  []string{info(cause.TLSClientCertRequested), info(cause.DataProtRequired)},
 			check: policyIs(false, false, false, "unresumed protected listing worked", "522 Data connections must be encrypted.", "530 Non-anonymous sessions must use encryption.")},
 		{name: "clear logins and data allowed", kind: ftpdtest.Vsftpd, opts: opts(),
-			want:  []string{"warning:data-clear-allowed", "warning:cleartext-login-allowed", "info:tls-client-cert-requested", "info:data-session-reuse-required"},
+			want:  []string{warning(cause.DataClearAllowed), warning(cause.CleartextLoginAllowed), info(cause.TLSClientCertRequested), info(cause.DataSessionReuseRequired)},
 			check: policyIs(true, true, true, "522 SSL connection failed", "unprotected LIST completed: 226", "331 Please specify the password.")},
 		{name: "pasv_address not the server", kind: ftpdtest.Vsftpd, opts: opts(append(vsftpdHard, "pasv_address=10.0.0.99")...),
-			want:     []string{"warning:pasv-address-mismatch", "info:tls-client-cert-requested", "info:data-session-reuse-required", "info:data-prot-required"},
+			want:     []string{warning(cause.PASVAddressMismatch), info(cause.TLSClientCertRequested), info(cause.DataSessionReuseRequired), info(cause.DataProtRequired)},
 			evidence: "227 advertised 10.0.0.99:", remedy: "pasv_address",
 			check: func(t *testing.T, a result.Attempt) {
 				if !a.DataChannel.OK || !strings.HasPrefix(a.DataChannel.AdvertisedAddress, "10.0.0.99:") {
@@ -37,7 +38,7 @@ func dataChannelCases(cert tls.Certificate) []realCase {
 			}},
 		{name: "Debian's default ciphers with an ECDSA certificate", kind: ftpdtest.Vsftpd,
 			opts:     ftpdtest.Options{TLS: true, Cert: cert, Extra: append(hardening(ftpdtest.Vsftpd), "ssl_ciphers=ECDHE-RSA-AES256-GCM-SHA384")},
-			want:     []string{"warning:tls12-refused", "info:tls-client-cert-requested", "info:data-session-reuse-required", "info:data-prot-required"},
+			want:     []string{warning(cause.TLS12Refused), info(cause.TLSClientCertRequested), info(cause.DataSessionReuseRequired), info(cause.DataProtRequired)},
 			evidence: "a TLS 1.2 handshake on an audit connection: server sent TLS alert 40 (tls: handshake failure)", remedy: "ssl_ciphers=ECDHE-ECDSA",
 			check: func(t *testing.T, a result.Attempt) {
 				if a.TLS.Version != "TLS 1.3" || a.Policy.ExtendedMasterSecret != nil {
@@ -48,7 +49,7 @@ func dataChannelCases(cert tls.Certificate) []realCase {
 			// vsftpd's default ssl_ciphers (DES-CBC3-SHA) leaves OpenSSL 3
 			// nothing to offer at TLS 1.2.
 			opts:     ftpdtest.Options{TLS: true, Cert: cert, Extra: append(vsftpdHard, "ssl_ciphers=HIGH"), OpenSSLConf: noEMS},
-			want:     []string{"warning:resumption-ems-mismatch", "info:tls-client-cert-requested", "info:data-session-reuse-required", "info:data-prot-required"},
+			want:     []string{warning(cause.ResumptionEMSMismatch), info(cause.TLSClientCertRequested), info(cause.DataSessionReuseRequired), info(cause.DataProtRequired)},
 			evidence: "extended_master_secret not offered by the server; and data connections must resume",
 			check: func(t *testing.T, a result.Attempt) {
 				// TLS 1.3 on control: EMS was measured on an audit connection.
@@ -57,16 +58,16 @@ func dataChannelCases(cert tls.Certificate) []realCase {
 				}
 			}},
 		{name: "reuse required (default)", kind: ftpdtest.ProFTPD, opts: opts(hardening(ftpdtest.ProFTPD)...),
-			want:  []string{"info:data-session-reuse-required", "info:data-prot-required"},
+			want:  []string{info(cause.DataSessionReuseRequired), info(cause.DataProtRequired)},
 			check: policyIs(true, false, false, "425 Unable to build data connection: Operation not permitted", "", "")},
 		{name: "NoSessionReuseRequired", kind: ftpdtest.ProFTPD, opts: opts(append(hardening(ftpdtest.ProFTPD), "TLSOptions NoSessionReuseRequired")...),
-			want:  []string{"info:data-prot-required"},
+			want:  []string{info(cause.DataProtRequired)},
 			check: policyIs(false, false, false, "unresumed protected listing worked", "", "")},
 		{name: "TLS required on data (-Y 3)", kind: ftpdtest.PureFTPd, opts: opts(hardening(ftpdtest.PureFTPd)...),
-			want:  []string{"info:data-prot-required"},
+			want:  []string{info(cause.DataProtRequired)},
 			check: policyIs(false, false, false, "unresumed protected listing worked", "", "421")},
 		{name: "CCC", kind: ftpdtest.ProFTPD, opts: opts(hardening(ftpdtest.ProFTPD)...), ccc: true,
-			want: []string{"info:ccc-refused", "info:data-session-reuse-required", "info:data-prot-required"}, evidence: "CCC: "},
+			want: []string{info(cause.CCCRefused), info(cause.DataSessionReuseRequired), info(cause.DataProtRequired)}, evidence: "CCC: "},
 	}
 }
 

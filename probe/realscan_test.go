@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ftpsdiag/ftpsdiag/probe/cause"
 	"github.com/ftpsdiag/ftpsdiag/probe/ftpdtest"
 	"github.com/ftpsdiag/ftpsdiag/probe/result"
 	"github.com/ftpsdiag/ftpsdiag/probe/testcert"
@@ -26,14 +27,14 @@ func TestRealServerScanMatchesSSLScan(t *testing.T) {
 		name string
 		kind ftpdtest.Kind
 		opts ftpdtest.Options
-		want []string // accepted versions
-		ids  []string // scan findings that must be there
+		want []string   // accepted versions
+		ids  []cause.ID // scan findings that must be there
 	}{
 		{"legacy TLS 1.0 only", ftpdtest.Vsftpd, ftpdtest.Options{TLS: true, Cert: rsa,
 			OpenSSLConf: ftpdtest.ProtocolConf("TLSv1", "TLSv1"), Extra: []string{"ssl_ciphers=DEFAULT:@SECLEVEL=0"}},
-			[]string{"TLS 1.0"}, []string{"tls-legacy-version", "tls13-unsupported", "tls-weak-cipher", "tls-no-forward-secrecy"}},
+			[]string{"TLS 1.0"}, []cause.ID{cause.TLSLegacyVersion, cause.TLS13Unsupported, cause.TLSWeakCipher, cause.TLSNoForwardSecrecy}},
 		{"TLS 1.2 only", ftpdtest.ProFTPD, ftpdtest.Options{TLS: true, Cert: rsa, Extra: []string{"TLSProtocol TLSv1.2"}},
-			[]string{"TLS 1.2"}, []string{"tls13-unsupported", "tls-no-forward-secrecy"}},
+			[]string{"TLS 1.2"}, []cause.ID{cause.TLS13Unsupported, cause.TLSNoForwardSecrecy}},
 		{"ECDSA only", ftpdtest.PureFTPd, ftpdtest.Options{TLS: true, Cert: ecdsa},
 			[]string{"TLS 1.2", "TLS 1.3"}, nil},
 	}

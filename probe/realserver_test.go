@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ftpsdiag/ftpsdiag/probe/cause"
 	"github.com/ftpsdiag/ftpsdiag/probe/ftpdtest"
 	"github.com/ftpsdiag/ftpsdiag/probe/result"
 	"github.com/ftpsdiag/ftpsdiag/probe/testcert"
@@ -68,11 +69,11 @@ func TestRealServers(t *testing.T) {
 			realCase{name: "expired", kind: kind, opts: hard(ftpdtest.Options{TLS: true, Cert: expired}),
 				want: expiredFindings(kind), evidence: "leaf CN=localhost,O=ftpsdiag test expired on"},
 			realCase{name: "self-signed", kind: kind, opts: hard(ftpdtest.Options{TLS: true, Cert: selfSigned}),
-				want: append([]string{"critical:cert-self-signed"}, infos...), evidence: "signed by itself"},
+				want: append([]string{critical(cause.CertSelfSigned)}, infos...), evidence: "signed by itself"},
 			realCase{name: "wrong name", kind: kind, opts: hard(ftpdtest.Options{TLS: true, Cert: wrongName}),
-				want: append([]string{"critical:cert-name-mismatch"}, infos...), evidence: `connected as "localhost"; the certificate is valid for ftp.example.com`},
+				want: append([]string{critical(cause.CertNameMismatch)}, infos...), evidence: `connected as "localhost"; the certificate is valid for ftp.example.com`},
 			realCase{name: "TLS disabled", kind: kind, opts: ftpdtest.Options{TLS: false},
-				want: []string{"critical:auth-not-supported"}},
+				want: []string{critical(cause.AuthNotSupported)}},
 		)
 		if kind != ftpdtest.PureFTPd { // Debian's Pure-FTPd has no implicit TLS
 			cases = append(cases, realCase{name: "implicit good", kind: kind, mode: ModeImplicit,
@@ -81,15 +82,15 @@ func TestRealServers(t *testing.T) {
 	}
 	cases = append(cases,
 		realCase{name: "TLS disabled evidence", kind: ftpdtest.Vsftpd, opts: ftpdtest.Options{TLS: false},
-			want: []string{"critical:auth-not-supported"}, evidence: "AUTH TLS: 530 Please login with USER and PASS.", remedy: "ssl_enable=YES"},
+			want: []string{critical(cause.AuthNotSupported)}, evidence: "AUTH TLS: 530 Please login with USER and PASS.", remedy: "ssl_enable=YES"},
 		realCase{name: "TLS disabled evidence", kind: ftpdtest.ProFTPD, opts: ftpdtest.Options{TLS: false},
-			want: []string{"critical:auth-not-supported"}, evidence: "AUTH TLS: 500 AUTH not understood", remedy: "TLSEngine on"},
+			want: []string{critical(cause.AuthNotSupported)}, evidence: "AUTH TLS: 500 AUTH not understood", remedy: "TLSEngine on"},
 		realCase{name: "TLS disabled evidence", kind: ftpdtest.PureFTPd, opts: ftpdtest.Options{TLS: false},
-			want: []string{"critical:auth-not-supported"}, evidence: "AUTH TLS: 500 This security scheme is not implemented", remedy: "--tls"},
+			want: []string{critical(cause.AuthNotSupported)}, evidence: "AUTH TLS: 500 This security scheme is not implemented", remedy: "--tls"},
 		realCase{name: "TLS 1.0 only", kind: ftpdtest.Vsftpd, opts: ftpdtest.Options{
 			TLS: true, Cert: rsa, OpenSSLConf: ftpdtest.ProtocolConf("TLSv1", "TLSv1"),
 			Extra: append(hardening(ftpdtest.Vsftpd), "ssl_ciphers=DEFAULT:@SECLEVEL=0")},
-			want:     []string{"warning:tls-legacy-version", "info:tls-client-cert-requested", "info:data-session-reuse-required", "info:data-prot-required"},
+			want:     []string{warning(cause.TLSLegacyVersion), info(cause.TLSClientCertRequested), info(cause.DataSessionReuseRequired), info(cause.DataProtRequired)},
 			evidence: "negotiated TLS 1.0",
 			check: func(t *testing.T, a result.Attempt) {
 				if !a.OK || a.TLS.Version != "TLS 1.0" || !a.DataChannel.OK || !a.DataChannel.TLS.Resumed {
@@ -98,7 +99,7 @@ func TestRealServers(t *testing.T) {
 			}},
 		realCase{name: "auto detects implicit", kind: ftpdtest.ProFTPD, mode: ModeAuto,
 			opts: ftpdtest.Options{TLS: true, Implicit: true, Cert: good, Extra: hardening(ftpdtest.ProFTPD)},
-			want: []string{"info:data-session-reuse-required", "info:data-prot-required"},
+			want: []string{info(cause.DataSessionReuseRequired), info(cause.DataProtRequired)},
 			check: func(t *testing.T, a result.Attempt) {
 				if a.Mode != result.ModeImplicit || !a.OK || a.DetectedBy == "" {
 					t.Errorf("auto: mode %s ok %v detected_by %q", a.Mode, a.OK, a.DetectedBy)
@@ -106,7 +107,7 @@ func TestRealServers(t *testing.T) {
 			}},
 		realCase{name: "auto detects explicit", kind: ftpdtest.PureFTPd, mode: ModeAuto,
 			opts: ftpdtest.Options{TLS: true, Cert: good, Extra: hardening(ftpdtest.PureFTPd)},
-			want: []string{"info:data-prot-required"},
+			want: []string{info(cause.DataProtRequired)},
 			check: func(t *testing.T, a result.Attempt) {
 				if a.Mode != result.ModeExplicit || !a.OK || len(a.Banner) != 6 {
 					t.Errorf("auto: mode %s ok %v banner %q", a.Mode, a.OK, a.Banner)
@@ -114,17 +115,17 @@ func TestRealServers(t *testing.T) {
 			}},
 		realCase{name: "require_cert=YES", kind: ftpdtest.Vsftpd,
 			opts:     ftpdtest.Options{TLS: true, Cert: good, Extra: append(hardening(ftpdtest.Vsftpd), "require_cert=YES")},
-			want:     []string{"critical:tls-client-cert-required"},
+			want:     []string{critical(cause.TLSClientCertRequired)},
 			evidence: "CertificateRequest, then alert 116 (tls: certificate required)", remedy: "require_cert=NO"},
 		realCase{name: "require_cert=YES at TLS 1.2", kind: ftpdtest.Vsftpd,
 			opts: ftpdtest.Options{TLS: true, Cert: good, OpenSSLConf: ftpdtest.ProtocolConf("TLSv1.2", "TLSv1.2"),
 				Extra: append(hardening(ftpdtest.Vsftpd), "require_cert=YES", "ssl_ciphers=ECDHE+AESGCM")},
-			want:     []string{"critical:tls-client-cert-required"},
+			want:     []string{critical(cause.TLSClientCertRequired)},
 			evidence: "CertificateRequest, then alert 40 (tls: handshake failure)", remedy: "require_cert=NO"},
 		realCase{name: "DHE only: alert, then plaintext 421", kind: ftpdtest.ProFTPD,
 			opts: ftpdtest.Options{TLS: true, Cert: rsa,
 				Extra: append(hardening(ftpdtest.ProFTPD), "TLSProtocol TLSv1.2", "TLSCipherSuite DHE-RSA-AES128-GCM-SHA256")},
-			want:     []string{"critical:tls-no-shared-cipher"},
+			want:     []string{critical(cause.TLSNoSharedCipher)},
 			evidence: "server sent TLS alert 40 (tls: handshake failure); then in plaintext: 421 TLS handshake failed. Then, offered all",
 			remedy:   "TLSCipherSuite",
 			check: func(t *testing.T, a result.Attempt) {
@@ -141,7 +142,7 @@ func TestRealServers(t *testing.T) {
 			opts: ftpdtest.Options{TLS: true, Cert: localCert(t, testcert.Options{Serial: big.NewInt(-0x1234567)}), Extra: hardening(ftpdtest.Vsftpd)},
 			want: func() []string {
 				_, infos := hardenedServer(ftpdtest.Vsftpd)
-				return append([]string{"warning:cert-negative-serial"}, infos...)
+				return append([]string{warning(cause.CertNegativeSerial)}, infos...)
 			}(),
 			evidence: "leaf CN=localhost,O=ftpsdiag test has serial number -19088743: Go refuses to parse it",
 			check: func(t *testing.T, a result.Attempt) {
@@ -151,10 +152,10 @@ func TestRealServers(t *testing.T) {
 			}},
 		realCase{name: "implicit probe on explicit port", kind: ftpdtest.Vsftpd, mode: ModeImplicit,
 			opts: ftpdtest.Options{TLS: true, Cert: good},
-			want: []string{"critical:implicit-got-plaintext"}, evidence: "got plaintext: 220 (vsFTPd 3.0.3)"},
+			want: []string{critical(cause.ImplicitGotPlaintext)}, evidence: "got plaintext: 220 (vsFTPd 3.0.3)"},
 		realCase{name: "explicit probe on implicit port", kind: ftpdtest.Vsftpd, mode: ModeExplicit,
 			opts: ftpdtest.Options{TLS: true, Implicit: true, Cert: good},
-			want: []string{"critical:explicit-got-silence"}},
+			want: []string{critical(cause.ExplicitGotSilence)}},
 	)
 	cases = append(cases, dataChannelCases(good)...)
 
@@ -193,11 +194,11 @@ func hardenedServer(kind ftpdtest.Kind) (string, []string) {
 	case ftpdtest.Vsftpd:
 		// vsftpd asks for a client certificate (ssl_request_cert=YES) and
 		// requires session reuse (require_ssl_reuse=YES) by default.
-		return ServerVsftpd, []string{"info:tls-client-cert-requested", "info:data-session-reuse-required", "info:data-prot-required"}
+		return cause.ServerVsftpd, []string{info(cause.TLSClientCertRequested), info(cause.DataSessionReuseRequired), info(cause.DataProtRequired)}
 	case ftpdtest.ProFTPD:
-		return ServerProFTPD, []string{"info:data-session-reuse-required", "info:data-prot-required"}
+		return cause.ServerProFTPD, []string{info(cause.DataSessionReuseRequired), info(cause.DataProtRequired)}
 	}
-	return ServerPureFTPd, []string{"info:data-prot-required"}
+	return cause.ServerPureFTPd, []string{info(cause.DataProtRequired)}
 }
 
 // hardening is each server's configuration for TLS required on logins and
@@ -219,9 +220,9 @@ func hardening(kind ftpdtest.Kind) []string {
 // refuse PROT C itself, which needs no comparison.
 func expiredFindings(kind ftpdtest.Kind) []string {
 	if kind == ftpdtest.Vsftpd {
-		return []string{"critical:cert-expired", "info:tls-client-cert-requested"}
+		return []string{critical(cause.CertExpired), info(cause.TLSClientCertRequested)}
 	}
-	return []string{"critical:cert-expired", "info:data-prot-required"}
+	return []string{critical(cause.CertExpired), info(cause.DataProtRequired)}
 }
 
 // The real servers must keep the session the probe opened: a TLS 1.3

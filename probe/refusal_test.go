@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ftpsdiag/ftpsdiag/probe/cause"
 	"github.com/ftpsdiag/ftpsdiag/probe/ftpstest"
 	"github.com/ftpsdiag/ftpsdiag/probe/result"
 	"github.com/ftpsdiag/ftpsdiag/probe/testcert"
@@ -37,7 +38,7 @@ func TestClientCertRequired(t *testing.T) {
 				mode = implicitOnly
 			}
 			r := diagnose(t, srv.Addr, mode)
-			wantFindings(t, r, "critical:tls-client-cert-required")
+			wantFindings(t, r, critical(cause.TLSClientCertRequired))
 			if f := r.Findings[0]; !strings.Contains(f.Evidence, tt.evidence) {
 				t.Errorf("evidence = %q, want it to contain %q", f.Evidence, tt.evidence)
 			}
@@ -75,7 +76,7 @@ func TestWeakCipherRejected(t *testing.T) {
 			}
 			srv := serve(t, ftpstest.Config{OnConnect: onConnect})
 			r := diagnose(t, srv.Addr, mode)
-			wantFindings(t, r, "critical:tls-weak-cipher-rejected")
+			wantFindings(t, r, critical(cause.TLSWeakCipherRejected))
 			f := r.Findings[0]
 			if want := "negotiated TLS 1.2 with TLS_RSA_WITH_3DES_EDE_CBC_SHA (112-bit), then the first reply inside TLS was: 534 Sorry, cleartext sessions and weak ciphers are not accepted on this server."; f.Evidence != want {
 				t.Errorf("evidence = %q, want %q", f.Evidence, want)

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ftpsdiag/ftpsdiag/probe/cause"
 	"github.com/ftpsdiag/ftpsdiag/probe/result"
 	"github.com/ftpsdiag/ftpsdiag/probe/tlsscan"
 	"github.com/ftpsdiag/ftpsdiag/rfc2228"
@@ -65,7 +66,7 @@ func preamble(ctx context.Context, ctrl *rfc2228.Conn, mechanism string) error {
 	if err != nil || r.Code != rfc2228.CodeServiceReady {
 		return fmt.Errorf("greeting: %v %s", err, firstLine(r))
 	}
-	r, err = ctrl.Cmd(ctx, "AUTH %s", mechanism)
+	r, err = ctrl.Cmd(ctx, "%s", rfc2228.Auth(mechanism))
 	switch {
 	case err != nil:
 		return err
@@ -89,9 +90,9 @@ func (a *attempt) scanFindings(s *result.TLSScan) {
 		}
 		switch v.Version {
 		case "SSL 2.0":
-			a.find("tls-sslv2-enabled", "an SSL 2.0 CLIENT-HELLO got a SERVER-HELLO with "+suiteNames(v.Suites, nil))
+			a.find(cause.TLSSSLv2Enabled, "an SSL 2.0 CLIENT-HELLO got a SERVER-HELLO with "+suiteNames(v.Suites, nil))
 		case "SSL 3.0":
-			a.find("tls-sslv3-enabled", "SSL 3.0 accepted with "+suiteNames(v.Suites, nil))
+			a.find(cause.TLSSSLv3Enabled, "SSL 3.0 accepted with "+suiteNames(v.Suites, nil))
 		case "TLS 1.0", "TLS 1.1":
 			legacy = append(legacy, v.Version)
 		case "TLS 1.3":
@@ -101,14 +102,14 @@ func (a *attempt) scanFindings(s *result.TLSScan) {
 	}
 	if len(legacy) > 0 {
 		evidence := "accepts " + strings.Join(legacy, " and ")
-		if a.has("tls-legacy-version") {
-			a.annotate("tls-legacy-version", "; the scan: "+evidence)
+		if a.has(cause.TLSLegacyVersion) {
+			a.annotate(cause.TLSLegacyVersion, "; the scan: "+evidence)
 		} else {
-			a.find("tls-legacy-version", evidence)
+			a.find(cause.TLSLegacyVersion, evidence)
 		}
 	}
 	if !tls13 && slices.ContainsFunc(s.Versions, func(v result.VersionScan) bool { return v.Accepted }) {
-		a.find("tls13-unsupported", "a TLS 1.3 ClientHello was refused")
+		a.find(cause.TLS13Unsupported, "a TLS 1.3 ClientHello was refused")
 	}
 }
 
@@ -120,21 +121,21 @@ func (a *attempt) suiteFindings(v result.VersionScan) {
 		if slices.ContainsFunc(v.Suites, func(s result.Suite) bool { return s.Strength == "insecure" }) {
 			severity = result.SeverityCritical
 		}
-		a.findAs("tls-weak-cipher", severity, v.Version+": "+weak)
+		a.findAs(cause.TLSWeakCipher, severity, v.Version+": "+weak)
 	}
 	static := suiteNames(v.Suites, func(s result.Suite) bool { return staticKeyExchange(s.KeyExchange) })
 	if static != "" {
-		a.find("tls-no-forward-secrecy", v.Version+": "+static)
+		a.find(cause.TLSNoForwardSecrecy, v.Version+": "+static)
 	}
 	if v.ServerPreference != nil && !*v.ServerPreference {
-		a.find("tls-no-server-preference", v.Version+": the server took the client's first choice in two opposite orders")
+		a.find(cause.TLSNoServerPreference, v.Version+": the server took the client's first choice in two opposite orders")
 	}
 	if v.DHBits > 0 && v.DHBits < 2048 {
 		severity := result.SeverityWarning
 		if v.DHBits < 1024 {
 			severity = result.SeverityCritical
 		}
-		a.findAs("tls-weak-dh", severity, fmt.Sprintf("%s: DHE with a %d-bit group", v.Version, v.DHBits))
+		a.findAs(cause.TLSWeakDH, severity, fmt.Sprintf("%s: DHE with a %d-bit group", v.Version, v.DHBits))
 	}
 }
 

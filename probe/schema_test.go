@@ -5,6 +5,7 @@ import (
 	"net"
 	"testing"
 
+	"github.com/ftpsdiag/ftpsdiag/probe/cause"
 	"github.com/ftpsdiag/ftpsdiag/probe/ftpdtest"
 	"github.com/ftpsdiag/ftpsdiag/probe/ftpstest"
 	"github.com/ftpsdiag/ftpsdiag/probe/result"
@@ -44,7 +45,7 @@ func TestSchemaFakeServer(t *testing.T) {
 				Replies:           map[string]string{"EPSV": "502 EPSV not implemented."},
 			})
 			return diagnose(t, srv.Addr, func(c *Config) {
-				c.Mode, c.CCC, c.Ignore = ModeExplicit, true, []string{"epsv-unsupported"}
+				c.Mode, c.CCC, c.Ignore = ModeExplicit, true, []string{cause.EPSVUnsupported.String()}
 			})
 		}, func(t *testing.T, r *result.Result) {
 			if r.Status != result.StatusWarning || len(r.Ignored) == 0 {

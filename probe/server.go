@@ -3,6 +3,7 @@ package probe
 import (
 	"strings"
 
+	"github.com/ftpsdiag/ftpsdiag/probe/cause"
 	"github.com/ftpsdiag/ftpsdiag/rfc2228"
 )
 
@@ -12,20 +13,20 @@ import (
 // Marks starting with a reply code must match a whole reply line: ProFTPD
 // and pyftpdlib differ only by a final period.
 var serverMarks = []struct{ mark, server string }{
-	{"vsftpd", ServerVsftpd},
-	{"234 proceed with negotiation.", ServerVsftpd},
-	{"proftpd", ServerProFTPD},
-	{"234 auth tls successful", ServerProFTPD},
-	{"421 tls handshake failed", ServerProFTPD}, // plaintext after its alert
-	{"pure-ftpd", ServerPureFTPd},
-	{"234 auth tls ok.", ServerPureFTPd},
-	{"sorry, cleartext sessions and weak ciphers are not accepted", ServerPureFTPd},
-	{"pyftpdlib", ServerPyftpdlib},
-	{"234 auth tls successful.", ServerPyftpdlib},
-	{"filezilla server", ServerFileZilla},
-	{"234 using authentication type tls.", ServerFileZilla},
-	{"microsoft ftp service", ServerIIS},
-	{"serv-u", ServerServU},
+	{"vsftpd", cause.ServerVsftpd},
+	{"234 proceed with negotiation.", cause.ServerVsftpd},
+	{"proftpd", cause.ServerProFTPD},
+	{"234 auth tls successful", cause.ServerProFTPD},
+	{"421 tls handshake failed", cause.ServerProFTPD}, // plaintext after its alert
+	{"pure-ftpd", cause.ServerPureFTPd},
+	{"234 auth tls ok.", cause.ServerPureFTPd},
+	{"sorry, cleartext sessions and weak ciphers are not accepted", cause.ServerPureFTPd},
+	{"pyftpdlib", cause.ServerPyftpdlib},
+	{"234 auth tls successful.", cause.ServerPyftpdlib},
+	{"filezilla server", cause.ServerFileZilla},
+	{"234 using authentication type tls.", cause.ServerFileZilla},
+	{"microsoft ftp service", cause.ServerIIS},
+	{"serv-u", cause.ServerServU},
 }
 
 // identify names the server software from one reply, or returns "".

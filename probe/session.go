@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/ftpsdiag/ftpsdiag/probe/cause"
 	"github.com/ftpsdiag/ftpsdiag/probe/result"
 	"github.com/ftpsdiag/ftpsdiag/rfc2228"
 )
@@ -44,7 +45,7 @@ func (a *attempt) explicit(ctx context.Context, banner *rfc2228.Reply) {
 		return
 	}
 	if !feat.AuthTLS {
-		a.find("feat-missing-auth", fmt.Sprintf("FEAT (%d) lists %s; AUTH %s got 234", feat.Code, featSummary(feat), a.res.AuthMechanism))
+		a.find(cause.FeatMissingAuth, fmt.Sprintf("FEAT (%d) lists %s; AUTH %s got 234", feat.Code, featSummary(feat), a.res.AuthMechanism))
 	}
 	a.secured(ctx, true)
 }
@@ -87,18 +88,18 @@ func (a *attempt) checkGreeting(r rfc2228.Reply, err error) bool {
 	switch {
 	case a.weakCipherRefused(r, err): // implicit: 534 instead of the greeting
 		return false
-	case err != nil && a.has("tls-client-cert-required"): // the alert came instead of the greeting
+	case err != nil && a.has(cause.TLSClientCertRequired): // the alert came instead of the greeting
 	case err != nil && a.res.Mode == result.ModeExplicit && isTimeout(err) && a.tap.received() == 0:
-		a.find("explicit-got-silence", "TCP connected, then not one byte before the timeout")
+		a.find(cause.ExplicitGotSilence, "TCP connected, then not one byte before the timeout")
 	case err != nil && isTimeout(err):
-		a.find("no-greeting", fmt.Sprintf("the greeting never ended: %q before the timeout", a.tap.seen(80)))
+		a.find(cause.NoGreeting, fmt.Sprintf("the greeting never ended: %q before the timeout", a.tap.seen(80)))
 	case err != nil:
-		a.find("no-greeting", greetingEvidence(err))
+		a.find(cause.NoGreeting, greetingEvidence(err))
 	case r.Code == rfc2228.CodeServiceNotAvailable:
-		a.find("too-many-connections", r.String())
+		a.find(cause.TooManyConnections, r.String())
 		err = fmt.Errorf("server refused the session: %s", firstLine(r))
 	case r.Code != rfc2228.CodeServiceReady:
-		a.find("no-greeting", "expected 220, got: "+r.String())
+		a.find(cause.NoGreeting, "expected 220, got: "+r.String())
 		err = fmt.Errorf("unexpected greeting: %s", firstLine(r))
 	default:
 		return true
@@ -107,11 +108,13 @@ func (a *attempt) checkGreeting(r rfc2228.Reply, err error) bool {
 	return false
 }
 
+// greetingEvidence says why no valid greeting arrived: bytes that are
+// not FTP, or what the connection did.
 func greetingEvidence(err error) string {
 	if pe, ok := errors.AsType[*rfc2228.ProtocolError](err); ok {
 		return fmt.Sprintf("not an FTP reply (%s): %q", pe.Reason, pe.Seen)
 	}
-	return errText(err) + " before any greeting"
+	return shortErr(err) + " before any greeting"
 }
 
 // feat sends FEAT; a server that does not know it is not an error. It
@@ -135,6 +138,7 @@ func (a *attempt) feat(ctx context.Context) *result.Features {
 	}
 }
 
+// hasAuthTLS reports a FEAT that offers AUTH TLS (or TLS-C, its old name).
 func hasAuthTLS(f rfc2228.Features) bool {
 	for _, m := range f.AuthMechanisms() {
 		if m == "TLS" || m == "TLS-C" {
@@ -148,7 +152,7 @@ func hasAuthTLS(f rfc2228.Features) bool {
 func (a *attempt) auth(ctx context.Context) bool {
 	var refusals []string
 	for _, mech := range authMechanisms {
-		r, err := a.cmd(ctx, "AUTH %s", mech)
+		r, err := a.cmd(ctx, rfc2228.Auth(mech))
 		if err != nil {
 			a.fail(err)
 			return false
@@ -159,10 +163,10 @@ func (a *attempt) auth(ctx context.Context) bool {
 			return true
 		case r.Code/100 == 2:
 			a.res.AuthMechanism = mech
-			a.find("auth-nonstandard-success", fmt.Sprintf("AUTH %s answered %s", mech, firstLine(r)))
+			a.find(cause.AuthNonstandardSuccess, fmt.Sprintf("AUTH %s answered %s", mech, firstLine(r)))
 			return true
 		case r.Code == rfc2228.CodeSecurityResourceMissing:
-			a.find("auth-no-certificate", fmt.Sprintf("AUTH %s answered %s", mech, firstLine(r)))
+			a.find(cause.AuthNoCertificate, fmt.Sprintf("AUTH %s answered %s", mech, firstLine(r)))
 			a.fail(fmt.Errorf("AUTH %s refused: %s", mech, firstLine(r)))
 			return false
 		}
@@ -171,7 +175,7 @@ func (a *attempt) auth(ctx context.Context) bool {
 			break
 		}
 	}
-	a.find("auth-not-supported", strings.Join(refusals, "; "))
+	a.find(cause.AuthNotSupported, strings.Join(refusals, "; "))
 	a.fail(errors.New("no AUTH mechanism accepted"))
 	return false
 }
@@ -198,7 +202,7 @@ func (a *attempt) secured(ctx context.Context, featAgain bool) {
 		dc.NotAttempted = "the control connection failed: " + a.res.Error
 		return
 	}
-	defer a.emsVerdict() // after the audits: it needs their reuse verdict
+	defer a.emsMismatch() // after the audits: it needs their reuse verdict
 	checks := []policyCheck{}
 	if loggedIn {
 		checks = append(checks, checkReuse, checkClearData, checkEarlyDataTLS)
@@ -210,17 +214,19 @@ func (a *attempt) secured(ctx context.Context, featAgain bool) {
 	case tls.VersionTLS13:
 		checks = append(checks, checkEMS)
 	case tls.VersionTLS12:
-		a.recordEMS(a.tlsConn.ConnectionState(), "the control handshake")
+		if v, ok := emsMeasured(a.tlsConn.ConnectionState(), "the control handshake"); ok {
+			a.apply(v)
+		}
 	}
 	defer a.startAudits(ctx, checks)()
 
-	r, ok, err := a.protect(ctx, "P")
+	r, ok, err := a.protect(ctx, rfc2228.ProtPrivate)
 	switch {
 	case err != nil:
 		a.fail(err)
 		return
 	case !ok:
-		a.find("prot-p-refused", r.String())
+		a.find(cause.ProtPRefused, r.String())
 		dc.NotAttempted = "PROT P refused: " + firstLine(r)
 		return
 	}
@@ -236,6 +242,7 @@ func (a *attempt) secured(ctx context.Context, featAgain bool) {
 	a.quit(ctx)
 }
 
+// firstLine is a reply's first line, or its code when it has none.
 func firstLine(r rfc2228.Reply) string {
 	if len(r.Lines) == 0 {
 		return fmt.Sprint(r.Code)
@@ -243,6 +250,7 @@ func firstLine(r rfc2228.Reply) string {
 	return r.Lines[0]
 }
 
+// featSummary lists the features FEAT named, for evidence.
 func featSummary(f *result.Features) string {
 	if len(f.Lines) == 0 {
 		return "no features"
@@ -250,6 +258,7 @@ func featSummary(f *result.Features) string {
 	return strings.Join(f.Lines, ", ")
 }
 
+// nonNil makes a nil slice empty, so that JSON shows [] and not null.
 func nonNil(s []string) []string {
 	if s == nil {
 		return []string{}

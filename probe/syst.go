@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/ftpsdiag/ftpsdiag/probe/cause"
 	"github.com/ftpsdiag/ftpsdiag/probe/result"
 	"github.com/ftpsdiag/ftpsdiag/rfc2228"
 )
@@ -14,7 +15,7 @@ import (
 // that an inspecting firewall is in the path. Healthy sessions never send
 // SYST. The check is drawn as an audit connection.
 func (a *attempt) checkMaskedSYST(ctx context.Context) {
-	if a.res.Mode != result.ModeExplicit || !a.has("alg-breaks-tls-after-234") {
+	if a.res.Mode != result.ModeExplicit || !a.has(cause.ALGBreaksTLSAfter234) {
 		return
 	}
 	aux := newAttempt(a.cfg, a.start, a.res.Mode, a.addr)
@@ -27,7 +28,7 @@ func (a *attempt) checkMaskedSYST(ctx context.Context) {
 	aux.close()
 	a.res.Audits = append(a.res.Audits, result.Audit{Purpose: "firewall marker: SYST in clear, whose reply Cisco ASA FTP inspection masks", Timeline: aux.res.Timeline})
 	if err == nil && maskedSYST(r) {
-		a.annotate("alg-breaks-tls-after-234", "; SYST in clear on another connection got "+firstLine(r)+": FTP inspection masks the reply (Cisco ASA mask-syst-reply), so an inspecting firewall is in the path")
+		a.annotate(cause.ALGBreaksTLSAfter234, "; SYST in clear on another connection got "+firstLine(r)+": FTP inspection masks the reply (Cisco ASA mask-syst-reply), so an inspecting firewall is in the path")
 	}
 }
 

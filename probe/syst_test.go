@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ftpsdiag/ftpsdiag/probe/cause"
 	"github.com/ftpsdiag/ftpsdiag/probe/ftpstest"
 	"github.com/ftpsdiag/ftpsdiag/probe/testcert"
 	"github.com/ftpsdiag/ftpsdiag/rfc2228"
@@ -31,7 +32,7 @@ func TestMaskedSYST(t *testing.T) {
 			}
 			srv := serve(t, cfg)
 			r := diagnose(t, srv.Addr, func(c *Config) { c.Mode = ModeExplicit; c.Timeout = time.Second })
-			wantFindings(t, r, "critical:alg-breaks-tls-after-234")
+			wantFindings(t, r, critical(cause.ALGBreaksTLSAfter234))
 			const marker = "; SYST in clear on another connection got 215 XXXXXXXXXXXXXXXXX: FTP inspection masks the reply (Cisco ASA mask-syst-reply), so an inspecting firewall is in the path"
 			if got := strings.Contains(r.Findings[0].Evidence, marker); got != tt.masked {
 				t.Errorf("evidence = %q; want the SYST marker: %v", r.Findings[0].Evidence, tt.masked)

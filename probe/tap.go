@@ -24,10 +24,12 @@ type tapConn struct {
 	total  int64 // bytes received in all
 }
 
+// newTapConn starts remembering what the server sends on c.
 func newTapConn(c net.Conn) *tapConn {
 	return &tapConn{Conn: c, recent: make([]byte, 0, tapSize)}
 }
 
+// Read reads from the connection, remembering the last tapSize bytes.
 func (t *tapConn) Read(p []byte) (int, error) {
 	n, err := t.Conn.Read(p)
 	t.mu.Lock()

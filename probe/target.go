@@ -73,6 +73,8 @@ func RedactTarget(s string) string {
 	return s[:start] + "****" + s[at:]
 }
 
+// parseURL reads an ftps://, ftpes:// or ftp:// target: the scheme gives
+// the mode, and the URL must name a server, not a path.
 func parseURL(t Target, s string) (Target, error) {
 	u, err := url.Parse(s)
 	if err != nil {
@@ -100,6 +102,8 @@ func parseURL(t Target, s string) (Target, error) {
 	return t, validHost(t.Host)
 }
 
+// splitHostPort splits HOST, HOST:PORT or [IPv6]:PORT; port is 0 when
+// none is given.
 func splitHostPort(s string) (string, int, error) {
 	if !strings.Contains(s, ":") && !strings.HasPrefix(s, "[") {
 		return s, 0, nil
@@ -112,6 +116,7 @@ func splitHostPort(s string) (string, int, error) {
 	return host, n, err
 }
 
+// parsePort accepts a port number from 1 to 65535.
 func parsePort(s string) (int, error) {
 	n, err := strconv.Atoi(s)
 	if err != nil || n < 1 || n > 65535 {

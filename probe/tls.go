@@ -13,6 +13,7 @@ import (
 	"sync"
 	"syscall"
 
+	"github.com/ftpsdiag/ftpsdiag/probe/cause"
 	"github.com/ftpsdiag/ftpsdiag/probe/result"
 	"github.com/ftpsdiag/ftpsdiag/probe/tlswire"
 	"github.com/ftpsdiag/ftpsdiag/rfc2228"
@@ -87,7 +88,7 @@ func (a *attempt) handshake(ctx context.Context) error {
 	if err := a.ctrl.Upgrade(tc); err != nil {
 		err = fmt.Errorf("switching the control channel to TLS: %w", err)
 		a.event(result.FromNet, err.Error())
-		a.find("tls-handshake-failed", err.Error())
+		a.find(cause.TLSHandshakeFailed, err.Error())
 		return err
 	}
 	a.recordTLS(tc.ConnectionState())
@@ -104,7 +105,7 @@ func (a *attempt) spokeFirst() error {
 	}
 	a.event(result.FromServer, seen)
 	err = fmt.Errorf("TLS handshake: the server spoke first after 234: %q", seen)
-	a.find("tls-handshake-failed", "after 234, before any ClientHello, the server sent: "+seen)
+	a.find(cause.TLSHandshakeFailed, "after 234, before any ClientHello, the server sent: "+seen)
 	a.fail(err)
 	return err
 }
@@ -120,11 +121,11 @@ func (a *attempt) handshakeFailed(ctx context.Context, err error, from int64) {
 		}
 		switch {
 		case !looksLikeReply(text):
-			a.find("tls-handshake-failed", fmt.Sprintf("the server answered the ClientHello with bytes that are not TLS: %q", text))
+			a.find(cause.TLSHandshakeFailed, fmt.Sprintf("the server answered the ClientHello with bytes that are not TLS: %q", text))
 		case a.res.Mode == result.ModeImplicit:
-			a.find("implicit-got-plaintext", "expected a TLS ServerHello, got plaintext: "+text)
+			a.find(cause.ImplicitGotPlaintext, "expected a TLS ServerHello, got plaintext: "+text)
 		default:
-			a.find("tls-handshake-failed", "the server answered the ClientHello in plaintext: "+text)
+			a.find(cause.TLSHandshakeFailed, "the server answered the ClientHello in plaintext: "+text)
 		}
 		a.fail(err)
 		return
@@ -143,20 +144,20 @@ func (a *attempt) handshakeFailed(ctx context.Context, err error, from int64) {
 		switch {
 		case a.certRequired(code, then):
 		case code == alertProtocolVersion:
-			a.find("tls-no-common-version", evidence+" to a ClientHello offering TLS 1.0 to 1.3"+then)
+			a.find(cause.TLSNoCommonVersion, evidence+" to a ClientHello offering TLS 1.0 to 1.3"+then)
 		case code == alertUnrecognizedName:
-			a.find("tls-sni-unrecognized", evidence+" for server name "+a.cfg.ServerName+then)
+			a.find(cause.TLSSNIUnrecognized, evidence+" for server name "+a.cfg.ServerName+then)
 		default:
-			a.find("tls-handshake-failed", evidence+then)
+			a.find(cause.TLSHandshakeFailed, evidence+then)
 		}
 		a.fail(err)
 		return
 	}
-	a.event(result.FromNet, errText(err))
+	a.event(result.FromNet, shortErr(err))
 	if a.res.Mode == result.ModeExplicit && (isTimeout(err) || isEOF(err) || errors.Is(err, syscall.ECONNRESET)) {
-		a.find("alg-breaks-tls-after-234", "after 234 the TLS handshake got: "+errText(err))
+		a.find(cause.ALGBreaksTLSAfter234, "after 234 the TLS handshake got: "+shortErr(err))
 	} else {
-		a.find("tls-handshake-failed", explain(err))
+		a.find(cause.TLSHandshakeFailed, errEvidence(err))
 	}
 	a.fail(err)
 }
@@ -176,8 +177,8 @@ func (a *attempt) certRequired(code uint8, then string) bool {
 	case code != alertHandshakeFailure && code != alertNoCertificate && code != alertBadCertificate && code != alertCertificateRequired:
 		return false
 	}
-	a.drop("tls-client-cert-requested") // the refusal says more
-	a.find("tls-client-cert-required", fmt.Sprintf("CertificateRequest, then alert %d (%s): the server requires a client certificate%s", code, tls.AlertError(code).Error(), then))
+	a.drop(cause.TLSClientCertRequested) // the refusal says more
+	a.find(cause.TLSClientCertRequired, fmt.Sprintf("CertificateRequest, then alert %d (%s): the server requires a client certificate%s", code, tls.AlertError(code).Error(), then))
 	return true
 }
 
@@ -198,11 +199,11 @@ func (a *attempt) weakCipherRefused(r rfc2228.Reply, err error) bool {
 	}
 	then := firstLine(r)
 	if err != nil {
-		then = errText(err)
+		then = shortErr(err)
 	} else {
 		err = fmt.Errorf("the server refused the negotiated cipher suite: %s", then)
 	}
-	a.find("tls-weak-cipher-rejected", fmt.Sprintf("negotiated %s with %s (%d-bit), then the first reply inside TLS was: %s", tls.VersionName(cs.Version), s.Name, s.Bits, then))
+	a.find(cause.TLSWeakCipherRejected, fmt.Sprintf("negotiated %s with %s (%d-bit), then the first reply inside TLS was: %s", tls.VersionName(cs.Version), s.Name, s.Bits, then))
 	a.fail(err)
 	return true
 }
@@ -224,6 +225,8 @@ func receivedAlert(err error) (uint8, bool) {
 	return 0, false
 }
 
+// recordTLS notes a completed control handshake: its round trips, the
+// TLS details and certificate chain, and the findings they show.
 func (a *attempt) recordTLS(cs tls.ConnectionState) {
 	a.res.RoundTrips += handshakeRoundTrips(cs)
 	info := a.tlsInfo(cs)
@@ -236,10 +239,10 @@ func (a *attempt) recordTLS(cs tls.ConnectionState) {
 		}
 	}
 	if a.certAsked {
-		a.find("tls-client-cert-requested", "the server sent a CertificateRequest in the handshake")
+		a.find(cause.TLSClientCertRequested, "the server sent a CertificateRequest in the handshake")
 	}
 	if cs.Version < tls.VersionTLS12 {
-		a.find("tls-legacy-version", fmt.Sprintf("negotiated %s with %s", info.Version, info.CipherSuite))
+		a.find(cause.TLSLegacyVersion, fmt.Sprintf("negotiated %s with %s", info.Version, info.CipherSuite))
 	}
 	a.verify(cs.PeerCertificates, len(cs.OCSPResponse) > 0)
 }
@@ -296,11 +299,13 @@ func shortName(n pkix.Name) string {
 	return n.String()
 }
 
+// sniSent reports whether Go sends a server name: not for an IP address.
 func sniSent(name string) bool {
 	_, err := netip.ParseAddr(name)
 	return name != "" && err != nil
 }
 
+// prefixed is s after prefix, or "" when s is empty.
 func prefixed(prefix, s string) string {
 	if s == "" {
 		return ""
@@ -313,6 +318,7 @@ func looksLikeReply(text string) bool {
 	return len(text) >= 3 && isDigit(text[0]) && isDigit(text[1]) && isDigit(text[2])
 }
 
+// isDigit reports an ASCII digit.
 func isDigit(b byte) bool { return b >= '0' && b <= '9' }
 
 // ticketWatcher is the session cache of one control connection; it notes
@@ -327,6 +333,7 @@ type ticketWatcher struct {
 	put bool
 }
 
+// Put stores a session and notes that the server handed one out.
 func (w *ticketWatcher) Put(key string, cs *tls.ClientSessionState) {
 	if cs == nil {
 		return
@@ -337,6 +344,7 @@ func (w *ticketWatcher) Put(key string, cs *tls.ClientSessionState) {
 	w.ClientSessionCache.Put(key, cs)
 }
 
+// stored reports whether the server handed out a resumable session.
 func (w *ticketWatcher) stored() bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()

@@ -17,7 +17,7 @@ func ev(at float64, from result.Source, text string) result.Event {
 }
 
 func dataEv(at float64, from result.Source, text string) result.Event {
-	return result.Event{AtMS: at, From: from, Conn: "data", Text: text}
+	return result.Event{AtMS: at, From: from, Conn: result.ConnData, Text: text}
 }
 
 // reply is a server reply, one event per line, all at the same time.

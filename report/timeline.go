@@ -16,8 +16,7 @@ const (
 	boxWidth     = 10   // an actor box, "┌────────┐"
 	boxStem      = 4    // offset of the lifeline inside its box
 
-	maxEventLines = 4      // an event's text wraps onto at most this many lines
-	connData      = "data" // result.Event.Conn of the data connection
+	maxEventLines = 4 // an event's text wraps onto at most this many lines
 )
 
 // lanes places the two lifelines: the client's at column left, the server's
@@ -164,7 +163,7 @@ const dataTag = "[data] "
 // handshake done") is dropped: the tag says it. Server text is kept whole.
 func eventText(e result.Event) (tag, text string) {
 	text = Sanitize(e.Text)
-	if e.Conn != connData {
+	if e.Conn != result.ConnData {
 		return "", text
 	}
 	if e.From == result.FromTLS || e.From == result.FromNet {

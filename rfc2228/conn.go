@@ -113,46 +113,6 @@ func (c *Conn) Send(ctx context.Context, format string, args ...any) error {
 // only, never its arguments, which may be a password.
 func (c *Conn) Cmd(ctx context.Context, format string, args ...any) (Reply, error) {
 	line := fmt.Sprintf(format, args...)
-	return c.cmd(ctx, verb(line), line)
-}
-
-// Auth sends AUTH with a mechanism such as "TLS" (RFC 2228, RFC 4217).
-func (c *Conn) Auth(ctx context.Context, mechanism string) (Reply, error) {
-	line := "AUTH " + mechanism
-	return c.cmd(ctx, line, line)
-}
-
-// PBSZ sends the protection buffer size; it is 0 for TLS (RFC 4217 §8).
-func (c *Conn) PBSZ(ctx context.Context, size int) (Reply, error) {
-	line := fmt.Sprintf("PBSZ %d", size)
-	return c.cmd(ctx, line, line)
-}
-
-// ProtLevel is a data channel protection level for PROT (RFC 2228).
-type ProtLevel byte
-
-// Protection levels.
-const (
-	ProtClear        ProtLevel = 'C'
-	ProtSafe         ProtLevel = 'S'
-	ProtConfidential ProtLevel = 'E'
-	ProtPrivate      ProtLevel = 'P'
-)
-
-// Prot sends PROT with the data channel protection level.
-func (c *Conn) Prot(ctx context.Context, level ProtLevel) (Reply, error) {
-	line := fmt.Sprintf("PROT %c", level)
-	return c.cmd(ctx, line, line)
-}
-
-// CCC asks to return the control channel to plaintext (RFC 4217 §5). After a
-// 200 the caller closes TLS and calls Upgrade with the underlying connection.
-func (c *Conn) CCC(ctx context.Context) (Reply, error) {
-	return c.cmd(ctx, "CCC", "CCC")
-}
-
-// cmd sends line and reads its reply; errors are labelled with name.
-func (c *Conn) cmd(ctx context.Context, name, line string) (Reply, error) {
 	var r Reply
 	sent := false
 	err := c.exchange(ctx, func() error {
@@ -168,9 +128,9 @@ func (c *Conn) cmd(ctx context.Context, name, line string) (Reply, error) {
 	case err == nil:
 		return r, nil
 	case !sent:
-		return r, fmt.Errorf("sending %s: %w", name, err)
+		return r, fmt.Errorf("sending %s: %w", verb(line), err)
 	}
-	return r, fmt.Errorf("reading reply to %s: %w", name, err)
+	return r, fmt.Errorf("reading reply to %s: %w", verb(line), err)
 }
 
 // verb returns the command name, to label errors without the arguments.
@@ -218,6 +178,8 @@ func (c *Conn) exchange(ctx context.Context, f func() error) error {
 	return err
 }
 
+// send writes one command line, refusing one that would smuggle a second
+// command onto the wire.
 func (c *Conn) send(line string) error {
 	if strings.ContainsAny(line, "\r\n\x00") {
 		return ErrInvalidCommand
@@ -226,6 +188,11 @@ func (c *Conn) send(line string) error {
 	return err
 }
 
+// readReply reads one RFC 959 reply, single- or multi-line, within the
+// MaxLineLength and MaxReplySize caps: it fails at the first byte that
+// cannot start a reply (a TLS record, an SSH banner) instead of waiting for
+// a line end that may never come. ReadReply and Cmd wrap it in the
+// deadline and error handling of an exchange.
 func (c *Conn) readReply() (Reply, error) {
 	var r Reply
 	c.lr.startReply(c.tp.R)
@@ -310,14 +277,18 @@ func (c *Conn) readError(err error, replyLimit int64) error {
 	return c.lineTooLarge()
 }
 
+// lineTooLarge reports a reply line beyond MaxLineLength.
 func (c *Conn) lineTooLarge() error {
 	return c.protocolError(fmt.Sprintf("reply line longer than %d bytes", c.MaxLineLength), ErrReplyTooLarge)
 }
 
+// replyTooLarge reports a reply beyond MaxReplySize.
 func (c *Conn) replyTooLarge() error {
 	return c.protocolError(fmt.Sprintf("reply longer than %d bytes", c.MaxReplySize), ErrReplyTooLarge)
 }
 
+// protocolError reports what the server sent that is not a valid reply,
+// with the bytes of the reply read so far.
 func (c *Conn) protocolError(reason string, err error) error {
 	return &ProtocolError{Reason: reason, Seen: bytes.Clone(c.lr.seen), Err: err}
 }
@@ -344,6 +315,8 @@ func (l *limitReader) startReply(br *bufio.Reader) {
 	l.seen = append(l.seen[:0], b[:min(len(b), maxSeen)]...)
 }
 
+// Read reads no further than the current limit, recording what it
+// delivers for ProtocolError.Seen.
 func (l *limitReader) Read(p []byte) (int, error) {
 	if l.n >= l.limit {
 		l.err = errLimit

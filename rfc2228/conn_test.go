@@ -212,7 +212,7 @@ func TestContextCancelUnblocks(t *testing.T) {
 			return c.Send(ctx, "NOOP")
 		}},
 		{"command", func(ctx context.Context, c *Conn) error {
-			_, err := c.Auth(ctx, "TLS")
+			_, err := c.Cmd(ctx, "%s", Auth("TLS"))
 			return err
 		}},
 	}
@@ -347,14 +347,14 @@ func TestCmdAndInjection(t *testing.T) {
 			t.Errorf("Cmd(PASS %q) = %v, want ErrInvalidCommand without the argument", bad, err)
 		}
 	}
-	if _, err := c.Auth(ctx, "TLS\r\nUSER x"); !errors.Is(err, ErrInvalidCommand) {
+	if _, err := c.Cmd(ctx, "%s", Auth("TLS\r\nUSER x")); !errors.Is(err, ErrInvalidCommand) {
 		t.Errorf("Auth with CRLF = %v, want ErrInvalidCommand", err)
 	}
 	step(c.Cmd(ctx, "USER %s", "bob"))
-	step(c.PBSZ(ctx, 0))
-	step(c.Prot(ctx, ProtPrivate))
-	step(c.CCC(ctx))
-	step(c.Auth(ctx, "SSL"))
+	step(c.Cmd(ctx, "%s", PBSZ0))
+	step(c.Cmd(ctx, "%s", Prot(ProtPrivate)))
+	step(c.Cmd(ctx, "%s", CCC))
+	step(c.Cmd(ctx, "%s", Auth("SSL")))
 	step(c.Cmd(ctx, "SITE x%%dy"))
 	nc.Close()
 
@@ -380,9 +380,9 @@ func TestCmdErrorNamesStep(t *testing.T) {
 	c := serve(t, "", 0)
 	// The server hangs up without reading: the write may fail or the
 	// read sees EOF, and either way the error says which.
-	_, err := c.Auth(context.Background(), "TLS")
-	if err == nil || !strings.Contains(err.Error(), "AUTH TLS") {
-		t.Errorf("err = %v, want it to name AUTH TLS", err)
+	_, err := c.Cmd(context.Background(), "%s", Auth("TLS"))
+	if err == nil || !strings.Contains(err.Error(), "AUTH") {
+		t.Errorf("err = %v, want it to name AUTH", err)
 	}
 }
 
@@ -463,7 +463,7 @@ func TestUpgradeTLS(t *testing.T) {
 	if _, err := c.ReadReply(ctx); err != nil {
 		t.Fatal(err)
 	}
-	r, err := c.Auth(ctx, "TLS")
+	r, err := c.Cmd(ctx, "%s", Auth("TLS"))
 	if err != nil || r.Code != CodeAuthOK {
 		t.Fatalf("AUTH TLS = %v, %v", r, err)
 	}
@@ -479,8 +479,8 @@ func TestUpgradeTLS(t *testing.T) {
 	}
 	var got []Reply
 	for _, f := range []func() (Reply, error){
-		func() (Reply, error) { return c.PBSZ(ctx, 0) },
-		func() (Reply, error) { return c.Prot(ctx, ProtPrivate) },
+		func() (Reply, error) { return c.Cmd(ctx, "%s", PBSZ0) },
+		func() (Reply, error) { return c.Cmd(ctx, "%s", Prot(ProtPrivate)) },
 	} {
 		r, err := f()
 		if err != nil {

@@ -81,6 +81,7 @@ func epsvPort(s string) (int, bool) {
 	return port, port > 0 && port <= 65535
 }
 
+// malformed reports a passive reply that cannot be parsed, with its lines.
 func malformed(r Reply, reason string) error {
 	seen := []byte(r.String())
 	return &ProtocolError{Reason: reason, Seen: seen[:min(len(seen), maxSeen)]}

@@ -32,6 +32,8 @@ func (r Reply) Text() string {
 	return strings.Join(lines, "\n")
 }
 
+// stripCode removes "ddd " or "ddd-" from a line starting with the
+// reply's code; other lines are text and stay whole.
 func (r Reply) stripCode(line string) string {
 	code := strconv.Itoa(r.Code)
 	rest, ok := strings.CutPrefix(line, code)
@@ -75,6 +77,7 @@ type ProtocolError struct {
 	Err  error // underlying cause such as ErrReplyTooLarge, or nil
 }
 
+// Error gives the reason and the start of what was received.
 func (e *ProtocolError) Error() string {
 	s := "FTP protocol error: " + e.Reason
 	if len(e.Seen) > 0 {
@@ -88,6 +91,7 @@ func (e *ProtocolError) Error() string {
 	return s
 }
 
+// Unwrap returns the underlying cause, such as ErrReplyTooLarge.
 func (e *ProtocolError) Unwrap() error { return e.Err }
 
 // parseCodeLine checks the first line of a reply: three digits, class 1 to 6
@@ -124,4 +128,5 @@ func foreignProtocol(b []byte) string {
 	return "unexpected data"
 }
 
+// isDigit reports an ASCII digit.
 func isDigit(b byte) bool { return '0' <= b && b <= '9' }

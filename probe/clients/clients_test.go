@@ -4,6 +4,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/ftpsdiag/ftpsdiag/probe/cause"
 	"github.com/ftpsdiag/ftpsdiag/probe/result"
 )
 
@@ -24,9 +25,9 @@ func healthy() *result.Result {
 }
 
 // with adds findings of the explicit attempt.
-func with(r *result.Result, ids ...string) *result.Result {
-	for _, id := range ids {
-		r.Findings = append(r.Findings, result.Finding{ID: id, Severity: result.SeverityWarning, Mode: result.ModeExplicit, Port: 21})
+func with(r *result.Result, causes ...cause.ID) *result.Result {
+	for _, c := range causes {
+		r.Findings = append(r.Findings, result.Finding{ID: c.String(), Severity: result.SeverityWarning, Mode: result.ModeExplicit, Port: 21})
 	}
 	return r
 }
@@ -51,7 +52,7 @@ func reuse(r *result.Result, v *bool) *result.Result {
 func legacy(r *result.Result) *result.Result {
 	r.Attempts[0].TLS = &result.TLSInfo{Version: "TLS 1.0"}
 	r.Attempts[0].DataChannel.TLS = &result.TLSInfo{Version: "TLS 1.0", Resumed: true}
-	return with(r, "tls-legacy-version")
+	return with(r, cause.TLSLegacyVersion)
 }
 
 // pasv makes the listing use PASV, whose 227 named addr while the control
@@ -60,7 +61,7 @@ func pasv(r *result.Result, addr, peer string) *result.Result {
 	r.Attempts[0].Address = peer
 	dc := r.Attempts[0].DataChannel
 	dc.PassiveCommand, dc.AdvertisedAddress = "PASV", addr
-	return with(r, "pasv-address-mismatch")
+	return with(r, cause.PASVAddressMismatch)
 }
 
 func loginFailed() *result.Result {
@@ -69,7 +70,7 @@ func loginFailed() *result.Result {
 	a.Login = &result.Login{OK: false, Reply: "530 Login incorrect."}
 	a.DataChannel = &result.DataChannel{Attempted: false, NotAttempted: "login failed"}
 	a.Policy = nil
-	r.Findings = append(r.Findings, result.Finding{ID: "login-failed", Severity: result.SeverityCritical, Mode: result.ModeExplicit, Port: 21})
+	r.Findings = append(r.Findings, result.Finding{ID: cause.LoginFailed.String(), Severity: result.SeverityCritical, Mode: result.ModeExplicit, Port: 21})
 	return r
 }
 
@@ -77,11 +78,11 @@ func onlyImplicit() *result.Result {
 	r := healthy()
 	r.Attempts[0].Mode, r.Attempts[0].Port = result.ModeImplicit, 990
 	r.Attempts = append(r.Attempts, result.Attempt{Mode: result.ModeExplicit, Port: 21, OK: false})
-	r.Findings = append(r.Findings, result.Finding{ID: "port-closed", Severity: result.SeverityInfo, Mode: result.ModeExplicit, Port: 21})
+	r.Findings = append(r.Findings, result.Finding{ID: cause.PortClosed.String(), Severity: result.SeverityInfo, Mode: result.ModeExplicit, Port: 21})
 	return r
 }
 
-func dataFailure(id string) *result.Result {
+func dataFailure(id cause.ID) *result.Result {
 	r := healthy()
 	dc := r.Attempts[0].DataChannel
 	dc.OK, dc.TLS = false, nil
@@ -93,7 +94,7 @@ func dataFailure(id string) *result.Result {
 func TestRules(t *testing.T) {
 	type want struct {
 		verdict string
-		reason  string // must be among the reasons ("" for none)
+		reason  string // must be among the reasons ("" for none): a finding id or a measured fact
 	}
 	tests := []struct {
 		name string
@@ -105,35 +106,35 @@ func TestRules(t *testing.T) {
 			"filezilla": {Unknown, "login-failed"}, "winscp": {Unknown, "login-failed"}, "curl": {Unknown, "login-failed"},
 			"lftp": {Unknown, "login-failed"}, "python-ftplib": {Unknown, "login-failed"}, "go": {Unknown, "login-failed"},
 			"java": {Unknown, "login-failed"}, "dotnet": {Unknown, "login-failed"}}},
-		{"dataNotTested loses to a control-level failure", with(loginFailed(), "cert-weak-key"), map[string]want{
+		{"dataNotTested loses to a control-level failure", with(loginFailed(), cause.CertWeakKey), map[string]want{
 			"filezilla": {Unknown, "cert-weak-key"}, "winscp": {Unknown, "cert-weak-key"}, "curl": {Fails, "cert-weak-key"},
 			"lftp": {Unknown, "login-failed"}, "python-ftplib": {Fails, "cert-weak-key"}, "go": {Unknown, "login-failed"},
 			"java": {Unknown, "login-failed"}, "dotnet": {Unknown, "cert-weak-key"}}},
-		{"dataFailed: a filtered data port fails everyone", dataFailure("data-connect-timeout"), map[string]want{
+		{"dataFailed: a filtered data port fails everyone", dataFailure(cause.DataConnectTimeout), map[string]want{
 			"filezilla": {Fails, "data-connect-timeout"}, "winscp": {Fails, "data-connect-timeout"}, "curl": {Fails, "data-connect-timeout"},
 			"lftp": {Fails, "data-connect-timeout"}, "python-ftplib": {Fails, "data-connect-timeout"}, "go": {Fails, "data-connect-timeout"},
 			"java": {Fails, "data-connect-timeout"}, "dotnet": {Fails, "data-connect-timeout"}}},
-		{"verifies / asksUser / java dates-only trust: self-signed", with(healthy(), "cert-self-signed"), map[string]want{
+		{"verifies / asksUser / java dates-only trust: self-signed", with(healthy(), cause.CertSelfSigned), map[string]want{
 			"filezilla": {AtRisk, "cert-self-signed"}, "winscp": {AtRisk, "cert-self-signed"}, "curl": {Fails, "cert-self-signed"},
 			"lftp": {Fails, "cert-self-signed"}, "python-ftplib": {Fails, "cert-self-signed"}, "go": {Fails, "cert-self-signed"},
 			"java": {AtRisk, "cert-self-signed"}, "dotnet": {Fails, "cert-self-signed"}}},
-		{"java checks dates: expired", with(healthy(), "cert-expired"), map[string]want{
+		{"java checks dates: expired", with(healthy(), cause.CertExpired), map[string]want{
 			"filezilla": {AtRisk, "cert-expired"}, "winscp": {AtRisk, "cert-expired"}, "curl": {Fails, "cert-expired"},
 			"lftp": {Fails, "cert-expired"}, "python-ftplib": {Fails, "cert-expired"}, "go": {Fails, "cert-expired"},
 			"java": {Fails, "cert-expired"}, "dotnet": {Fails, "cert-expired"}}},
-		{"refusesSHA1 / sha1Unknown: Java accepts SHA-1 from a private CA", with(healthy(), "cert-weak-signature"), map[string]want{
+		{"refusesSHA1 / sha1Unknown: Java accepts SHA-1 from a private CA", with(healthy(), cause.CertWeakSignature), map[string]want{
 			"filezilla": {Unknown, "cert-weak-signature"}, "winscp": {Unknown, "cert-weak-signature"}, "curl": {Fails, "cert-weak-signature"},
 			"lftp": {Fails, "cert-weak-signature"}, "python-ftplib": {Fails, "cert-weak-signature"}, "go": {Fails, "cert-weak-signature"},
 			"dotnet": {Unknown, "cert-weak-signature"}}},
-		{"refusesWeakKey: Go, lftp and Java accept RSA-1024", with(healthy(), "cert-weak-key"), map[string]want{
+		{"refusesWeakKey: Go, lftp and Java accept RSA-1024", with(healthy(), cause.CertWeakKey), map[string]want{
 			"filezilla": {Unknown, "cert-weak-key"}, "winscp": {Unknown, "cert-weak-key"}, "curl": {Fails, "cert-weak-key"},
 			"python-ftplib": {Fails, "cert-weak-key"}, "dotnet": {Unknown, "cert-weak-key"}}},
-		{"Go: no SAN", with(healthy(), "cert-no-san"), map[string]want{"go": {Fails, "cert-no-san"}}},
-		{"AUTH answered 200: Commons Net and Go require 234, curl, lftp and ftplib go on", with(healthy(), "auth-nonstandard-success"), map[string]want{
+		{"Go: no SAN", with(healthy(), cause.CertNoSAN), map[string]want{"go": {Fails, "cert-no-san"}}},
+		{"AUTH answered 200: Commons Net and Go require 234, curl, lftp and ftplib go on", with(healthy(), cause.AuthNonstandardSuccess), map[string]want{
 			"filezilla": {Unknown, "auth-nonstandard-success"}, "winscp": {Unknown, "auth-nonstandard-success"},
 			"go": {Fails, "auth-nonstandard-success"}, "java": {Fails, "auth-nonstandard-success"}, "dotnet": {Unknown, "auth-nonstandard-success"}}},
-		{"dotnet: TLS 1.3 only", with(healthy(), "tls12-refused"), map[string]want{"dotnet": {AtRisk, "tls12-refused"}}},
-		{"Go: negative serial", with(healthy(), "cert-negative-serial"), map[string]want{"go": {Fails, "cert-negative-serial"}}},
+		{"dotnet: TLS 1.3 only", with(healthy(), cause.TLS12Refused), map[string]want{"dotnet": {AtRisk, "tls12-refused"}}},
+		{"Go: negative serial", with(healthy(), cause.CertNegativeSerial), map[string]want{"go": {Fails, "cert-negative-serial"}}},
 		{"refusesLegacy and its relatives: TLS 1.0 only", legacy(healthy()), map[string]want{
 			"filezilla": {Unknown, "tls-legacy-version"}, "winscp": {Unknown, "tls-legacy-version"}, "curl": {Fails, "tls-legacy-version"},
 			"lftp": {AtRisk, "tls-legacy-version"}, "python-ftplib": {Fails, "tls-legacy-version"}, "go": {Fails, "tls-legacy-version"},
@@ -151,34 +152,34 @@ func TestRules(t *testing.T) {
 			"filezilla": {Unknown, "tls-legacy-version"}, "winscp": {Unknown, "tls-legacy-version"}, "curl": {Fails, "tls-legacy-version"},
 			"lftp": {AtRisk, "tls-legacy-version"}, "python-ftplib": {Fails, "tls-legacy-version"}, "go": {Fails, "tls-legacy-version"},
 			"java": {Fails, "tls-legacy-version"}, "dotnet": {AtRisk, "tls-legacy-version"}}},
-		{"neverResumes / java host:port cache: reuse required at TLS 1.3", with(reuse(healthy(), ptr(true)), "data-session-reuse-required"), map[string]want{
+		{"neverResumes / java host:port cache: reuse required at TLS 1.3", with(reuse(healthy(), ptr(true)), cause.DataSessionReuseRequired), map[string]want{
 			"python-ftplib": {Fails, "data-session-reuse-required"}, "java": {Fails, "data-session-reuse-required"}}},
-		{"dotnet EMS unmeasured: reuse required at TLS 1.2", with(reuse(tls12(healthy()), ptr(true)), "data-session-reuse-required"), map[string]want{
+		{"dotnet EMS unmeasured: reuse required at TLS 1.2", with(reuse(tls12(healthy()), ptr(true)), cause.DataSessionReuseRequired), map[string]want{
 			"python-ftplib": {Fails, "data-session-reuse-required"}, "java": {Fails, "data-session-reuse-required"},
 			"dotnet": {Unknown, "extended-master-secret-not-measured"}}},
-		{"dotnet: EMS missing, reuse required, TLS 1.2 only", with(ems(reuse(tls12(healthy()), ptr(true)), false), "data-session-reuse-required", "resumption-ems-mismatch"), map[string]want{
+		{"dotnet: EMS missing, reuse required, TLS 1.2 only", with(ems(reuse(tls12(healthy()), ptr(true)), false), cause.DataSessionReuseRequired, cause.ResumptionEMSMismatch), map[string]want{
 			"python-ftplib": {Fails, "data-session-reuse-required"}, "java": {Fails, "data-session-reuse-required"},
 			"dotnet": {Fails, "resumption-ems-mismatch"}}},
-		{"dotnet: EMS missing at TLS 1.2, but TLS 1.3 works", with(ems(reuse(healthy(), ptr(true)), false), "data-session-reuse-required", "resumption-ems-mismatch"), map[string]want{
+		{"dotnet: EMS missing at TLS 1.2, but TLS 1.3 works", with(ems(reuse(healthy(), ptr(true)), false), cause.DataSessionReuseRequired, cause.ResumptionEMSMismatch), map[string]want{
 			"python-ftplib": {Fails, "data-session-reuse-required"}, "java": {Fails, "data-session-reuse-required"},
 			"dotnet": {AtRisk, "resumption-ems-mismatch"}}},
-		{"dotnet: EMS present, reuse required at TLS 1.2", with(ems(reuse(tls12(healthy()), ptr(true)), true), "data-session-reuse-required"), map[string]want{
+		{"dotnet: EMS present, reuse required at TLS 1.2", with(ems(reuse(tls12(healthy()), ptr(true)), true), cause.DataSessionReuseRequired), map[string]want{
 			"python-ftplib": {Fails, "data-session-reuse-required"}, "java": {Fails, "data-session-reuse-required"}}},
 		{"curl: data TLS before LIST reset", func() *result.Result {
 			r := healthy()
 			r.Attempts[0].Policy.DataTLSBeforeCommand = ptr(false)
-			return with(r, "data-tls-early-refused")
+			return with(r, cause.DataTLSEarlyRefused)
 		}(), map[string]want{"curl": {Fails, "data-tls-early-refused"}}},
 		{"curl: data TLS before LIST not measured", func() *result.Result {
 			r := healthy()
 			r.Attempts[0].Policy.DataTLSBeforeCommand = nil
 			return r
 		}(), map[string]want{"curl": {Unknown, reasonEarlyUnknown}}},
-		{"laterTransferFailed: the third listing failed (one listing works for all)", with(healthy(), "tls13-ticket-lifecycle"), map[string]want{
+		{"laterTransferFailed: the third listing failed (one listing works for all)", with(healthy(), cause.TLS13TicketLifecycle), map[string]want{
 			"filezilla": {AtRisk, "tls13-ticket-lifecycle"}, "winscp": {AtRisk, "tls13-ticket-lifecycle"}, "curl": {AtRisk, "tls13-ticket-lifecycle"},
 			"lftp": {AtRisk, "tls13-ticket-lifecycle"}, "python-ftplib": {AtRisk, "tls13-ticket-lifecycle"}, "go": {AtRisk, "tls13-ticket-lifecycle"},
 			"java": {AtRisk, "tls13-ticket-lifecycle"}, "dotnet": {AtRisk, "tls13-ticket-lifecycle"}}},
-		{"FileZilla: data connections never resume", with(healthy(), "data-resumption-unsupported"), map[string]want{
+		{"FileZilla: data connections never resume", with(healthy(), cause.DataResumptionUnsupported), map[string]want{
 			"filezilla": {AtRisk, "data-resumption-unsupported"}}},
 		{"reuseUnmeasured: no policy, listing resumed", reuse(healthy(), nil), map[string]want{
 			"python-ftplib": {Unknown, reasonReuseUnknown}, "java": {Unknown, reasonReuseUnknown}}},
@@ -194,7 +195,7 @@ func TestRules(t *testing.T) {
 			r := tls12(reuse(healthy(), ptr(true)))
 			dc := r.Attempts[0].DataChannel
 			dc.OK, dc.TLS.Resumed = false, false
-			return with(r, "resumption-session-id-only", "data-tls-failed", "data-session-reuse-required")
+			return with(r, cause.ResumptionSessionIDOnly, cause.DataTLSFailed, cause.DataSessionReuseRequired)
 		}(), map[string]want{
 			"go": {Fails, "resumption-session-id-only"}, "python-ftplib": {Fails, "data-session-reuse-required"},
 			"java": {Fails, "data-session-reuse-required"}, "dotnet": {Unknown, "extended-master-secret-not-measured"}}},
@@ -242,30 +243,30 @@ func TestRules(t *testing.T) {
 		}(), map[string]want{
 			"filezilla": {AtRisk, "pasv-address-mismatch"}, "winscp": {AtRisk, "pasv-address-mismatch"},
 			"lftp": {AtRisk, "pasv-address-mismatch"}}},
-		{"FileZilla: no close_notify (the others measured: they list)", with(healthy(), "no-close-notify"), map[string]want{
+		{"FileZilla: no close_notify (the others measured: they list)", with(healthy(), cause.NoCloseNotify), map[string]want{
 			"filezilla": {Fails, "no-close-notify"}}},
 		{"only implicit works: ftplib and .NET cannot use it", onlyImplicit(), map[string]want{
 			"python-ftplib": {Fails, reasonOnlyImplicit}, "dotnet": {Fails, reasonOnlyImplicit}}},
 		{"no attempt reached TLS: everyone fails with the critical findings", &result.Result{
 			Attempts: []result.Attempt{{Mode: result.ModeExplicit, Port: 21}},
-			Findings: []result.Finding{{ID: "port-closed", Severity: result.SeverityCritical, Mode: result.ModeExplicit, Port: 21}},
+			Findings: []result.Finding{{ID: cause.PortClosed.String(), Severity: result.SeverityCritical, Mode: result.ModeExplicit, Port: 21}},
 		}, map[string]want{
 			"filezilla": {Fails, "port-closed"}, "winscp": {Fails, "port-closed"}, "curl": {Fails, "port-closed"},
 			"lftp": {Fails, "port-closed"}, "python-ftplib": {Fails, "port-closed"}, "go": {Fails, "port-closed"},
 			"java": {Fails, "port-closed"}, "dotnet": {Fails, "port-closed"}}},
 		{"no shared cipher: Go fails, the others may offer the suite", &result.Result{
 			Attempts: []result.Attempt{{Mode: result.ModeExplicit, Port: 21}},
-			Findings: []result.Finding{{ID: "tls-no-shared-cipher", Severity: result.SeverityCritical, Mode: result.ModeExplicit, Port: 21}},
+			Findings: []result.Finding{{ID: cause.TLSNoSharedCipher.String(), Severity: result.SeverityCritical, Mode: result.ModeExplicit, Port: 21}},
 		}, map[string]want{
 			"filezilla": {Unknown, "tls-no-shared-cipher"}, "winscp": {Unknown, "tls-no-shared-cipher"}, "curl": {Unknown, "tls-no-shared-cipher"},
 			"lftp": {Unknown, "tls-no-shared-cipher"}, "python-ftplib": {Unknown, "tls-no-shared-cipher"}, "go": {Fails, "tls-no-shared-cipher"},
 			"java": {Unknown, "tls-no-shared-cipher"}, "dotnet": {Unknown, "tls-no-shared-cipher"}}},
-		{"EPSV's port blocked, PASV's works", with(healthy(), "epsv-port-blocked"), map[string]want{
+		{"EPSV's port blocked, PASV's works", with(healthy(), cause.EPSVPortBlocked), map[string]want{
 			"filezilla": {Unknown, "epsv-port-blocked"}, "winscp": {Unknown, "epsv-port-blocked"}, "curl": {AtRisk, "epsv-port-blocked"},
 			"go": {Fails, "epsv-port-blocked"}, "dotnet": {Unknown, "epsv-port-blocked"}}},
 		{"ignored findings still count", func() *result.Result {
 			r := healthy()
-			r.Ignored = []result.Finding{{ID: "cert-weak-key", Mode: result.ModeExplicit, Port: 21}}
+			r.Ignored = []result.Finding{{ID: cause.CertWeakKey.String(), Mode: result.ModeExplicit, Port: 21}}
 			return r
 		}(), map[string]want{
 			"filezilla": {Unknown, "cert-weak-key"}, "winscp": {Unknown, "cert-weak-key"}, "curl": {Fails, "cert-weak-key"},
@@ -274,13 +275,21 @@ func TestRules(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			got := Verdicts(tc.r)
-			if ids := clientIDs(got); !slices.Equal(ids, Families()) {
-				t.Fatalf("families = %q, want %q", ids, Families())
+			if fams := clientIDs(got); !slices.Equal(fams, Families()) {
+				t.Fatalf("families = %q, want %q", fams, Families())
 			}
 			for _, v := range got {
 				w, ok := tc.want[v.Client]
 				if !ok {
 					w = want{verdict: Works}
+				}
+				if w.reason != "" && !isReason(w.reason) {
+					t.Fatalf("%s: the test wants %q, neither a finding id nor a measured fact", v.Client, w.reason)
+				}
+				for _, r := range v.Reasons {
+					if !isReason(r) {
+						t.Errorf("%s: reason %q is neither a finding id nor a measured fact", v.Client, r)
+					}
 				}
 				if v.Verdict != w.verdict || (w.reason != "" && !slices.Contains(v.Reasons, w.reason)) {
 					t.Errorf("%s = %s %q (%s), want %s with %q", v.Client, v.Verdict, v.Reasons, v.Detail, w.verdict, w.reason)
@@ -291,6 +300,15 @@ func TestRules(t *testing.T) {
 			}
 		})
 	}
+}
+
+// measuredFacts are the reasons that are no finding ids.
+var measuredFacts = []string{reasonOnlyImplicit, reasonDataUntested, reasonDataFailed, reasonReuseUnknown, reasonEarlyUnknown, reasonEMSUnknown}
+
+// isReason reports whether r may be a verdict's reason: a cause ftpsdiag
+// reports, or a measured fact.
+func isReason(r string) bool {
+	return cause.Known(r) || slices.Contains(measuredFacts, r)
 }
 
 func clientIDs(vs []result.ClientVerdict) []string {

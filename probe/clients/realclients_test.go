@@ -23,12 +23,12 @@ import (
 	"time"
 
 	"github.com/ftpsdiag/ftpsdiag/probe"
+	"github.com/ftpsdiag/ftpsdiag/probe/cause"
 	"github.com/ftpsdiag/ftpsdiag/probe/clients"
 	"github.com/ftpsdiag/ftpsdiag/probe/ftpdtest"
 	"github.com/ftpsdiag/ftpsdiag/probe/ftpstest"
 	"github.com/ftpsdiag/ftpsdiag/probe/result"
 	"github.com/ftpsdiag/ftpsdiag/probe/testcert"
-	"github.com/ftpsdiag/ftpsdiag/report/explain"
 )
 
 // TestRealClients checks the client verdicts against the clients
@@ -115,56 +115,56 @@ func TestRealClients(t *testing.T) {
 	}
 
 	scenarios := []clientScenario{
-		{name: "vsftpd-reuse-required", kind: ftpdtest.Vsftpd, opts: vsftpd(good), findings: []string{"data-session-reuse-required"}},
+		{name: "vsftpd-reuse-required", kind: ftpdtest.Vsftpd, opts: vsftpd(good), findings: []cause.ID{cause.DataSessionReuseRequired}},
 		{name: "proftpd-default", kind: ftpdtest.ProFTPD,
 			opts: ftpdtest.Options{TLS: true, Cert: good, Extra: []string{"TLSRequired on"}}},
 		{name: "proftpd-no-tickets-tls12", kind: ftpdtest.ProFTPD,
 			opts:     ftpdtest.Options{TLS: true, Cert: good, Extra: []string{"TLSRequired on", "TLSSessionTickets off", "TLSProtocol TLSv1.2"}},
-			findings: []string{"resumption-session-id-only"}},
-		{name: "vsftpd-tls10-only", kind: ftpdtest.Vsftpd, opts: weak(vsftpd(rsa2048, noReuse), "TLSv1", "TLSv1"), findings: []string{"tls-legacy-version"}},
-		{name: "vsftpd-rsa1024", kind: ftpdtest.Vsftpd, opts: weak(vsftpd(rsa1024, noReuse), "TLSv1.2", "TLSv1.3"), findings: []string{"cert-weak-key"}},
-		{name: "vsftpd-sha1-signature", kind: ftpdtest.Vsftpd, opts: weak(vsftpd(sha1, noReuse), "TLSv1.2", "TLSv1.3"), findings: []string{"cert-weak-signature"}},
-		{name: "vsftpd-untrusted-ca", kind: ftpdtest.Vsftpd, opts: vsftpd(untrusted, noReuse), findings: []string{"cert-chain-incomplete"}},
-		{name: "vsftpd-expired", kind: ftpdtest.Vsftpd, opts: vsftpd(expired, noReuse), findings: []string{"cert-expired"}},
-		{name: "vsftpd-name-mismatch", kind: ftpdtest.Vsftpd, opts: vsftpd(otherName, noReuse), findings: []string{"cert-name-mismatch"}},
+			findings: []cause.ID{cause.ResumptionSessionIDOnly}},
+		{name: "vsftpd-tls10-only", kind: ftpdtest.Vsftpd, opts: weak(vsftpd(rsa2048, noReuse), "TLSv1", "TLSv1"), findings: []cause.ID{cause.TLSLegacyVersion}},
+		{name: "vsftpd-rsa1024", kind: ftpdtest.Vsftpd, opts: weak(vsftpd(rsa1024, noReuse), "TLSv1.2", "TLSv1.3"), findings: []cause.ID{cause.CertWeakKey}},
+		{name: "vsftpd-sha1-signature", kind: ftpdtest.Vsftpd, opts: weak(vsftpd(sha1, noReuse), "TLSv1.2", "TLSv1.3"), findings: []cause.ID{cause.CertWeakSignature}},
+		{name: "vsftpd-untrusted-ca", kind: ftpdtest.Vsftpd, opts: vsftpd(untrusted, noReuse), findings: []cause.ID{cause.CertChainIncomplete}},
+		{name: "vsftpd-expired", kind: ftpdtest.Vsftpd, opts: vsftpd(expired, noReuse), findings: []cause.ID{cause.CertExpired}},
+		{name: "vsftpd-name-mismatch", kind: ftpdtest.Vsftpd, opts: vsftpd(otherName, noReuse), findings: []cause.ID{cause.CertNameMismatch}},
 		// The 227 names 127.0.0.2 (MasqueradeAddress) while the server is
 		// 127.0.0.1: lftp replaces it (its loopback is 127.0.0.1 alone),
 		// ftplib and Commons Net connect to the control address whatever
 		// the 227 says, curl and the Go client use EPSV.
 		// No real server here ends a protected listing without
 		// close_notify; the fake one does, as old servers did.
-		{name: "fake-no-close-notify", fake: &ftpstest.Config{SkipCloseNotify: true}, findings: []string{"no-close-notify"}},
-		{name: "fake-epsv-refused", fake: &ftpstest.Config{Replies: map[string]string{"EPSV": "500 EPSV not understood"}}, findings: []string{"epsv-unsupported"}},
+		{name: "fake-no-close-notify", fake: &ftpstest.Config{SkipCloseNotify: true}, findings: []cause.ID{cause.NoCloseNotify}},
+		{name: "fake-epsv-refused", fake: &ftpstest.Config{Replies: map[string]string{"EPSV": "500 EPSV not understood"}}, findings: []cause.ID{cause.EPSVUnsupported}},
 		// Tickets on the control connection, none honoured on data ones:
 		// no data handshake resumes, and none has to.
-		{name: "fake-data-never-resumes", fake: &ftpstest.Config{DataTLS: &tls.Config{SessionTicketsDisabled: true}}, findings: []string{"data-resumption-unsupported"}},
-		{name: "fake-unsorted-chain", fake: &ftpstest.Config{}, cert: &unsorted, findings: []string{"cert-chain-unsorted"}},
+		{name: "fake-data-never-resumes", fake: &ftpstest.Config{DataTLS: &tls.Config{SessionTicketsDisabled: true}}, findings: []cause.ID{cause.DataResumptionUnsupported}},
+		{name: "fake-unsorted-chain", fake: &ftpstest.Config{}, cert: &unsorted, findings: []cause.ID{cause.CertChainUnsorted}},
 		// EPSV names a port nothing listens on; PASV works.
 		{name: "fake-epsv-port-closed", fake: &ftpstest.Config{Replies: map[string]string{"EPSV": fmt.Sprintf("229 Entering Extended Passive Mode (|||%d|)", closedPort)}},
-			findings: []string{"epsv-port-blocked"}},
+			findings: []cause.ID{cause.EPSVPortBlocked}},
 		// The third protected transfer of a session is refused (session
 		// cache or single-use tickets running out): one listing works.
-		{name: "fake-third-transfer-refused", fake: &ftpstest.Config{RefuseAfterTransfers: 2}, findings: []string{"tls13-ticket-lifecycle"}},
+		{name: "fake-third-transfer-refused", fake: &ftpstest.Config{RefuseAfterTransfers: 2}, findings: []cause.ID{cause.TLS13TicketLifecycle}},
 		// AUTH TLS answered 200 instead of 234 (some embedded servers).
-		{name: "fake-auth-200", fake: &ftpstest.Config{Replies: map[string]string{"AUTH TLS": "200 AUTH command ok; starting SSL connection."}}, findings: []string{"auth-nonstandard-success"}},
+		{name: "fake-auth-200", fake: &ftpstest.Config{Replies: map[string]string{"AUTH TLS": "200 AUTH command ok; starting SSL connection."}}, findings: []cause.ID{cause.AuthNonstandardSuccess}},
 		{name: "proftpd-pasv-other-loopback", kind: ftpdtest.ProFTPD,
 			opts:     ftpdtest.Options{TLS: true, Cert: good, Extra: []string{"TLSRequired on", "TLSOptions NoSessionReuseRequired", "MasqueradeAddress 127.0.0.2"}},
-			findings: []string{"pasv-address-mismatch"}},
+			findings: []cause.ID{cause.PASVAddressMismatch}},
 		{name: "vsftpd-implicit", kind: ftpdtest.Vsftpd, implicit: true,
 			opts: ftpdtest.Options{TLS: true, Implicit: true, Cert: good, Extra: vsftpdHard}},
 		{name: "pyftpdlib", kind: ftpdtest.Pyftpdlib,
 			opts:     ftpdtest.Options{TLS: true, Cert: good, Extra: []string{"handler.tls_control_required = True", "handler.tls_data_required = True"}},
-			findings: []string{"data-tls-early-refused"}},
+			findings: []cause.ID{cause.DataTLSEarlyRefused}},
 		{name: "vsftpd-reuse-not-required", kind: ftpdtest.Vsftpd, opts: vsftpd(good, noReuse)},
 		{name: "pureftpd-tls-required", kind: ftpdtest.PureFTPd,
 			opts: ftpdtest.Options{TLS: true, Cert: good, Extra: []string{"-Y", "3"}}},
 		// Debian's vsftpd default suite (RSA only) with an ECDSA certificate:
 		// no TLS 1.2, yet every client measured here speaks TLS 1.3.
-		{name: "vsftpd-tls13-only", kind: ftpdtest.Vsftpd, opts: vsftpd(good, "ssl_ciphers=ECDHE-RSA-AES256-GCM-SHA384"), findings: []string{"tls12-refused"}},
+		{name: "vsftpd-tls13-only", kind: ftpdtest.Vsftpd, opts: vsftpd(good, "ssl_ciphers=ECDHE-RSA-AES256-GCM-SHA384"), findings: []cause.ID{cause.TLS12Refused}},
 		// A TLS 1.2 server whose data connections must resume: EMS offered.
 		{name: "proftpd-tls12", kind: ftpdtest.ProFTPD,
 			opts:     ftpdtest.Options{TLS: true, Cert: good, Extra: []string{"TLSRequired on", "TLSProtocol TLSv1.2"}},
-			findings: []string{"resumption-session-id-only"}},
+			findings: []cause.ID{cause.ResumptionSessionIDOnly}},
 	}
 
 	// The README's matrix must say what the clients did; checked once every
@@ -189,7 +189,7 @@ func TestRealClients(t *testing.T) {
 			}
 			res := diagnose(t, target, root.Pool(), at.user, at.password)
 			for _, id := range sc.findings {
-				if !slices.ContainsFunc(res.Findings, func(f result.Finding) bool { return f.ID == id }) {
+				if !slices.ContainsFunc(res.Findings, id.Is) {
 					t.Errorf("the diagnosis lacks %s: %v", id, findingIDs(res))
 				}
 			}
@@ -211,7 +211,7 @@ type clientScenario struct {
 	fake     *ftpstest.Config
 	cert     *tls.Certificate // the fake server's certificate; nil: good
 	implicit bool
-	findings []string // finding ids the diagnosis must report: the case tests what it says
+	findings []cause.ID // findings the diagnosis must report: the case tests what it says
 }
 
 // knownMismatch lists, by "scenario/client", the cases where ftpsdiag's
@@ -350,12 +350,12 @@ func checkClient(t *testing.T, scenario string, c realClient, at clientRun, res 
 func checkExplain(t *testing.T, key, text string, reasons []string) {
 	t.Helper()
 	var named []string
-	for _, m := range explain.Explain(text) {
+	for _, m := range clients.Explain(text) {
 		for _, c := range m.Causes {
 			named = append(named, c.ID)
 		}
 	}
-	findings := slices.DeleteFunc(slices.Clone(reasons), func(r string) bool { return !probe.KnownCause(r) })
+	findings := slices.DeleteFunc(slices.Clone(reasons), func(r string) bool { return !cause.Known(r) })
 	if len(findings) == 0 || slices.ContainsFunc(findings, func(r string) bool { return slices.Contains(named, r) }) {
 		return
 	}

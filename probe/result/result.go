@@ -85,6 +85,7 @@ type Attempt struct {
 	Mode          Mode          `json:"mode"`                      // implicit or explicit
 	Port          int           `json:"port"`                      // TCP port
 	Address       string        `json:"address,omitempty"`         // ip:port connected to; empty if never connected
+	ConnectMS     float64       `json:"connect_ms,omitempty"`      // TCP connect time of the control connection, milliseconds; absent if never connected
 	DetectedBy    string        `json:"detected_by,omitempty"`     // how --mode auto chose this mode; empty otherwise
 	OK            bool          `json:"ok"`                        // control channel reached TLS and the server answered inside it
 	Server        string        `json:"server,omitempty"`          // server software guessed from banner/replies (vsftpd, ProFTPD, ...)
@@ -253,9 +254,12 @@ type Verification struct {
 type Event struct {
 	AtMS float64 `json:"at_ms"`          // milliseconds since the diagnosis started
 	From Source  `json:"from"`           // who acted
-	Conn string  `json:"conn,omitempty"` // "data" for the data connection; empty for the control connection
+	Conn string  `json:"conn,omitempty"` // "data" (ConnData) for the data connection; empty for the control connection
 	Text string  `json:"text"`           // command sent, reply line, or what happened
 }
+
+// ConnData is Event.Conn on the data connection's events.
+const ConnData = "data"
 
 // Source is the actor of an event.
 type Source string

@@ -75,12 +75,12 @@ var statuses = []result.Status{result.StatusOK, result.StatusWarning, result.Sta
 //	ftps_client_verdict{client,verdict}                     1 for each client family's verdict, 0 for the other verdicts
 //
 // Stage durations come from the result: total is the whole diagnosis;
-// connect runs from an attempt's first timeline event (its TCP connect) to
-// "TCP connected"; tls is the control handshake (TLSInfo.HandshakeMS);
-// data runs from the first to the last event of the data connection (its
-// TCP connect, handshake, listing and close); scan is the TLS audit. As
-// attempts run concurrently, each stage is the slowest attempt's, and a
-// stage that no attempt reached is left out.
+// connect is the control connection's TCP connect (Attempt.ConnectMS); tls
+// is the control handshake (TLSInfo.HandshakeMS); data runs from the first
+// to the last event of the data connection (its TCP connect, handshake,
+// listing and close); scan is the TLS audit. As attempts run
+// concurrently, each stage is the slowest attempt's, and a stage that no
+// attempt reached is left out.
 func Collector(r *result.Result) prometheus.Collector {
 	return collector{r}
 }
@@ -179,18 +179,10 @@ func stages(r *result.Result) []stage {
 	return out
 }
 
-// connectMS runs from the attempt's first event, its TCP connect, to the
-// "TCP connected" event of the control connection.
+// connectMS is the control connection's TCP connect; an attempt that
+// never connected has no Address.
 func connectMS(a *result.Attempt) (float64, bool) {
-	if a.Address == "" {
-		return 0, false
-	}
-	for _, e := range a.Timeline {
-		if e.Conn == "" && e.From == result.FromNet && e.Text == "TCP connected" {
-			return e.AtMS - a.Timeline[0].AtMS, true
-		}
-	}
-	return 0, false
+	return a.ConnectMS, a.Address != ""
 }
 
 func tlsMS(a *result.Attempt) (float64, bool) {
@@ -207,7 +199,7 @@ func dataMS(a *result.Attempt) (float64, bool) {
 	}
 	first, last := -1.0, -1.0
 	for _, e := range a.Timeline {
-		if e.Conn != "data" {
+		if e.Conn != result.ConnData {
 			continue
 		}
 		if first < 0 {

@@ -1,4 +1,4 @@
-package exporter
+package main
 
 import (
 	"bytes"
@@ -18,17 +18,12 @@ import (
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
-	"go.uber.org/goleak"
 
 	"github.com/ftpsdiag/ftpsdiag/probe"
 	"github.com/ftpsdiag/ftpsdiag/probe/ftpstest"
 	"github.com/ftpsdiag/ftpsdiag/probe/result"
 	"github.com/ftpsdiag/ftpsdiag/probe/testcert"
 )
-
-func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
-}
 
 var testCA = sync.OnceValues(func() (*testcert.CA, error) { return testcert.NewRoot("ftpsdiag exporter test root") })
 
@@ -53,9 +48,9 @@ func ftpsServer(t *testing.T, cfg ftpstest.Config) *ftpstest.Server {
 }
 
 // startExporter serves an exporter on 127.0.0.1.
-func startExporter(t *testing.T, mods Modules, opts Options) *httptest.Server {
+func startExporter(t *testing.T, mods modules, opts exporterOptions) *httptest.Server {
 	t.Helper()
-	srv := httptest.NewServer(New(mods, opts).Handler())
+	srv := httptest.NewServer(newExporter(mods, opts).Handler())
 	t.Cleanup(srv.Close)
 	return srv
 }
@@ -94,10 +89,10 @@ func scrape(t *testing.T, srv *httptest.Server, path, scrapeTimeout string) map[
 	if code != http.StatusOK {
 		t.Fatalf("GET %s: %d %s", path, code, body)
 	}
-	return parse(t, body)
+	return parseExposition(t, body)
 }
 
-func parse(t *testing.T, body []byte) map[string]*dto.MetricFamily {
+func parseExposition(t *testing.T, body []byte) map[string]*dto.MetricFamily {
 	t.Helper()
 	p := expfmt.NewTextParser(model.UTF8Validation)
 	mfs, err := p.TextToMetricFamilies(bytes.NewReader(body))
@@ -107,9 +102,9 @@ func parse(t *testing.T, body []byte) map[string]*dto.MetricFamily {
 	return mfs
 }
 
-// value returns the sample of name whose labels include want, failing
-// the test when there is none.
-func value(t *testing.T, mfs map[string]*dto.MetricFamily, name string, want ...string) float64 {
+// sample returns the value of name's sample whose labels include want,
+// failing the test when there is none.
+func sample(t *testing.T, mfs map[string]*dto.MetricFamily, name string, want ...string) float64 {
 	t.Helper()
 	for _, m := range mfs[name].GetMetric() {
 		labels := map[string]string{}
@@ -145,27 +140,27 @@ func TestProbeHealthyServer(t *testing.T) {
 	ftps := ftpsServer(t, ftpstest.Config{TLS: ftpstest.NewTLSConfig(cert)})
 	dir := t.TempDir()
 	ca := writeFile(t, dir, "ca.pem", string(rootCA(t).RootPEM()))
-	mods, err := LoadModules(writeFile(t, dir, "modules.yml", "modules:\n  ftpes:\n    mode: explicit\n    timeout: 5s\n    ca_file: "+ca+"\n"))
+	mods, err := loadModules(writeFile(t, dir, "modules.yml", "modules:\n  ftpes:\n    mode: explicit\n    timeout: 5s\n    ca_file: "+ca+"\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := startExporter(t, mods, Options{Tool: "ftpsdiag test", Logf: t.Logf})
+	srv := startExporter(t, mods, exporterOptions{Tool: "ftpsdiag test", Logf: t.Logf})
 
 	mfs := scrape(t, srv, "/probe?module=ftpes&target="+ftps.Addr, "20")
 	port := strconv.Itoa(ftps.Port)
-	if v := value(t, mfs, "ftps_probe_success"); v != 1 {
+	if v := sample(t, mfs, "ftps_probe_success"); v != 1 {
 		t.Errorf("ftps_probe_success = %v, want 1", v)
 	}
-	if v := value(t, mfs, "ftps_tls_version_info", "mode", "explicit", "port", port, "version", "TLS 1.3"); v != 1 {
+	if v := sample(t, mfs, "ftps_tls_version_info", "mode", "explicit", "port", port, "version", "TLS 1.3"); v != 1 {
 		t.Errorf("ftps_tls_version_info = %v, want 1", v)
 	}
 	if suite := mfs["ftps_tls_version_info"].GetMetric()[0].GetLabel()[0]; suite.GetName() != "cipher_suite" || !strings.HasPrefix(suite.GetValue(), "TLS_") {
 		t.Errorf("cipher suite label = %v", suite)
 	}
-	if v := value(t, mfs, "ftps_data_channel_ok", "mode", "explicit", "port", port); v != 1 {
+	if v := sample(t, mfs, "ftps_data_channel_ok", "mode", "explicit", "port", port); v != 1 {
 		t.Errorf("ftps_data_channel_ok = %v, want 1", v)
 	}
-	if v := value(t, mfs, "ftps_cert_days_left", "mode", "explicit", "port", port); v < 88 || v > 90 {
+	if v := sample(t, mfs, "ftps_cert_days_left", "mode", "explicit", "port", port); v < 88 || v > 90 {
 		t.Errorf("ftps_cert_days_left = %v, want about 90", v)
 	}
 }
@@ -174,17 +169,17 @@ func TestProbeHealthyServer(t *testing.T) {
 // with the metrics of a failed diagnosis.
 func TestProbeHonoursScrapeTimeout(t *testing.T) {
 	ftps := ftpsServer(t, ftpstest.Config{OnConnect: ftpstest.Silent})
-	srv := startExporter(t, defaultModules(), Options{Logf: t.Logf})
+	srv := startExporter(t, defaultModules(), exporterOptions{Logf: t.Logf})
 
 	start := time.Now()
 	mfs := scrape(t, srv, "/probe?target="+ftps.Addr, "1.5")
 	if took := time.Since(start); took > 3*time.Second {
 		t.Errorf("the scrape took %s; Prometheus gives up after 1.5s", took)
 	}
-	if v := value(t, mfs, "ftps_probe_success"); v != 0 {
+	if v := sample(t, mfs, "ftps_probe_success"); v != 0 {
 		t.Errorf("ftps_probe_success = %v, want 0", v)
 	}
-	if v := value(t, mfs, "ftps_probe_duration_seconds", "stage", "total"); v > 1.5 {
+	if v := sample(t, mfs, "ftps_probe_duration_seconds", "stage", "total"); v > 1.5 {
 		t.Errorf("total duration %vs, over the scrape timeout", v)
 	}
 }
@@ -210,7 +205,7 @@ func TestProbeConcurrencyBound(t *testing.T) {
 		}
 		return fakeResult(cfg)
 	}
-	srv := startExporter(t, defaultModules(), Options{MaxConcurrent: bound, Logf: t.Logf, Probe: blocking})
+	srv := startExporter(t, defaultModules(), exporterOptions{MaxConcurrent: bound, Logf: t.Logf, Probe: blocking})
 
 	codes := make(chan int, bound)
 	for range bound {
@@ -245,17 +240,17 @@ func TestProbeConcurrencyBound(t *testing.T) {
 		}
 	}
 	mfs := scrape(t, srv, "/metrics", "")
-	if v := value(t, mfs, "ftpsdiag_exporter_scrapes_refused_total", "reason", "busy"); v != 1 {
+	if v := sample(t, mfs, "ftpsdiag_exporter_scrapes_refused_total", "reason", "busy"); v != 1 {
 		t.Errorf("refused busy = %v, want 1", v)
 	}
-	if v := value(t, mfs, "ftpsdiag_exporter_probes_total", "module", "default", "status", "ok"); v != bound {
+	if v := sample(t, mfs, "ftpsdiag_exporter_probes_total", "module", "default", "status", "ok"); v != bound {
 		t.Errorf("probes = %v, want %d", v, bound)
 	}
 }
 
 func TestProbeBadRequests(t *testing.T) {
-	mods := Modules{
-		DefaultModule: {Timeout: time.Second},
+	mods := modules{
+		defaultModule: {Timeout: time.Second},
 		"ftpes":       {Mode: probe.ModeExplicit, Timeout: time.Second},
 		"auto":        {Mode: probe.ModeAuto, Timeout: time.Second},
 	}
@@ -263,7 +258,7 @@ func TestProbeBadRequests(t *testing.T) {
 		t.Errorf("probed %q", cfg.Target.Raw)
 		return fakeResult(cfg)
 	}
-	srv := startExporter(t, mods, Options{Logf: t.Logf, Probe: probed})
+	srv := startExporter(t, mods, exporterOptions{Logf: t.Logf, Probe: probed})
 	cases := []struct {
 		name, query, header, want string
 	}{
@@ -291,7 +286,7 @@ func TestProbeBadRequests(t *testing.T) {
 		})
 	}
 	mfs := scrape(t, srv, "/metrics", "")
-	if v := value(t, mfs, "ftpsdiag_exporter_scrapes_refused_total", "reason", "bad_request"); v != float64(len(cases)) {
+	if v := sample(t, mfs, "ftpsdiag_exporter_scrapes_refused_total", "reason", "bad_request"); v != float64(len(cases)) {
 		t.Errorf("refused bad_request = %v, want %d", v, len(cases))
 	}
 }
@@ -301,7 +296,7 @@ func TestProbeBadRequests(t *testing.T) {
 func TestModuleConfigAndOwnMetrics(t *testing.T) {
 	dir := t.TempDir()
 	pass := writeFile(t, dir, "alice.pass", password+"\n")
-	mods, err := LoadModules(writeFile(t, dir, "modules.yml", "modules:\n  alice:\n    port: 2121\n    timeout: 3s\n    user: alice\n    password_file: "+pass+"\n    warn_days: 14\n    crit_days: 3\n    ignore: [epsv-unsupported]\n    scan: true\n"))
+	mods, err := loadModules(writeFile(t, dir, "modules.yml", "modules:\n  alice:\n    port: 2121\n    timeout: 3s\n    user: alice\n    password_file: "+pass+"\n    warn_days: 14\n    crit_days: 3\n    ignore: [epsv-unsupported]\n    scan: true\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -319,10 +314,10 @@ func TestModuleConfigAndOwnMetrics(t *testing.T) {
 		defer mu.Unlock()
 		fmt.Fprintf(&logs, format+"\n", args...)
 	}
-	srv := startExporter(t, mods, Options{Tool: "ftpsdiag 1.2.3", Logf: logf, Probe: capture})
+	srv := startExporter(t, mods, exporterOptions{Tool: "ftpsdiag 1.2.3", Logf: logf, Probe: capture})
 
 	mfs := scrape(t, srv, "/probe?module=alice&target=ftp.example.com", "")
-	if v := value(t, mfs, "ftps_probe_status", "status", "ok"); v != 1 {
+	if v := sample(t, mfs, "ftps_probe_status", "status", "ok"); v != 1 {
 		t.Errorf("ftps_probe_status{status=ok} = %v", v)
 	}
 	got := <-configs
@@ -338,10 +333,10 @@ func TestModuleConfigAndOwnMetrics(t *testing.T) {
 	}
 
 	mfs = scrape(t, srv, "/metrics", "")
-	if v := value(t, mfs, "ftpsdiag_exporter_probes_total", "module", "alice", "status", "ok"); v != 1 {
+	if v := sample(t, mfs, "ftpsdiag_exporter_probes_total", "module", "alice", "status", "ok"); v != 1 {
 		t.Errorf("probes_total = %v, want 1", v)
 	}
-	if v := value(t, mfs, "ftpsdiag_exporter_probes_in_flight"); v != 0 {
+	if v := sample(t, mfs, "ftpsdiag_exporter_probes_in_flight"); v != 0 {
 		t.Errorf("in flight = %v, want 0", v)
 	}
 	if n := mfs["ftpsdiag_exporter_probe_duration_seconds"].GetMetric()[0].GetHistogram().GetSampleCount(); n != 1 {
@@ -355,7 +350,7 @@ func TestModuleConfigAndOwnMetrics(t *testing.T) {
 }
 
 func TestIndexPage(t *testing.T) {
-	srv := startExporter(t, Modules{DefaultModule: {Timeout: time.Second}, "ftpes": {Mode: probe.ModeExplicit, Timeout: 5 * time.Second}}, Options{Tool: "ftpsdiag 1.2.3"})
+	srv := startExporter(t, modules{defaultModule: {Timeout: time.Second}, "ftpes": {Mode: probe.ModeExplicit, Timeout: 5 * time.Second}}, exporterOptions{Tool: "ftpsdiag 1.2.3"})
 	code, body := get(t, srv, "/", "")
 	if code != http.StatusOK {
 		t.Fatalf("GET /: %d", code)
@@ -371,7 +366,7 @@ func TestIndexPage(t *testing.T) {
 }
 
 func TestScrapeTimeout(t *testing.T) {
-	m := Module{Timeout: 10 * time.Second}
+	m := module{Timeout: 10 * time.Second}
 	for _, tc := range []struct {
 		header string
 		want   time.Duration

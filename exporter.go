@@ -1,5 +1,4 @@
-// Package exporter serves diagnoses as Prometheus metrics, in the style of blackbox_exporter: /probe?target=...&module=... runs one.
-package exporter
+package main
 
 import (
 	"cmp"
@@ -23,8 +22,8 @@ import (
 	"github.com/ftpsdiag/ftpsdiag/report/metrics"
 )
 
-// DefaultMaxConcurrent is Options.MaxConcurrent's default.
-const DefaultMaxConcurrent = 4
+// defaultMaxConcurrent is exporterOptions.MaxConcurrent's default.
+const defaultMaxConcurrent = 4
 
 // Scrape deadlines: Prometheus says in a header how long it waits; the
 // probe gets that minus a margin for writing the metrics and the network.
@@ -37,18 +36,20 @@ const (
 	maxScrape     = 24 * time.Hour // larger header values are refused
 )
 
-// Options tune a Server.
-type Options struct {
+// exporterOptions tune an exporter.
+type exporterOptions struct {
 	Tool          string                                                     // "ftpsdiag <version>", recorded in each result and shown on /
-	MaxConcurrent int                                                        // probes at once across all scrapes; 0 = DefaultMaxConcurrent
+	MaxConcurrent int                                                        // probes at once across all scrapes; 0 = defaultMaxConcurrent
 	Logf          func(format string, args ...any)                           // one line per probe and per refused scrape; nil = silent
 	Probe         func(ctx context.Context, cfg probe.Config) *result.Result // runs a diagnosis; nil = probe.Run (a seam for tests)
 }
 
-// Server answers scrapes. Its handler is safe for concurrent use.
-type Server struct {
-	mods Modules
-	opts Options
+// exporter serves diagnoses as Prometheus metrics, in the style of
+// blackbox_exporter: /probe?target=...&module=... runs one. Its handler is
+// safe for concurrent use.
+type exporter struct {
+	mods modules
+	opts exporterOptions
 	sem  *semaphore.Weighted // bounds probes across scrapes
 
 	reg      *prometheus.Registry // the exporter's own metrics, on /metrics
@@ -58,16 +59,16 @@ type Server struct {
 	refused  *prometheus.CounterVec
 }
 
-// New returns a server that probes with mods.
-func New(mods Modules, opts Options) *Server {
-	opts.MaxConcurrent = cmp.Or(opts.MaxConcurrent, DefaultMaxConcurrent)
+// newExporter returns an exporter that probes with mods.
+func newExporter(mods modules, opts exporterOptions) *exporter {
+	opts.MaxConcurrent = cmp.Or(opts.MaxConcurrent, defaultMaxConcurrent)
 	if opts.Logf == nil {
 		opts.Logf = func(string, ...any) {}
 	}
 	if opts.Probe == nil {
 		opts.Probe = probe.Run
 	}
-	s := &Server{
+	s := &exporter{
 		mods: mods,
 		opts: opts,
 		sem:  semaphore.NewWeighted(int64(opts.MaxConcurrent)),
@@ -105,7 +106,7 @@ const (
 
 // Handler serves /probe (one diagnosis as metrics), /metrics (the
 // exporter's own) and / (a page listing the modules).
-func (s *Server) Handler() http.Handler {
+func (s *exporter) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", s.index)
 	mux.HandleFunc("GET /probe", s.probe)
@@ -116,9 +117,9 @@ func (s *Server) Handler() http.Handler {
 // probe runs one diagnosis within the scrape's deadline and answers with
 // its metrics. A diagnosis cut short by the deadline still answers, with
 // what it learnt.
-func (s *Server) probe(w http.ResponseWriter, r *http.Request) {
+func (s *exporter) probe(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	name := cmp.Or(q.Get("module"), DefaultModule)
+	name := cmp.Or(q.Get("module"), defaultModule)
 	mod, ok := s.mods[name]
 	if !ok {
 		s.refuse(w, reasonBadRequest, http.StatusBadRequest, fmt.Sprintf("unknown module %q", name))
@@ -160,7 +161,7 @@ func (s *Server) probe(w http.ResponseWriter, r *http.Request) {
 }
 
 // run runs one diagnosis and accounts for it.
-func (s *Server) run(ctx context.Context, module string, cfg probe.Config) *result.Result {
+func (s *exporter) run(ctx context.Context, module string, cfg probe.Config) *result.Result {
 	s.inFlight.Inc()
 	defer s.inFlight.Dec()
 	start := time.Now()
@@ -173,7 +174,7 @@ func (s *Server) run(ctx context.Context, module string, cfg probe.Config) *resu
 }
 
 // refuse answers a scrape with a one-line error.
-func (s *Server) refuse(w http.ResponseWriter, reason string, code int, msg string) {
+func (s *exporter) refuse(w http.ResponseWriter, reason string, code int, msg string) {
 	s.refused.WithLabelValues(reason).Inc()
 	s.opts.Logf("probe refused (%d): %s", code, msg)
 	http.Error(w, msg, code)
@@ -182,7 +183,7 @@ func (s *Server) refuse(w http.ResponseWriter, reason string, code int, msg stri
 // scrapeTimeout is how long a probe may take: what Prometheus allows the
 // scrape minus scrapeMargin (but at least half of it), or, without the
 // header, fallbackSteps step timeouts of the module.
-func scrapeTimeout(h http.Header, m Module) (time.Duration, error) {
+func scrapeTimeout(h http.Header, m module) (time.Duration, error) {
 	v := h.Get(timeoutHeader)
 	if v == "" {
 		return fallbackSteps * m.Timeout, nil
@@ -210,22 +211,22 @@ var indexPage = template.Must(template.New("index").Parse(`<!DOCTYPE html>
 `))
 
 // index lists the modules with an example link for each.
-func (s *Server) index(w http.ResponseWriter, _ *http.Request) {
-	type module struct {
+func (s *exporter) index(w http.ResponseWriter, _ *http.Request) {
+	type entry struct {
 		Name    string
 		Mode    probe.ModeChoice
 		Timeout time.Duration
 		Scan    bool
 	}
-	var mods []module
+	var mods []entry
 	for _, name := range slices.Sorted(maps.Keys(s.mods)) {
 		m := s.mods[name]
-		mods = append(mods, module{name, m.Mode, m.Timeout, m.Scan})
+		mods = append(mods, entry{name, m.Mode, m.Timeout, m.Scan})
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	if err := indexPage.Execute(w, struct {
 		Tool    string
-		Modules []module
+		Modules []entry
 	}{cmp.Or(s.opts.Tool, "ftpsdiag"), mods}); err != nil {
 		s.opts.Logf("writing the index page: %v", err)
 	}

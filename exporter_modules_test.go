@@ -1,4 +1,4 @@
-package exporter
+package main
 
 import (
 	"fmt"
@@ -53,7 +53,7 @@ func TestLoadModules(t *testing.T) {
   crit:
     crit_days: 0
 `, ca, pass)
-	mods, err := LoadModules(writeFile(t, dir, "good.yml", good))
+	mods, err := loadModules(writeFile(t, dir, "good.yml", good))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,8 +80,8 @@ func TestLoadModules(t *testing.T) {
 		t.Errorf("fmt shows the password: %s", s)
 	}
 
-	if mods, err := LoadModules(""); err != nil || len(mods) != 1 || mods[DefaultModule].Timeout != 10*time.Second {
-		t.Errorf(`LoadModules("") = %+v, %v; want the default module`, mods, err)
+	if mods, err := loadModules(""); err != nil || len(mods) != 1 || mods[defaultModule].Timeout != 10*time.Second {
+		t.Errorf(`loadModules("") = %+v, %v; want the default module`, mods, err)
 	}
 
 	for _, tc := range []struct {
@@ -114,7 +114,7 @@ func TestLoadModules(t *testing.T) {
 		{"not YAML", "modules: [\n", []string{"bad.yml"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := LoadModules(writeFile(t, dir, "bad.yml", tc.yaml))
+			_, err := loadModules(writeFile(t, dir, "bad.yml", tc.yaml))
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -129,7 +129,7 @@ func TestLoadModules(t *testing.T) {
 		})
 	}
 
-	if _, err := LoadModules(filepath.Join(dir, "missing.yml")); err == nil || !strings.Contains(err.Error(), "missing.yml") {
+	if _, err := loadModules(filepath.Join(dir, "missing.yml")); err == nil || !strings.Contains(err.Error(), "missing.yml") {
 		t.Errorf("missing file: error %v does not name it", err)
 	}
 }

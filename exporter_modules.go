@@ -1,4 +1,4 @@
-package exporter
+package main
 
 import (
 	"bytes"
@@ -15,28 +15,20 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/ftpsdiag/ftpsdiag/probe"
+	"github.com/ftpsdiag/ftpsdiag/probe/cause"
 )
 
-// DefaultModule is the module a scrape without ?module= uses, and the only
+// defaultModule is the module a scrape without ?module= uses, and the only
 // one when no configuration file is given.
-const DefaultModule = "default"
+const defaultModule = "default"
 
-// Defaults for a module's settings left out of the file.
-const (
-	defaultTimeout  = 10 * time.Second
-	defaultMaxConns = 8
-)
+// modules are the named probe settings a scrape chooses from with
+// ?module=. loadModules makes them: it also reads the password and CA files.
+type modules map[string]module
 
-// maxPasswordFile bounds what is read from a password_file.
-const maxPasswordFile = 4096
-
-// Modules are the named probe settings a scrape chooses from with
-// ?module=. LoadModules makes them: it also reads the password and CA files.
-type Modules map[string]Module
-
-// Module is how to diagnose a target, as the command line's flags say it.
-// In the file, a setting left out takes its default.
-type Module struct {
+// module is how to diagnose a target, as the command line's flags say it.
+// In the file, a setting left out takes its default, as the flag does.
+type module struct {
 	Mode         probe.ModeChoice `yaml:"mode"`          // implicit, explicit, both or auto; default: from the target, as on the command line
 	Port         int              `yaml:"port"`          // port for a target that names none (HOST becomes HOST:port); 0 = none
 	ImplicitPort int              `yaml:"implicit_port"` // implicit TLS port for a bare HOST; 0 = 990
@@ -56,16 +48,16 @@ type Module struct {
 
 	// Password is read from PasswordFile at load time. It formats as
 	// "****" so that no log line can show it.
-	Password Secret `yaml:"-"`
+	Password secret `yaml:"-"`
 
 	roots *x509.CertPool // system roots plus CAFile; nil = the system's
 }
 
-// Secret is a string that fmt never shows.
-type Secret string
+// secret is a string that fmt never shows.
+type secret string
 
 // Format writes "****" whatever the verb.
-func (Secret) Format(f fmt.State, _ rune) { io.WriteString(f, "****") }
+func (secret) Format(f fmt.State, _ rune) { io.WriteString(f, "****") }
 
 // configFile is the configuration file.
 type configFile struct {
@@ -75,17 +67,17 @@ type configFile struct {
 // moduleFile is a module as written in the file, where a left-out
 // warn_days or crit_days (a default) differs from one set to 0.
 type moduleFile struct {
-	Module   `yaml:",inline"`
+	module   `yaml:",inline"`
 	WarnDays *int `yaml:"warn_days"`
 	CritDays *int `yaml:"crit_days"`
 }
 
 // defaultModules is what runs without a configuration file.
-func defaultModules() Modules {
-	return Modules{DefaultModule: {Timeout: defaultTimeout, MaxConns: defaultMaxConns, WarnDays: probe.DefaultWarnDays, CritDays: probe.DefaultCritDays}}
+func defaultModules() modules {
+	return modules{defaultModule: {Timeout: defaultTimeout, MaxConns: defaultMaxConns, WarnDays: probe.DefaultWarnDays, CritDays: probe.DefaultCritDays}}
 }
 
-// LoadModules reads the modules from a YAML file:
+// loadModules reads the modules from a YAML file:
 //
 //	modules:
 //	  ftpes_alice:
@@ -107,7 +99,7 @@ func defaultModules() Modules {
 // It reads the CA and password files at once, so that a mistake shows at
 // start-up rather than at the first scrape. An empty path gives the single
 // module "default" with the command line's defaults.
-func LoadModules(path string) (Modules, error) {
+func loadModules(path string) (modules, error) {
 	if path == "" {
 		return defaultModules(), nil
 	}
@@ -127,10 +119,10 @@ func LoadModules(path string) (Modules, error) {
 	if len(file.Modules) == 0 {
 		return nil, fmt.Errorf("%s: no modules: want modules: {NAME: {mode: ..., ...}}", path)
 	}
-	mods := make(Modules, len(file.Modules))
+	mods := make(modules, len(file.Modules))
 	for _, name := range slices.Sorted(maps.Keys(file.Modules)) { // the first error does not depend on map order
 		mf := file.Modules[name]
-		m := mf.Module
+		m := mf.module
 		m.WarnDays = probe.DefaultWarnDays
 		if mf.WarnDays != nil {
 			m.WarnDays = *mf.WarnDays
@@ -148,7 +140,7 @@ func LoadModules(path string) (Modules, error) {
 }
 
 // load checks m, fills in defaults, and reads its CA and password files.
-func (m *Module) load() error {
+func (m *module) load() error {
 	switch m.Mode {
 	case probe.ModeDefault, probe.ModeImplicit, probe.ModeExplicit, probe.ModeBoth, probe.ModeAuto:
 	default:
@@ -181,7 +173,7 @@ func (m *Module) load() error {
 		return errors.New("user needs password_file")
 	}
 	for _, id := range m.Ignore {
-		if !probe.KnownCause(id) {
+		if !cause.Known(id) {
 			return fmt.Errorf("ignore %q: no such finding id (see the README's list)", id)
 		}
 	}
@@ -192,17 +184,19 @@ func (m *Module) load() error {
 		m.MaxConns = defaultMaxConns
 	}
 	var err error
-	if m.roots, err = loadRoots(m.CAFile); err != nil {
+	if m.roots, err = loadRoots("ca_file", m.CAFile); err != nil {
 		return err
 	}
 	if m.PasswordFile != "" {
-		m.Password, err = readPassword(m.PasswordFile)
+		var pw string
+		pw, err = readPassword("password_file", m.PasswordFile)
+		m.Password = secret(pw)
 	}
 	return err
 }
 
 // config is the probe configuration for target under m.
-func (m Module) config(target probe.Target, tool string) probe.Config {
+func (m module) config(target probe.Target, tool string) probe.Config {
 	cfg := probe.Config{
 		Target:     target,
 		Mode:       m.Mode,
@@ -225,43 +219,4 @@ func (m Module) config(target probe.Target, tool string) probe.Config {
 		cfg.ImplicitPort, cfg.ExplicitPort = m.ImplicitPort, m.ExplicitPort
 	}
 	return cfg
-}
-
-// loadRoots returns the system roots plus the PEM certificates in file.
-func loadRoots(file string) (*x509.CertPool, error) {
-	if file == "" {
-		return nil, nil
-	}
-	pem, err := os.ReadFile(file)
-	if err != nil {
-		return nil, fmt.Errorf("ca_file: %w", err)
-	}
-	pool, err := x509.SystemCertPool()
-	if err != nil {
-		pool = x509.NewCertPool()
-	}
-	if !pool.AppendCertsFromPEM(pem) {
-		return nil, fmt.Errorf("ca_file %s: no PEM certificates found", file)
-	}
-	return pool, nil
-}
-
-// readPassword returns the first line of file; its errors never quote the
-// file's content.
-func readPassword(file string) (Secret, error) {
-	f, err := os.Open(file)
-	if err != nil {
-		return "", fmt.Errorf("password_file: %w", err)
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxPasswordFile))
-	if err != nil {
-		return "", fmt.Errorf("password_file %s: %w", file, err)
-	}
-	line, _, _ := strings.Cut(string(b), "\n")
-	line = strings.TrimSuffix(line, "\r")
-	if line == "" {
-		return "", fmt.Errorf("password_file %s: the first line is empty", file)
-	}
-	return Secret(line), nil
 }
