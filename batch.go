@@ -64,6 +64,8 @@ func diagnoseOne(ctx context.Context, base probe.Config, spec targetSpec) *resul
 	return probe.Run(ctx, cfg)
 }
 
+// writeJSONLine writes r as one line of JSON (--format jsonl). A Result is
+// plain data, so Marshal does not fail; write errors are ignored.
 func writeJSONLine(w io.Writer, r *result.Result) {
 	b, err := json.Marshal(r)
 	if err == nil {
@@ -111,12 +113,15 @@ type progress struct {
 	on           bool
 }
 
+// newProgress counts up to total targets. It draws only on a terminal,
+// where "\r" redraws the line, and only for more than one target.
 func newProgress(stderr io.Writer, total int) *progress {
 	f, ok := stderr.(*os.File)
 	on := ok && total > 1 && isatty.IsTerminal(f.Fd())
 	return &progress{w: stderr, total: total, on: on}
 }
 
+// step counts one more target diagnosed and redraws the line.
 func (p *progress) step() {
 	p.count++
 	if p.on {
@@ -124,6 +129,7 @@ func (p *progress) step() {
 	}
 }
 
+// done erases the progress line, so the report does not start after it.
 func (p *progress) done() {
 	if p.on {
 		fmt.Fprint(p.w, "\r\033[K")

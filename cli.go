@@ -87,8 +87,14 @@ type options struct {
 // usageError is a mistake on the command line: exit 3 with a hint.
 type usageError struct{ msg string }
 
+// Error returns the message; usage adds the prefix and the hint.
 func (e usageError) Error() string { return e.msg }
 
+// run is the whole command, kept out of main so tests can call it with
+// their own arguments and streams. It parses the flags, hands serve, explain
+// and demo to their own functions, else diagnoses the targets and renders
+// the results. It returns the exit code: 0 ok, 1 warning, 2 critical, 3
+// unknown or a usage error.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs, o := newFlagSet(stdout)
 	if err := fs.Parse(args); err != nil {
@@ -224,6 +230,8 @@ const (
 	defaultMaxConns = 8
 )
 
+// newFlagSet declares every flag, for all subcommands, and the options
+// they fill. Help goes to stdout: it was asked for, not an error.
 func newFlagSet(stdout io.Writer) (*pflag.FlagSet, *options) {
 	o := &options{}
 	fs := pflag.NewFlagSet("ftpsdiag", pflag.ContinueOnError)
@@ -274,6 +282,9 @@ func demoArgs(fs *pflag.FlagSet) error {
 	return nil
 }
 
+// check rejects flag values out of range, each with a usageError naming
+// the flag. What depends on the targets is checked later (checkArguments,
+// checkUsers).
 func (o *options) check() error {
 	switch o.mode {
 	case "", "implicit", "explicit", "both", "auto":
@@ -399,6 +410,9 @@ func exitFor(results []*result.Result, failOn string) (int, result.Status) {
 	return code, []result.Status{result.StatusOK, result.StatusWarning, result.StatusCritical, result.StatusUnknown}[code]
 }
 
+// exitOf is one result's exit code: unknown without a status, else set by
+// the worst finding (findings come sorted worst first), ok when it is below
+// failOn.
 func exitOf(r *result.Result, failOn result.Severity) int {
 	switch {
 	case r.Status == result.StatusUnknown || r.Status == "":

@@ -15,6 +15,8 @@ import (
 	"os/signal"
 )
 
+// main wires the process to run: its arguments, standard streams, Ctrl-C
+// as cancellation, and the exit code.
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)

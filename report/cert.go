@@ -95,6 +95,8 @@ func daysLeft(d int) string {
 	return plural(d, "day") + " left"
 }
 
+// bits is a key or cipher size, or "" when unknown (0) so that callers
+// can leave it out or show none.
 func bits(n int) string {
 	if n == 0 {
 		return ""

@@ -12,6 +12,7 @@ type palette struct {
 	tls, net, errReply, heading          *color.Color
 }
 
+// newPalette makes one rendering's colours, all on or all off.
 func newPalette(on bool) palette {
 	p := palette{
 		critical: color.New(color.FgRed, color.Bold),

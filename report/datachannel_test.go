@@ -62,14 +62,14 @@ func TestTextDataChannelHighlights(t *testing.T) {
 	}
 }
 
-// TestEventTextDataTag: data-connection rows are tagged; the probe's own
-// "data " prefix is dropped, a server's text is kept whole.
+// TestEventTextDataTag: data-connection rows are tagged, control rows are
+// not, and the text is kept whole.
 func TestEventTextDataTag(t *testing.T) {
 	for _, tc := range []struct {
 		e         result.Event
 		tag, text string
 	}{
-		{dataEv(1, result.FromTLS, "data TLS handshake done: TLS 1.3, resumed"), dataTag, "TLS handshake done: TLS 1.3, resumed"},
+		{dataEv(1, result.FromTLS, "handshake done: TLS 1.3, resumed"), dataTag, "handshake done: TLS 1.3, resumed"},
 		{dataEv(1, result.FromNet, "connect 127.0.0.1:50069"), dataTag, "connect 127.0.0.1:50069"},
 		{dataEv(1, result.FromServer, "data file.txt"), dataTag, "data file.txt"},
 		{ev(1, result.FromServer, "data \x1b[2J"), "", `data \x1b[2J`},

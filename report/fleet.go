@@ -32,6 +32,8 @@ func Summary(w io.Writer, results []*result.Result, o Options) error {
 	return p.err
 }
 
+// worstFinding is a summary row's worst finding (findings come sorted
+// worst first); an unknown result without findings shows its verdict.
 func worstFinding(r *result.Result) string {
 	if len(r.Findings) == 0 {
 		if r.Status == result.StatusUnknown {
@@ -121,6 +123,7 @@ func Nagios(w io.Writer, results []*result.Result, status result.Status, warnDay
 	return nil
 }
 
+// nagiosState is the plugin's state word for s; no status is UNKNOWN.
 func nagiosState(s result.Status) string {
 	if s == "" {
 		return "UNKNOWN"

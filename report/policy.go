@@ -29,6 +29,7 @@ func (p *printer) writePolicy(pol *result.Policy) {
 	p.writeTable([]string{"server policy", "answer", "evidence"}, rows, tw.Off)
 }
 
+// policyChecks lists pol's checks in table order.
 func policyChecks(pol *result.Policy) []policyCheck {
 	return []policyCheck{
 		{"session reuse required", pol.SessionReuseRequired, pol.SessionReuseEvidence, false},

@@ -94,6 +94,7 @@ func cellsAt(fields [][2]string, i int) []string {
 	return fields[i][:]
 }
 
+// orNone is s sanitized, or none when s is empty.
 func orNone(s string) string {
 	if s == "" {
 		return none
@@ -101,6 +102,7 @@ func orNone(s string) string {
 	return Sanitize(s)
 }
 
+// yesNo is b as "yes" or "no".
 func yesNo(b bool) string {
 	if b {
 		return "yes"

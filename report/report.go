@@ -80,6 +80,8 @@ type printer struct {
 	pal   palette
 }
 
+// newPrinter writes to w at o.Width columns (defaultWidth when 0, never
+// fewer than minWidth), in colour if o.Color.
 func newPrinter(w io.Writer, o Options) *printer {
 	n := o.Width
 	if n == 0 {

@@ -99,6 +99,7 @@ func narrow(widths, floor []int, room int) {
 	}
 }
 
+// sum adds up xs.
 func sum(xs []int) int {
 	total := 0
 	for _, x := range xs {
@@ -116,6 +117,7 @@ func wrapRow(row []string, widths []int) []string {
 	return out
 }
 
+// columnMapper gives tablewriter each column's width by column index.
 func columnMapper(widths []int) tw.Mapper[int, int] {
 	m := tw.NewMapper[int, int]()
 	for i, w := range widths {

@@ -64,6 +64,7 @@ func wrapLine(s string, n int) []string {
 	return appendNonEmpty(lines, cur)
 }
 
+// appendNonEmpty appends s to lines unless s is empty.
 func appendNonEmpty(lines []string, s string) []string {
 	if s == "" {
 		return lines

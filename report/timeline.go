@@ -23,6 +23,9 @@ const (
 // at column right; the actor boxes hang around them.
 type lanes struct{ left, right int }
 
+// newLanes places the lifelines in a diagram total columns wide: the
+// client's box starts right after the ms column, the server's ends at the
+// last column.
 func newLanes(total int) lanes {
 	return lanes{left: msWidth + 1 + boxStem, right: total - (boxWidth - boxStem)}
 }
@@ -158,18 +161,10 @@ func (p *printer) strokeFor(e result.Event) (stroke, *color.Color) {
 const dataTag = "[data] "
 
 // eventText is what an event's row says: a tag naming its connection
-// (empty for the control connection) and its text. A "data " the probe put
-// in front of its own TLS or TCP event on the data connection ("data TLS
-// handshake done") is dropped: the tag says it. Server text is kept whole.
+// (empty for the control connection) and its text, sanitized.
 func eventText(e result.Event) (tag, text string) {
-	text = Sanitize(e.Text)
-	if e.Conn != result.ConnData {
-		return "", text
+	if e.Conn == result.ConnData {
+		tag = dataTag
 	}
-	if e.From == result.FromTLS || e.From == result.FromNet {
-		if rest, ok := strings.CutPrefix(text, "data "); ok && rest != "" {
-			text = rest
-		}
-	}
-	return dataTag, text
+	return tag, Sanitize(e.Text)
 }

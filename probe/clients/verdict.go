@@ -234,6 +234,8 @@ func evaluate(fam family, f *facts) result.ClientVerdict {
 	return verdict(fam.id, level, dedupe(reasons), strings.Join(details, "; "))
 }
 
+// verdict builds a ClientVerdict; nil reasons become an empty list, so the
+// JSON says [] and never null.
 func verdict(id, v string, reasons []string, detail string) result.ClientVerdict {
 	if reasons == nil {
 		reasons = []string{}
@@ -241,6 +243,7 @@ func verdict(id, v string, reasons []string, detail string) result.ClientVerdict
 	return result.ClientVerdict{Client: id, Verdict: v, Reasons: reasons, Detail: detail}
 }
 
+// dedupe returns xs without repeats, in the order they first appear.
 func dedupe(xs []string) []string {
 	out := []string{}
 	for _, x := range xs {

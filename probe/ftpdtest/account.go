@@ -97,6 +97,8 @@ func fillHome(dir string, uid, gid int) error {
 	return nil
 }
 
+// run runs a system command with stdin; its error carries the command's
+// output, which says why useradd or chpasswd failed.
 func run(stdin io.Reader, name string, args ...string) error {
 	cmd := exec.Command(name, args...)
 	cmd.Stdin = stdin

@@ -36,6 +36,7 @@ func Available(kind Kind) error {
 	return nil
 }
 
+// lookup returns kind's install, located once per test binary.
 func lookup(kind Kind) (install, error) {
 	f, ok := installs[kind]
 	if !ok {
@@ -44,6 +45,7 @@ func lookup(kind Kind) (install, error) {
 	return f()
 }
 
+// cacheDir is $FTPSDIAG_SERVER_CACHE, else defaultCache.
 func cacheDir() string {
 	if d := os.Getenv("FTPSDIAG_SERVER_CACHE"); d != "" {
 		return d
@@ -108,6 +110,7 @@ func locatePyftpdlib() (install, error) {
 		strings.Join(errs, "; "))
 }
 
+// pathOf is name's path found through PATH, or "" when it is not there.
 func pathOf(name string) string {
 	p, _ := exec.LookPath(name)
 	return p

@@ -41,6 +41,8 @@ func freeRange(n int) (int, error) {
 	return 0, fmt.Errorf("no %d consecutive free ports in %d-%d", n, lo, hi)
 }
 
+// rangeFree reports whether the n loopback ports from base can all be
+// listened on; it closes them again before it returns.
 func rangeFree(base, n int) bool {
 	var ls []net.Listener
 	defer func() {

@@ -275,6 +275,7 @@ func (in *instance) pyftpdlib() (*exec.Cmd, error) {
 	return exec.Command(in.bin, "-u", script, file), nil
 }
 
+// yesNo spells b as vsftpd.conf wants it: YES or NO.
 func yesNo(b bool) string {
 	if b {
 		return "YES"
@@ -282,6 +283,8 @@ func yesNo(b bool) string {
 	return "NO"
 }
 
+// writeLines writes a server's config file: one setting per line,
+// readable only by its owner.
 func writeLines(file string, lines []string) error {
 	return os.WriteFile(file, []byte(strings.Join(lines, "\n")+"\n"), 0o600)
 }

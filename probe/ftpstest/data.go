@@ -51,6 +51,7 @@ func (ss *session) resetPendingData() {
 	ss.closePassive()
 }
 
+// closePassive closes the pending PASV or EPSV listener, if any.
 func (ss *session) closePassive() {
 	if ss.pasv != nil {
 		ss.pasv.Close()

@@ -183,6 +183,9 @@ func NewServer(cfg Config) (*Server, error) {
 	return s, nil
 }
 
+// withDefaults fills the fields Config gives a default for, and writes
+// PassiveHost in its 4-byte form ("::ffff:10.0.0.5" becomes "10.0.0.5")
+// for the 227 reply.
 func withDefaults(cfg Config) Config {
 	if cfg.Greeting == nil {
 		cfg.Greeting = []string{"220 ftpstest ready"}
@@ -250,6 +253,7 @@ func (s *Server) Commands() []string {
 	return append([]string(nil), s.cmds...)
 }
 
+// record keeps a command line for Commands, with PASS's argument masked.
 func (s *Server) record(line string) {
 	if verb, arg, ok := strings.Cut(line, " "); ok && strings.EqualFold(verb, "PASS") && arg != "" {
 		line = verb + " ****"
@@ -273,6 +277,7 @@ func (s *Server) track(c io.Closer) bool {
 	return true
 }
 
+// untrack forgets c, which its owner has closed, so Close need not.
 func (s *Server) untrack(c io.Closer) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -294,6 +299,8 @@ func (s *Server) pause(d time.Duration) bool {
 	}
 }
 
+// acceptLoop accepts control connections until the listener closes and
+// serves each in its own goroutine.
 func (s *Server) acceptLoop() {
 	defer s.wg.Done()
 	var backoff time.Duration

@@ -48,6 +48,7 @@ type stepConn struct {
 	exact bool
 }
 
+// Read reads at most one byte in exact mode.
 func (c *stepConn) Read(p []byte) (int, error) {
 	if c.exact && len(p) > 1 {
 		p = p[:1]
@@ -55,6 +56,9 @@ func (c *stepConn) Read(p []byte) (int, error) {
 	return c.Conn.Read(p)
 }
 
+// serve runs one control connection, or OnConnect in its place, and then
+// closes it: the pending passive listener, a close_notify under TLS, and
+// the TCP connection gently.
 func (s *Server) serve(raw net.Conn) {
 	ss := &session{s: s, cfg: &s.cfg, raw: raw, step: &stepConn{Conn: raw}}
 	ss.c = ss.step
@@ -79,6 +83,7 @@ func (s *Server) serve(raw net.Conn) {
 	s.logf("ftpstest: %v: session ended: %v", raw.RemoteAddr(), err)
 }
 
+// logf logs through Config.Logf, if set.
 func (s *Server) logf(format string, args ...any) {
 	if s.cfg.Logf != nil {
 		s.cfg.Logf(format, args...)
@@ -96,6 +101,9 @@ func (s *Server) override(verb, arg string) (string, bool) {
 	return r, ok
 }
 
+// run is the FTP dialogue: the TLS handshake first in implicit mode, the
+// greeting, then commands until one ends the session. A line too long
+// for the reader's buffer is answered 500 and ends it.
 func (ss *session) run() error {
 	if ss.cfg.Implicit {
 		if err := ss.startTLS(); err != nil {
@@ -126,6 +134,8 @@ func (ss *session) run() error {
 	}
 }
 
+// readLine reads one command line without its CRLF, waiting at most
+// IdleTimeout.
 func (ss *session) readLine() (string, error) {
 	ss.c.SetReadDeadline(time.Now().Add(ss.cfg.IdleTimeout))
 	b, err := ss.r.ReadSlice('\n')
@@ -172,6 +182,9 @@ func (ss *session) say(verb, arg, def string) error {
 	return err
 }
 
+// handle answers one command line. Commands that touch files or data need
+// a login; most replies can be scripted through Config.Replies (see
+// answer).
 func (ss *session) handle(line string) error {
 	verb, arg, _ := strings.Cut(line, " ")
 	verb = strings.ToUpper(verb)
@@ -249,6 +262,7 @@ func (ss *session) handle(line string) error {
 	}
 }
 
+// feat is the reply to FEAT: Config.Features as a multi-line 211.
 func (ss *session) feat() string {
 	if len(ss.cfg.Features) == 0 {
 		return "211 No features."
@@ -262,6 +276,9 @@ func (ss *session) feat() string {
 	return b.String()
 }
 
+// auth handles AUTH: it refuses a second AUTH and unknown mechanisms,
+// else answers 234 and hand-shakes, or hands the raw connection to
+// AfterAuth.
 func (ss *session) auth(arg string) error {
 	mech := strings.ToUpper(arg)
 	if ss.secured {
@@ -307,6 +324,7 @@ func (ss *session) startTLS() error {
 	return nil
 }
 
+// pbszCmd handles PBSZ, which needs TLS first; any size is accepted.
 func (ss *session) pbszCmd(arg string) error {
 	switch {
 	case !ss.secured:
@@ -321,6 +339,8 @@ func (ss *session) pbszCmd(arg string) error {
 	return err
 }
 
+// prot handles PROT, which needs TLS and PBSZ first: P and C set the data
+// protection, S and E are refused with 536, anything else with 504.
 func (ss *session) prot(arg string) error {
 	switch {
 	case !ss.secured:
@@ -372,6 +392,7 @@ func (ss *session) ccc() error {
 	return nil
 }
 
+// userCmd handles USER, which starts a new login.
 func (ss *session) userCmd(arg string) error {
 	switch {
 	case arg == "":
@@ -387,6 +408,7 @@ func (ss *session) userCmd(arg string) error {
 	return err
 }
 
+// pass handles PASS for the user the last USER named.
 func (ss *session) pass(arg string) error {
 	switch {
 	case !ss.secured && ss.cfg.ClearLoginRefusal != "":
@@ -406,6 +428,8 @@ func (ss *session) pass(arg string) error {
 	return err
 }
 
+// validLogin accepts anonymous or ftp with any password unless
+// DenyAnonymous is set, and the users of Config.Users with their own.
 func (ss *session) validLogin(user, pass string) bool {
 	if (strings.EqualFold(user, "anonymous") || strings.EqualFold(user, "ftp")) && !ss.cfg.DenyAnonymous {
 		return true

@@ -64,6 +64,9 @@ func (ca *CA) NewIntermediate(name string) (*CA, error) {
 	return newCA(name, ca)
 }
 
+// newCA makes a P-256 CA signed by parent, or by itself when parent is
+// nil. It is valid from five years ago, before any leaf a test backdates,
+// to ten years from now.
 func newCA(name string, parent *CA) (*CA, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -189,6 +192,9 @@ func resign(der []byte, serial *big.Int, signer crypto.Signer) ([]byte, error) {
 	return asn1.Marshal(cert)
 }
 
+// leafTemplate is a server certificate's template from o, with the
+// defaults Options promises filled in; the common name defaults to the
+// first DNS name.
 func leafTemplate(o Options) *x509.Certificate {
 	now := time.Now()
 	if o.NotBefore.IsZero() {
@@ -218,6 +224,8 @@ func leafTemplate(o Options) *x509.Certificate {
 	return t
 }
 
+// newKey generates an RSA key of rsaBits bits, or a P-256 key when
+// rsaBits is 0.
 func newKey(rsaBits int) (crypto.Signer, error) {
 	if rsaBits > 0 {
 		k, err := rsa.GenerateKey(rand.Reader, rsaBits)
@@ -233,6 +241,7 @@ func newKey(rsaBits int) (crypto.Signer, error) {
 	return k, nil
 }
 
+// serial returns a random serial number from 1 to 2^62.
 func serial() *big.Int {
 	n, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 62))
 	if err != nil {

@@ -21,6 +21,8 @@ type limiter struct {
 // slowStart is the bound a scan starts with.
 const slowStart = 2
 
+// newLimiter bounds a scan to n connections at once, starting at
+// slowStart.
 func newLimiter(n int) *limiter {
 	return &limiter{max: min(n, slowStart), ceiling: n, cond: make(chan struct{})}
 }
@@ -36,6 +38,7 @@ func (l *limiter) grow() {
 	l.mu.Unlock()
 }
 
+// acquire waits for a free connection slot, or until ctx is done.
 func (l *limiter) acquire(ctx context.Context) error {
 	for {
 		l.mu.Lock()
@@ -54,6 +57,7 @@ func (l *limiter) acquire(ctx context.Context) error {
 	}
 }
 
+// release frees a slot and wakes the waiters.
 func (l *limiter) release() {
 	l.mu.Lock()
 	l.inUse--
@@ -70,6 +74,7 @@ func (l *limiter) shrink() {
 	l.mu.Unlock()
 }
 
+// size is the current bound; the scan reports the one it ended with.
 func (l *limiter) size() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()

@@ -304,6 +304,8 @@ func (s *scanner) exchange(ctx context.Context, msg []byte, more bool) (tlswire.
 	}
 }
 
+// once opens a connection, sends msg and reads the answer, all within one
+// probe's Timeout; when ctx ends, an expired deadline unblocks the read.
 func (s *scanner) once(ctx context.Context, msg []byte, more bool) (tlswire.Response, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.opts.Timeout)
 	defer cancel()
@@ -335,6 +337,7 @@ func (s *scanner) note(err error) {
 	}
 }
 
+// codes returns the code of each suite, in order.
 func codes(suites []tlswire.Suite) []uint16 {
 	out := make([]uint16, len(suites))
 	for i, s := range suites {
@@ -356,6 +359,7 @@ func split(s []uint16, n int) [][]uint16 {
 	return out
 }
 
+// reversed returns a reversed copy of s.
 func reversed(s []uint16) []uint16 {
 	r := slices.Clone(s)
 	slices.Reverse(r)
@@ -379,8 +383,11 @@ func defaultShares(v uint16) []uint16 {
 	return []uint16{tlswire.GroupX25519, tlswire.GroupSecp256r1}
 }
 
+// ptr returns a pointer to a copy of v, for the optional result fields.
 func ptr[T any](v T) *T { return &v }
 
+// describe is the result entry for a suite code; a code tlswire does not
+// know is named "unknown" and graded weak.
 func describe(code uint16) result.Suite {
 	su, ok := tlswire.LookupSuite(code)
 	if !ok {

@@ -264,6 +264,8 @@ func (h ClientHello) extensions() ([]byte, error) {
 	return out, nil
 }
 
+// uint16s adds vs as big-endian 16-bit values, for a length-prefixed
+// list.
 func uint16s(vs []uint16) cryptobyte.BuilderContinuation {
 	return func(b *cryptobyte.Builder) {
 		for _, v := range vs {
@@ -305,6 +307,8 @@ func newKeyShare(group uint16) ([]byte, error) {
 	return nil, fmt.Errorf("tlswire: cannot make a key share for group %s", GroupName(group))
 }
 
+// ecdhShare returns the public key of a fresh key pair on curve c. The
+// private key is dropped: a probe never finishes the handshake.
 func ecdhShare(c ecdh.Curve) ([]byte, error) {
 	k, err := c.GenerateKey(rand.Reader)
 	if err != nil {
@@ -313,6 +317,7 @@ func ecdhShare(c ecdh.Curve) ([]byte, error) {
 	return k.PublicKey().Bytes(), nil
 }
 
+// mlkem768Share returns a fresh ML-KEM-768 encapsulation key.
 func mlkem768Share() ([]byte, error) {
 	k, err := mlkem.GenerateKey768()
 	if err != nil {
@@ -321,6 +326,7 @@ func mlkem768Share() ([]byte, error) {
 	return k.EncapsulationKey().Bytes(), nil
 }
 
+// mlkem1024Share returns a fresh ML-KEM-1024 encapsulation key.
 func mlkem1024Share() ([]byte, error) {
 	k, err := mlkem.GenerateKey1024()
 	if err != nil {
@@ -329,6 +335,7 @@ func mlkem1024Share() ([]byte, error) {
 	return k.EncapsulationKey().Bytes(), nil
 }
 
+// hybridShare returns first's share followed by second's.
 func hybridShare(first, second func() ([]byte, error)) ([]byte, error) {
 	a, err := first()
 	if err != nil {

@@ -30,6 +30,7 @@ var (
 	ErrLimit = errors.New("size limit exceeded")
 )
 
+// malformed returns an error wrapping ErrMalformed that says what broke.
 func malformed(format string, args ...any) error {
 	return fmt.Errorf("tlswire: %s: %w", fmt.Sprintf(format, args...), ErrMalformed)
 }
@@ -66,6 +67,7 @@ const (
 
 var kindNames = [...]string{"none", "server-hello", "hello-retry", "alert", "plaintext", "sslv2-server-hello", "sslv2-error", "garbage"}
 
+// String returns the kind's name, such as "server-hello".
 func (k Kind) String() string {
 	if k >= 0 && int(k) < len(kindNames) {
 		return kindNames[k]
@@ -166,6 +168,8 @@ type recordReader struct {
 	hs      []byte  // handshake bytes not yet returned as messages
 }
 
+// readFull fills b from the server; it fails with ErrLimit, reading
+// nothing, if that would take the flight past maxFlight.
 func (c *recordReader) readFull(b []byte) (int, error) {
 	if c.n+len(b) > maxFlight {
 		return 0, fmt.Errorf("tlswire: server sent more than %d bytes: %w", maxFlight, ErrLimit)
@@ -193,6 +197,7 @@ func (c *recordReader) readPlaintext(head []byte) Response {
 // alertError carries an alert met where a handshake message was expected.
 type alertError struct{ level, description uint8 }
 
+// Error names the alert.
 func (e alertError) Error() string {
 	return fmt.Sprintf("tlswire: alert %s", AlertName(e.description))
 }
@@ -304,6 +309,9 @@ func (c *recordReader) readTLS(more bool) (Response, error) {
 	}
 }
 
+// parseServerHello reads a ServerHello body: the version (from
+// supported_versions when present), the suite, the key share's group and
+// the extension types. A HelloRetryRequest is told by its fixed random.
 func parseServerHello(body []byte) (Response, error) {
 	resp := Response{Kind: KindServerHello}
 	s := cryptobyte.String(body)
@@ -344,6 +352,8 @@ func parseServerHello(body []byte) (Response, error) {
 	return resp, nil
 }
 
+// parseCertificate keeps the DER certificates of a Certificate message,
+// the first maxCertificates of them.
 func (resp *Response) parseCertificate(body []byte) error {
 	s := cryptobyte.String(body)
 	var list cryptobyte.String

@@ -96,6 +96,7 @@ func (s Suite) needsTLS12() bool {
 	return true
 }
 
+// grade applies Strength's rules to s, worst first.
 func grade(s Suite) Strength {
 	fs := s.ForwardSecret()
 	switch {

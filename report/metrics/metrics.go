@@ -87,12 +87,14 @@ func Collector(r *result.Result) prometheus.Collector {
 
 type collector struct{ r *result.Result }
 
+// Describe sends the descriptor of every metric Collect may send.
 func (collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{successDesc, durationDesc, statusDesc, controlDesc, notAfterDesc, daysLeftDesc, tlsDesc, dataDesc, reuseDesc, roundTripsDesc, findingDesc, clientDesc} {
 		ch <- d
 	}
 }
 
+// Collect sends r's metrics, all constant gauges.
 func (c collector) Collect(ch chan<- prometheus.Metric) {
 	gauge := func(d *prometheus.Desc, v float64, labels ...string) {
 		ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, labels...)
@@ -185,6 +187,7 @@ func connectMS(a *result.Attempt) (float64, bool) {
 	return a.ConnectMS, a.Address != ""
 }
 
+// tlsMS is the control connection's TLS handshake.
 func tlsMS(a *result.Attempt) (float64, bool) {
 	if a.TLS == nil {
 		return 0, false
@@ -210,6 +213,7 @@ func dataMS(a *result.Attempt) (float64, bool) {
 	return last - first, first >= 0
 }
 
+// scanMS is the TLS audit.
 func scanMS(a *result.Attempt) (float64, bool) {
 	if a.TLSScan == nil {
 		return 0, false
@@ -242,6 +246,7 @@ func countFindings(fs []result.Finding) []findingCount {
 	return out
 }
 
+// one is 1 for true, 0 for false.
 func one(b bool) float64 {
 	if b {
 		return 1
