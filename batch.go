@@ -6,19 +6,24 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sync"
+	"time"
 
 	"github.com/mattn/go-isatty"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/ftpsdiag/ftpsdiag/probe"
+	"github.com/ftpsdiag/ftpsdiag/probe/cause"
 	"github.com/ftpsdiag/ftpsdiag/probe/result"
 	"github.com/ftpsdiag/ftpsdiag/report"
 )
 
-// diagnoseAll runs every target, at most parallel at a time, and returns
-// the results in input order. With JSON Lines each result is written as
-// soon as it is ready.
+// diagnoseAll runs every target, at most parallel at a time, each within
+// its own --deadline, and returns the results in input order. With JSON
+// Lines each result is written as soon as it is ready. Once ctx is
+// cancelled (a signal) it starts no more targets; those running end
+// interrupted, and those never started have no result.
 func diagnoseAll(ctx context.Context, base probe.Config, specs []targetSpec, o *options, stdout, stderr io.Writer) []*result.Result {
 	results := make([]*result.Result, len(specs))
 	progress := newProgress(stderr, len(specs))
@@ -26,7 +31,15 @@ func diagnoseAll(ctx context.Context, base probe.Config, specs []targetSpec, o *
 	var g errgroup.Group
 	g.SetLimit(o.parallel)
 	for i, spec := range specs {
+		if ctx.Err() != nil {
+			break
+		}
 		g.Go(func() error {
+			if ctx.Err() != nil {
+				return nil // cancelled while the loop waited for a slot
+			}
+			ctx, cancel := withDeadline(ctx, o.deadline)
+			defer cancel()
 			r := diagnoseOne(ctx, base, spec)
 			mu.Lock()
 			defer mu.Unlock()
@@ -40,7 +53,24 @@ func diagnoseAll(ctx context.Context, base probe.Config, specs []targetSpec, o *
 	}
 	g.Wait()
 	progress.done()
-	return results
+	started := slices.DeleteFunc(results, func(r *result.Result) bool { return r == nil })
+	if ctx.Err() != nil {
+		cut := 0
+		for _, r := range started {
+			if slices.ContainsFunc(r.Findings, cause.RunInterrupted.Is) {
+				cut++
+			}
+		}
+		fmt.Fprintf(stderr, "ftpsdiag: %v: stopped: %d of %d targets finished, %d cut short (unknown), %d not started\n",
+			context.Cause(ctx), len(started)-cut, len(specs), cut, len(specs)-len(started))
+	}
+	return started
+}
+
+// withDeadline bounds one target's diagnosis by --deadline, which its
+// findings name when it fires.
+func withDeadline(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	return context.WithTimeoutCause(ctx, d, fmt.Errorf("--deadline %s", d))
 }
 
 // diagnoseOne applies a target line's own settings; a target that cannot

@@ -81,6 +81,9 @@ type options struct {
 	ignore       []string
 	listen       string
 	modules      string
+	maxProbes    int
+	allowHosts   []string
+	allowPorts   []string
 	version      bool
 }
 
@@ -94,7 +97,8 @@ func (e usageError) Error() string { return e.msg }
 // their own arguments and streams. It parses the flags, hands serve, explain
 // and demo to their own functions, else diagnoses the targets and renders
 // the results. It returns the exit code: 0 ok, 1 warning, 2 critical, 3
-// unknown or a usage error.
+// unknown or a usage error; 130 or 143 when a signal (a signalCause of ctx)
+// interrupted the run.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs, o := newFlagSet(stdout)
 	if err := fs.Parse(args); err != nil {
@@ -129,11 +133,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err != nil {
 		return usage(stderr, err)
 	}
-	ctx, cancel := context.WithTimeout(ctx, o.deadline)
-	defer cancel()
-
 	var results []*result.Result
 	if demo {
+		ctx, cancel := withDeadline(ctx, o.deadline)
+		defer cancel()
 		res, err := runDemo(ctx, cfg)
 		if err != nil {
 			fmt.Fprintf(stderr, "ftpsdiag: error: starting the demo server: %v\n", err)
@@ -160,6 +163,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err := renderAll(stdout, results, o, status); err != nil {
 		fmt.Fprintf(stderr, "ftpsdiag: error: writing the report: %v\n", err)
 		return exitUnknown
+	}
+	if sc, ok := errors.AsType[signalCause](context.Cause(ctx)); ok {
+		return sc.exitCode() // what finished is reported; the run was not
 	}
 	return code
 }
@@ -243,7 +249,7 @@ func newFlagSet(stdout io.Writer) (*pflag.FlagSet, *options) {
 	fs.StringVar(&o.serverName, "servername", "", "name for SNI and certificate checks (default: the target host)")
 	fs.StringVar(&o.caFile, "ca-file", "", "PEM file of extra trusted root certificates")
 	fs.DurationVar(&o.timeout, "timeout", defaultTimeout, "limit for each step (connect, each reply, handshake)")
-	fs.DurationVar(&o.deadline, "deadline", 60*time.Second, "limit for the whole diagnosis")
+	fs.DurationVar(&o.deadline, "deadline", 60*time.Second, "limit for each target's whole diagnosis")
 	fs.StringVar(&o.format, "format", "text", "output format: text, json, jsonl (one JSON document per line) or nagios")
 	fs.BoolVar(&o.noColor, "no-color", false, "no colour (also off when NO_COLOR is set or output is not a terminal)")
 	fs.IntVar(&o.warnDays, "warn-days", probe.DefaultWarnDays, "warn when the certificate expires within this many days")
@@ -254,6 +260,9 @@ func newFlagSet(stdout io.Writer) (*pflag.FlagSet, *options) {
 	fs.IntVar(&o.parallel, "parallel", 4, "targets diagnosed at once")
 	fs.StringVar(&o.listen, "listen", "127.0.0.1:9399", "serve: address for the Prometheus exporter")
 	fs.StringVar(&o.modules, "config", "", "serve: YAML file of probe modules (default: one module \"default\")")
+	fs.IntVar(&o.maxProbes, "max-probes", defaultMaxConcurrent, "serve: diagnoses at once; a scrape that finds none free in time gets 503")
+	fs.StringSliceVar(&o.allowHosts, "allow-hosts", nil, "serve: probe only these hosts: names, addresses, CIDR networks (comma-separated; default: any)")
+	fs.StringSliceVar(&o.allowPorts, "allow-ports", nil, "serve: probe only these control ports: numbers or LOW-HIGH ranges (comma-separated; default: any)")
 	fs.StringVar(&o.user, "user", "", "log in as this user (default: anonymous); the password comes from --password-file or $FTPSDIAG_PASSWORD")
 	fs.StringVar(&o.passwordFile, "password-file", "", "file whose first line is the password for --user")
 	fs.BoolVar(&o.ccc, "ccc", false, "also test CCC (clearing the control channel after login)")

@@ -26,7 +26,7 @@ import (
 // run that leaves goroutines behind (an exporter's probes, say).
 func TestMain(m *testing.M) {
 	testscript.Main(leakChecked{m}, map[string]func(){
-		"ftpsdiag": func() { os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+		"ftpsdiag": func() { os.Exit(command(os.Args[1:])) },
 	})
 }
 
@@ -49,6 +49,11 @@ func (l leakChecked) Run() (code int) {
 //	serve-ftps                 start a healthy explicit FTPS server on
 //	                           127.0.0.1 for this script: its port is
 //	                           $FTPS_PORT, its root CA is in $WORK/ca.pem
+//	serve-silent               start a server that accepts and never
+//	                           speaks, on $SILENT_PORT
+//	wait-connections N         wait until it has accepted N connections
+//	signal INT|TERM            signal the programs started with exec ... &
+//	exited N                   after wait, the signalled program exited N
 //
 // and every script has $CLOSED_PORT, a loopback port nothing listens on.
 func TestScript(t *testing.T) {
@@ -61,6 +66,11 @@ func TestScript(t *testing.T) {
 			"exitcode":   cmdExitcode,
 			"jsonfield":  cmdJSONField,
 			"serve-ftps": cmdServeFTPS,
+			// cli_signal_test.go
+			"serve-silent":     cmdServeSilent,
+			"wait-connections": cmdWaitConnections,
+			"signal":           cmdSignal,
+			"exited":           cmdExited,
 		},
 	})
 }
@@ -77,6 +87,7 @@ func setupScript(env *testscript.Env) error {
 		return err
 	}
 	env.Setenv("CLOSED_PORT", strconv.Itoa(port))
+	env.Values[scriptStateKey{}] = &scriptState{accepted: make(chan struct{}, 1024)}
 	return nil
 }
 

@@ -3,14 +3,17 @@ package main
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"html/template"
 	"maps"
 	"math"
+	"net"
 	"net/http"
 	"slices"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -26,20 +29,26 @@ import (
 const defaultMaxConcurrent = 4
 
 // Scrape deadlines: Prometheus says in a header how long it waits; the
-// probe gets that minus a margin for writing the metrics and the network.
-// Without the header, a probe may take fallbackSteps step timeouts, as
-// the command line's default --deadline is 6 × --timeout.
+// scrape takes that minus a margin for writing the metrics and the network
+// (see scrapeBudget).
 const (
 	timeoutHeader = "X-Prometheus-Scrape-Timeout-Seconds"
 	scrapeMargin  = 500 * time.Millisecond
-	fallbackSteps = 6
 	maxScrape     = 24 * time.Hour // larger header values are refused
+)
+
+// Bounds on what a refusal quotes back: a scrape's parameters are
+// anyone's text, and a refusal goes to the log as well as to the client.
+const (
+	maxTargetLen = 300 // no HOST:PORT or URL of a server is longer (a DNS name is at most 253)
+	maxEcho      = 100 // bytes of a parameter a message quotes
 )
 
 // exporterOptions tune an exporter.
 type exporterOptions struct {
 	Tool          string                                                     // "ftpsdiag <version>", recorded in each result and shown on /
 	MaxConcurrent int                                                        // probes at once across all scrapes; 0 = defaultMaxConcurrent
+	Allow         allowList                                                  // targets every module may probe (the serve flags); zero = any
 	Logf          func(format string, args ...any)                           // one line per probe and per refused scrape; nil = silent
 	Probe         func(ctx context.Context, cfg probe.Config) *result.Result // runs a diagnosis; nil = probe.Run (a seam for tests)
 }
@@ -88,11 +97,12 @@ func newExporter(mods modules, opts exporterOptions) *exporter {
 		}),
 		refused: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "ftpsdiag_exporter_scrapes_refused_total",
-			Help: "Scrapes of /probe answered with an error: bad_request (400: target, module or timeout header) or busy (503: no probe slot freed before the deadline).",
+			Help: "Scrapes of /probe answered with an error: bad_request (400: target, module or timeout header), not_allowed (403: target outside the allow-list), busy (503: no probe slot freed in time to give the probe its budget) or cancelled (503: the probe was cut by shutdown or the client left).",
 		}, []string{"reason"}),
 	}
-	s.refused.WithLabelValues(reasonBadRequest)
-	s.refused.WithLabelValues(reasonBusy)
+	for _, reason := range []string{reasonBadRequest, reasonNotAllowed, reasonBusy, reasonCancelled} {
+		s.refused.WithLabelValues(reason)
+	}
 	s.reg.MustRegister(s.probes, s.duration, s.inFlight, s.refused,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return s
@@ -101,8 +111,17 @@ func newExporter(mods modules, opts exporterOptions) *exporter {
 // Reasons a scrape is refused, as ftpsdiag_exporter_scrapes_refused_total labels them.
 const (
 	reasonBadRequest = "bad_request"
+	reasonNotAllowed = "not_allowed"
 	reasonBusy       = "busy"
+	reasonCancelled  = "cancelled"
 )
+
+// refusal is a scrape answered with an error instead of metrics.
+type refusal struct {
+	reason string // the scrapes_refused_total label
+	code   int    // the HTTP status
+	msg    string // one line, parameters quoted with clip
+}
 
 // Handler serves /probe (one diagnosis as metrics), /metrics (the
 // exporter's own) and / (a page listing the modules).
@@ -118,82 +137,176 @@ func (s *exporter) Handler() http.Handler {
 // its metrics. A diagnosis cut short by the deadline still answers, with
 // what it learnt.
 func (s *exporter) probe(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	name := cmp.Or(q.Get("module"), defaultModule)
-	mod, ok := s.mods[name]
-	if !ok {
-		s.refuse(w, reasonBadRequest, http.StatusBadRequest, fmt.Sprintf("unknown module %q", name))
-		return
-	}
-	raw := q.Get("target")
-	if raw == "" {
-		s.refuse(w, reasonBadRequest, http.StatusBadRequest, "missing target parameter: want ?target=HOST[:PORT], ftps://HOST[:PORT] or ftpes://HOST[:PORT]")
-		return
-	}
-	target, err := probe.ParseTarget(raw)
+	start := time.Now()
+	sr, err := s.parse(r)
 	if err != nil {
-		s.refuse(w, reasonBadRequest, http.StatusBadRequest, err.Error())
+		s.refuse(w, err)
 		return
 	}
-	cfg := mod.config(target, s.opts.Tool)
-	if err := cfg.Validate(); err != nil {
-		s.refuse(w, reasonBadRequest, http.StatusBadRequest, fmt.Sprintf("module %q: %v", name, err))
-		return
-	}
-	timeout, err := scrapeTimeout(r.Header, mod)
-	if err != nil {
-		s.refuse(w, reasonBadRequest, http.StatusBadRequest, err.Error())
-		return
-	}
-	ctx, cancel := context.WithTimeout(r.Context(), timeout)
+	ctx, cancel := context.WithDeadline(r.Context(), start.Add(sr.total))
 	defer cancel()
-	if err := s.sem.Acquire(ctx, 1); err != nil {
-		s.refuse(w, reasonBusy, http.StatusServiceUnavailable,
-			fmt.Sprintf("%d probes already running; none finished within the scrape's %s", s.opts.MaxConcurrent, timeout))
+	res, err := s.diagnose(ctx, sr, start)
+	if err != nil {
+		s.refuse(w, err)
 		return
 	}
-	res := s.run(ctx, name, cfg)
-	s.sem.Release(1)
-
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(metrics.Collector(res))
 	promhttp.HandlerFor(reg, promhttp.HandlerOpts{}).ServeHTTP(w, r)
 }
 
-// run runs one diagnosis and accounts for it.
-func (s *exporter) run(ctx context.Context, module string, cfg probe.Config) *result.Result {
+// scrapeRequest is a checked /probe request.
+type scrapeRequest struct {
+	module string       // the module's name
+	mod    module       // its settings
+	cfg    probe.Config // the diagnosis to run
+	total  time.Duration
+	budget time.Duration // of total, what the diagnosis gets once it has a slot
+}
+
+// parse checks a /probe request's module, target and timeout header.
+func (s *exporter) parse(r *http.Request) (scrapeRequest, *refusal) {
+	bad := func(format string, args ...any) (scrapeRequest, *refusal) {
+		return scrapeRequest{}, &refusal{reasonBadRequest, http.StatusBadRequest, fmt.Sprintf(format, args...)}
+	}
+	q := r.URL.Query()
+	sr := scrapeRequest{module: cmp.Or(q.Get("module"), defaultModule)}
+	var ok bool
+	if sr.mod, ok = s.mods[sr.module]; !ok {
+		return bad("unknown module %s", clip(sr.module))
+	}
+	raw := q.Get("target")
+	switch {
+	case raw == "":
+		return bad("missing target parameter: want ?target=HOST[:PORT], ftps://HOST[:PORT] or ftpes://HOST[:PORT]")
+	case len(raw) > maxTargetLen:
+		return bad("target %s: longer than any server's name and port (%d bytes)", clip(raw), maxTargetLen)
+	}
+	target, err := probe.ParseTarget(raw)
+	if err != nil {
+		return bad("%v", err)
+	}
+	sr.cfg = sr.mod.config(target, s.opts.Tool)
+	if err := sr.cfg.Validate(); err != nil {
+		return bad("module %q: %v", sr.module, err)
+	}
+	if sr.total, sr.budget, err = scrapeBudget(r.Header, sr.mod); err != nil {
+		return bad("%v", err)
+	}
+	return sr, nil
+}
+
+// diagnose runs the diagnosis sr asks for, if the allow-lists let it,
+// once a probe slot is free. Waiting for the slot never eats into the
+// diagnosis' budget: the scrape waits only as long as its deadline (ctx)
+// still leaves the whole budget after, and is refused as busy past that.
+func (s *exporter) diagnose(ctx context.Context, sr scrapeRequest, start time.Time) (*result.Result, *refusal) {
+	notAllowed := func(err error) *refusal {
+		return &refusal{reasonNotAllowed, http.StatusForbidden, fmt.Sprintf("target %q: %v", sr.cfg.Target.Raw, err)}
+	}
+	var guard *dialGuard
+	if lists := s.allowLists(sr.mod); len(lists) > 0 {
+		ports, err := sr.cfg.ControlPorts()
+		if err != nil {
+			return nil, &refusal{reasonBadRequest, http.StatusBadRequest, fmt.Sprintf("target %q: %v", sr.cfg.Target.Raw, err)}
+		}
+		if err := lists.checkTarget(ctx, sr.cfg.Target.Host, ports); err != nil {
+			return nil, notAllowed(err)
+		}
+		guard = &dialGuard{lists: lists, host: sr.cfg.Target.Host, dial: (&net.Dialer{}).DialContext}
+		sr.cfg.Dial = guard.Dial
+	}
+	if !s.acquire(ctx, start.Add(sr.total-sr.budget)) {
+		return nil, &refusal{reasonBusy, http.StatusServiceUnavailable,
+			fmt.Sprintf("all %d probe slots busy; none freed in time to leave this scrape's probe its %s", s.opts.MaxConcurrent, sr.budget)}
+	}
+	res, took := s.run(ctx, sr)
+	switch {
+	case guard != nil && guard.Refused() != nil: // DNS changed its answer since checkTarget
+		return nil, notAllowed(guard.Refused())
+	case errors.Is(ctx.Err(), context.Canceled): // not the deadline: a result cut by us is not the server's
+		return nil, &refusal{reasonCancelled, http.StatusServiceUnavailable,
+			fmt.Sprintf("probe of %q cancelled after %s: %v", sr.cfg.Target.Raw, took.Round(time.Millisecond), context.Cause(ctx))}
+	}
+	s.probes.WithLabelValues(sr.module, string(res.Status)).Inc()
+	s.duration.WithLabelValues(sr.module).Observe(took.Seconds())
+	s.opts.Logf("probe module=%s target=%q status=%s took=%s: %s", sr.module, sr.cfg.Target.Raw, res.Status, took.Round(time.Millisecond), res.Verdict)
+	return res, nil
+}
+
+// allowLists are the allow-lists a scrape of module m must pass.
+func (s *exporter) allowLists(m module) allowLists {
+	var ls allowLists
+	for _, l := range []allowList{s.opts.Allow, m.allow} {
+		if l.set() {
+			ls = append(ls, l)
+		}
+	}
+	return ls
+}
+
+// acquire takes a probe slot, waiting for one until latest at most.
+func (s *exporter) acquire(ctx context.Context, latest time.Time) bool {
+	if s.sem.TryAcquire(1) {
+		return true
+	}
+	ctx, cancel := context.WithDeadline(ctx, latest)
+	defer cancel()
+	return s.sem.Acquire(ctx, 1) == nil
+}
+
+// run runs one diagnosis in a slot acquire took, with its whole budget,
+// and frees the slot.
+func (s *exporter) run(ctx context.Context, sr scrapeRequest) (*result.Result, time.Duration) {
+	defer s.sem.Release(1)
 	s.inFlight.Inc()
 	defer s.inFlight.Dec()
+	// The cause names the budget in a cut run's run-interrupted evidence.
+	ctx, cancel := context.WithTimeoutCause(ctx, sr.budget, fmt.Errorf("the scrape's probe budget (%s)", sr.budget))
+	defer cancel()
 	start := time.Now()
-	res := s.opts.Probe(ctx, cfg)
-	took := time.Since(start)
-	s.probes.WithLabelValues(module, string(res.Status)).Inc()
-	s.duration.WithLabelValues(module).Observe(took.Seconds())
-	s.opts.Logf("probe module=%s target=%q status=%s took=%s: %s", module, cfg.Target.Raw, res.Status, took.Round(time.Millisecond), res.Verdict)
-	return res
+	res := s.opts.Probe(ctx, sr.cfg)
+	return res, time.Since(start)
 }
 
 // refuse answers a scrape with a one-line error.
-func (s *exporter) refuse(w http.ResponseWriter, reason string, code int, msg string) {
-	s.refused.WithLabelValues(reason).Inc()
-	s.opts.Logf("probe refused (%d): %s", code, msg)
-	http.Error(w, msg, code)
+func (s *exporter) refuse(w http.ResponseWriter, r *refusal) {
+	s.refused.WithLabelValues(r.reason).Inc()
+	s.opts.Logf("probe refused (%d): %s", r.code, r.msg)
+	http.Error(w, r.msg, r.code)
 }
 
-// scrapeTimeout is how long a probe may take: what Prometheus allows the
-// scrape minus scrapeMargin (but at least half of it), or, without the
-// header, fallbackSteps step timeouts of the module.
-func scrapeTimeout(h http.Header, m module) (time.Duration, error) {
+// scrapeBudget is how long a scrape may take in all, and how much of it
+// its diagnosis gets: the scrape takes what Prometheus allows it minus
+// scrapeMargin (but at least half of it), or without the header the
+// module's deadline; the diagnosis gets the module's deadline at most.
+// The rest, total − budget, is how long the scrape may wait for a slot: a
+// diagnosis either gets its whole budget or does not start.
+func scrapeBudget(h http.Header, m module) (total, budget time.Duration, err error) {
 	v := h.Get(timeoutHeader)
 	if v == "" {
-		return fallbackSteps * m.Timeout, nil
+		return m.Deadline, m.Deadline, nil
 	}
 	secs, err := strconv.ParseFloat(v, 64)
 	if err != nil || !(secs > 0) || secs > maxScrape.Seconds() {
-		return 0, fmt.Errorf("%s %q: want a positive number of seconds up to %.0f", timeoutHeader, v, maxScrape.Seconds())
+		return 0, 0, fmt.Errorf("%s %s: want a positive number of seconds up to %.0f", timeoutHeader, clip(v), maxScrape.Seconds())
 	}
 	t := time.Duration(math.Round(secs * float64(time.Second)))
-	return max(t-scrapeMargin, t/2), nil
+	total = max(t-scrapeMargin, t/2)
+	return total, min(total, m.Deadline), nil
+}
+
+// clip quotes s for a message, escaping control characters, invalid UTF-8
+// and bidi overrides, and cuts it after maxEcho bytes.
+func clip(s string) string {
+	if len(s) <= maxEcho {
+		return strconv.Quote(s)
+	}
+	n := maxEcho
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return fmt.Sprintf("%s… (%d bytes)", strconv.Quote(s[:n]), len(s))
 }
 
 var indexPage = template.Must(template.New("index").Parse(`<!DOCTYPE html>

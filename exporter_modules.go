@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -22,6 +23,10 @@ import (
 // one when no configuration file is given.
 const defaultModule = "default"
 
+// defaultDeadline is a module's deadline when the file sets none: the
+// command line's default --deadline.
+const defaultDeadline = 60 * time.Second
+
 // modules are the named probe settings a scrape chooses from with
 // ?module=. loadModules makes them: it also reads the password and CA files.
 type modules map[string]module
@@ -34,6 +39,7 @@ type module struct {
 	ImplicitPort int              `yaml:"implicit_port"` // implicit TLS port for a bare HOST; 0 = 990
 	ExplicitPort int              `yaml:"explicit_port"` // explicit TLS port for a bare HOST; 0 = 21
 	Timeout      time.Duration    `yaml:"timeout"`       // limit for each step; default 10s
+	Deadline     time.Duration    `yaml:"deadline"`      // limit for the whole diagnosis, within the scrape's; default 60s (see scrapeBudget)
 	ServerName   string           `yaml:"servername"`    // SNI and certificate name; default: the target host
 	CAFile       string           `yaml:"ca_file"`       // PEM roots trusted besides the system's
 	User         string           `yaml:"user"`          // login name; default anonymous
@@ -45,12 +51,14 @@ type module struct {
 	WarnDays     int              `yaml:"-"`             // warn_days (see moduleFile): warn when the certificate expires within this many days; default 30
 	CritDays     int              `yaml:"-"`             // crit_days (see moduleFile): critical within this many days; default 7, or warn_days when lower
 	Ignore       []string         `yaml:"ignore"`        // finding ids accepted as known: reported as ignored, not counted in the status
+	Allow        allowFile        `yaml:"allow"`         // hosts and ports this module may probe; default: any
 
 	// Password is read from PasswordFile at load time. It formats as
 	// "****" so that no log line can show it.
 	Password secret `yaml:"-"`
 
 	roots *x509.CertPool // system roots plus CAFile; nil = the system's
+	allow allowList      // Allow, parsed
 }
 
 // secret is a string that fmt never shows.
@@ -74,7 +82,7 @@ type moduleFile struct {
 
 // defaultModules is what runs without a configuration file.
 func defaultModules() modules {
-	return modules{defaultModule: {Timeout: defaultTimeout, MaxConns: defaultMaxConns, WarnDays: probe.DefaultWarnDays, CritDays: probe.DefaultCritDays}}
+	return modules{defaultModule: {Timeout: defaultTimeout, Deadline: defaultDeadline, MaxConns: defaultMaxConns, WarnDays: probe.DefaultWarnDays, CritDays: probe.DefaultCritDays}}
 }
 
 // loadModules reads the modules from a YAML file:
@@ -84,6 +92,7 @@ func defaultModules() modules {
 //	    mode: explicit        # implicit, explicit, both or auto; default: from the target
 //	    port: 2121            # for targets that name no port
 //	    timeout: 5s           # per step
+//	    deadline: 20s         # the whole diagnosis
 //	    servername: ftp.example.com
 //	    ca_file: /etc/ftpsdiag/corp-root.pem
 //	    user: alice
@@ -95,6 +104,9 @@ func defaultModules() modules {
 //	    warn_days: 30
 //	    crit_days: 7          # default 7, or warn_days when lower
 //	    ignore: [epsv-unsupported]
+//	    allow:
+//	      hosts: [ftp.example.com, 192.0.2.0/24]
+//	      ports: [21, 2121-2130]
 //
 // It reads the CA and password files at once, so that a mistake shows at
 // start-up rather than at the first scrape. An empty path gives the single
@@ -159,6 +171,8 @@ func (m *module) load() error {
 		return errors.New("port and implicit_port/explicit_port exclude each other: port makes every target HOST:port")
 	case m.Timeout < 0:
 		return fmt.Errorf("timeout %s: want a positive duration such as 10s", m.Timeout)
+	case m.Deadline < 0:
+		return fmt.Errorf("deadline %s: want a positive duration such as 30s", m.Deadline)
 	case m.MaxConns < 0 || m.MaxConns > 64:
 		return fmt.Errorf("max_conns %d: want 1 to 64", m.MaxConns)
 	case m.Transfers < 0 || m.Transfers > probe.MaxTransfers:
@@ -180,10 +194,14 @@ func (m *module) load() error {
 	if m.Timeout == 0 {
 		m.Timeout = defaultTimeout
 	}
+	m.Deadline = cmp.Or(m.Deadline, defaultDeadline)
 	if m.MaxConns == 0 {
 		m.MaxConns = defaultMaxConns
 	}
 	var err error
+	if m.allow, err = parseAllow(m.Allow); err != nil {
+		return fmt.Errorf("allow: %w", err)
+	}
 	if m.roots, err = loadRoots("ca_file", m.CAFile); err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"slices"
@@ -38,6 +39,7 @@ func TestLoadModules(t *testing.T) {
     mode: explicit
     port: 2121
     timeout: 2.5s
+    deadline: 20s
     servername: ftp.example.com
     ca_file: %s
     user: alice
@@ -48,6 +50,9 @@ func TestLoadModules(t *testing.T) {
     transfers: 1
     warn_days: 0
     ignore: [epsv-unsupported, tls-no-server-preference]
+    allow:
+      hosts: [ftp.example.com, 192.0.2.0/24]
+      ports: [2121, 3000-3010]
   lowwarn:
     warn_days: 5
   crit:
@@ -60,14 +65,18 @@ func TestLoadModules(t *testing.T) {
 	if len(mods) != 4 {
 		t.Fatalf("modules = %v, want default, alice, lowwarn and crit", mods)
 	}
-	if d := mods["default"]; d.Mode != probe.ModeDefault || d.Timeout != 10*time.Second || d.MaxConns != 8 || d.WarnDays != 30 || d.CritDays != 7 || d.Ignore != nil || d.roots != nil {
+	if d := mods["default"]; d.Mode != probe.ModeDefault || d.Timeout != 10*time.Second || d.Deadline != time.Minute || d.allow.set() || d.MaxConns != 8 || d.WarnDays != 30 || d.CritDays != 7 || d.Ignore != nil || d.roots != nil {
 		t.Errorf("default = %+v, want the command line's defaults", d)
 	}
 	a := mods["alice"]
-	if a.Mode != probe.ModeExplicit || a.Port != 2121 || a.Timeout != 2500*time.Millisecond || a.ServerName != "ftp.example.com" ||
+	if a.Mode != probe.ModeExplicit || a.Port != 2121 || a.Timeout != 2500*time.Millisecond || a.Deadline != 20*time.Second || a.ServerName != "ftp.example.com" ||
 		a.User != "alice" || !a.Scan || !a.CCC || a.MaxConns != 4 || a.Transfers != 1 || a.WarnDays != 0 || a.CritDays != 0 || a.roots == nil ||
 		!slices.Equal(a.Ignore, []string{"epsv-unsupported", "tls-no-server-preference"}) {
 		t.Errorf("alice = %+v", a)
+	}
+	if l := a.allow; !l.allowsName("ftp.example.com") || !l.allowsAddr(netip.MustParseAddr("192.0.2.200")) || l.allowsAddr(netip.MustParseAddr("192.0.3.1")) ||
+		!l.allowsPort(3005) || l.allowsPort(21) {
+		t.Errorf("alice's allow-list = %+v", l)
 	}
 	// As on the command line: warn_days alone lowers crit_days with it.
 	if l, c := mods["lowwarn"], mods["crit"]; l.WarnDays != 5 || l.CritDays != 5 || c.WarnDays != 30 || c.CritDays != 0 {
@@ -93,6 +102,10 @@ func TestLoadModules(t *testing.T) {
 		{"password in the file", "modules:\n  m:\n    password: x\n", []string{"password"}},
 		{"bad duration", "modules:\n  m:\n    timeout: 10 sec\n", []string{"line 3", "10 sec", "time.Duration"}},
 		{"negative duration", "modules:\n  m:\n    timeout: -1s\n", []string{`module "m"`, "timeout -1s"}},
+		{"negative deadline", "modules:\n  m:\n    deadline: -1s\n", []string{`module "m"`, "deadline -1s"}},
+		{"wildcard host", "modules:\n  m:\n    allow: {hosts: ['*.example.com']}\n", []string{`module "m"`, `allow: hosts: "*.example.com": want a host name`}},
+		{"bad port range", "modules:\n  m:\n    allow: {ports: [2130-2121]}\n", []string{`allow: ports: "2130-2121"`}},
+		{"unknown allow key", "modules:\n  m:\n    allow: {networks: [10.0.0.0/8]}\n", []string{"line 3", "networks"}},
 		{"bad mode", "modules:\n  m:\n    mode: starttls\n", []string{`module "m"`, `mode "starttls"`}},
 		{"bad port", "modules:\n  m:\n    implicit_port: 99999\n", []string{"implicit_port 99999"}},
 		{"port and explicit_port", "modules:\n  m:\n    port: 21\n    explicit_port: 2121\n", []string{"exclude each other"}},

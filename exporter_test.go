@@ -8,11 +8,13 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	dto "github.com/prometheus/client_model/go"
@@ -98,6 +100,20 @@ func parseExposition(t *testing.T, body []byte) map[string]*dto.MetricFamily {
 	mfs, err := p.TextToMetricFamilies(bytes.NewReader(body))
 	if err != nil {
 		t.Fatalf("parsing the exposition: %v\n%s", err, body)
+	}
+	return mfs
+}
+
+// gather collects the exporter's own metrics without HTTP.
+func gather(t *testing.T, e *exporter) map[string]*dto.MetricFamily {
+	t.Helper()
+	fams, err := e.reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	mfs := map[string]*dto.MetricFamily{}
+	for _, f := range fams {
+		mfs[f.GetName()] = f
 	}
 	return mfs
 }
@@ -189,23 +205,40 @@ func fakeResult(cfg probe.Config) *result.Result {
 	return &result.Result{Target: cfg.Target.Raw, Status: result.StatusOK, Verdict: "FTPS works."}
 }
 
-// MaxConcurrent probes run; the next scrape waits for a slot until its own
-// deadline, then gets a 503.
-func TestProbeConcurrencyBound(t *testing.T) {
-	const bound = 2
-	started, release := make(chan struct{}), make(chan struct{})
-	blocking := func(ctx context.Context, cfg probe.Config) *result.Result {
-		select {
-		case started <- struct{}{}:
-		case <-ctx.Done():
-		}
-		select {
-		case <-release:
-		case <-ctx.Done():
-		}
-		return fakeResult(cfg)
+// blockingProbe is a fake probe that signals on started and returns when
+// release is closed or its context ends, recording how long it had left.
+type blockingProbe struct {
+	started chan struct{}
+	release chan struct{}
+	left    chan time.Duration // the budget the probe saw when it started
+}
+
+func newBlockingProbe() *blockingProbe {
+	return &blockingProbe{started: make(chan struct{}), release: make(chan struct{}), left: make(chan time.Duration, 16)}
+}
+
+// run is the probe.
+func (b *blockingProbe) run(ctx context.Context, cfg probe.Config) *result.Result {
+	dl, _ := ctx.Deadline()
+	b.left <- time.Until(dl)
+	select {
+	case b.started <- struct{}{}:
+	case <-ctx.Done():
 	}
-	srv := startExporter(t, defaultModules(), exporterOptions{MaxConcurrent: bound, Logf: t.Logf, Probe: blocking})
+	select {
+	case <-b.release:
+	case <-ctx.Done():
+	}
+	return fakeResult(cfg)
+}
+
+// A load test: with every slot taken, a burst of scrapes whose probe
+// would get less than its budget is refused at once with 503, each one
+// counted as busy; the running probes are not disturbed.
+func TestProbeSlotsFull(t *testing.T) {
+	const bound, burst = 2, 40
+	b := newBlockingProbe()
+	srv := startExporter(t, defaultModules(), exporterOptions{MaxConcurrent: bound, Logf: t.Logf, Probe: b.run})
 
 	codes := make(chan int, bound)
 	for range bound {
@@ -218,34 +251,94 @@ func TestProbeConcurrencyBound(t *testing.T) {
 		}()
 	}
 	for range bound {
-		<-started
+		<-b.started
 	}
 
-	start := time.Now()
-	code, body := get(t, srv, "/probe?target=ftp.example.com", "0.6") // deadline 0.3 s
-	if code != http.StatusServiceUnavailable {
-		t.Errorf("scrape beyond the bound: %d %s, want 503", code, body)
+	// The default module's deadline (60 s) takes the whole 9.5 s of a
+	// 10 s scrape: there is no time to wait for a slot.
+	var wg sync.WaitGroup
+	for range burst {
+		wg.Go(func() {
+			code, body, err := fetch(srv, "/probe?target=ftp.example.com", "10")
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if code != http.StatusServiceUnavailable || !bytes.Contains(body, []byte("all 2 probe slots busy")) {
+				t.Errorf("scrape beyond the bound: %d %q, want 503", code, body)
+			}
+			if lines := strings.Count(strings.TrimSpace(string(body)), "\n"); lines != 0 {
+				t.Errorf("error body is %d lines: %q", lines+1, body)
+			}
+		})
 	}
-	if took := time.Since(start); took < 300*time.Millisecond {
-		t.Errorf("refused after %s, without waiting for its deadline", took)
-	}
-	if lines := strings.Count(strings.TrimSpace(string(body)), "\n"); lines != 0 {
-		t.Errorf("error body is %d lines: %q", lines+1, body)
-	}
+	wg.Wait()
 
-	close(release)
+	close(b.release)
 	for range bound {
 		if code := <-codes; code != http.StatusOK {
 			t.Errorf("blocked scrape ended with %d, want 200", code)
 		}
 	}
 	mfs := scrape(t, srv, "/metrics", "")
-	if v := sample(t, mfs, "ftpsdiag_exporter_scrapes_refused_total", "reason", "busy"); v != 1 {
-		t.Errorf("refused busy = %v, want 1", v)
+	if v := sample(t, mfs, "ftpsdiag_exporter_scrapes_refused_total", "reason", "busy"); v != burst {
+		t.Errorf("refused busy = %v, want %d", v, burst)
 	}
 	if v := sample(t, mfs, "ftpsdiag_exporter_probes_total", "module", "default", "status", "ok"); v != bound {
 		t.Errorf("probes = %v, want %d", v, bound)
 	}
+}
+
+// Waiting for a slot does not eat the probe's budget: a scrape waits only
+// while the rest of its deadline still holds the module's whole deadline,
+// and its probe then gets all of it; past that it is refused. Run in a
+// synctest bubble, so the times are exact.
+func TestProbeWaitKeepsBudget(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		mods := modules{defaultModule: {Timeout: time.Second, Deadline: 2 * time.Second}}
+		b := newBlockingProbe()
+		e := newExporter(mods, exporterOptions{MaxConcurrent: 1, Logf: t.Logf, Probe: b.run})
+		h := e.Handler()
+		scrape := func(timeout string) *httptest.ResponseRecorder {
+			req := httptest.NewRequest(http.MethodGet, "/probe?target=ftp.example.com", nil)
+			req.Header.Set(timeoutHeader, timeout)
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			return rec
+		}
+		codes := make(chan int, 3)
+		go func() { codes <- scrape("5").Code }()
+		<-b.started // the slot is taken
+		<-b.left
+
+		go func() { codes <- scrape("5").Code }() // 4.5 s for the scrape: it may wait 2.5 s
+		synctest.Wait()                           // the second scrape waits for the slot
+		time.Sleep(time.Second)
+		b.release <- struct{}{} // the first probe ends after 1 s
+		if left := <-b.left; left != 2*time.Second {
+			t.Errorf("after waiting 1 s for a slot, the probe had %s; want its whole deadline, 2s", left)
+		}
+		if code := <-codes; code != http.StatusOK {
+			t.Errorf("first scrape: %d", code)
+		}
+
+		<-b.started // the second probe holds the slot
+		start := time.Now()
+		go func() { codes <- scrape("3").Code }() // 2.5 s for the scrape: it may wait 0.5 s
+		if code := <-codes; code != http.StatusServiceUnavailable {
+			t.Errorf("third scrape: %d, want 503", code)
+		}
+		if waited := time.Since(start); waited != 500*time.Millisecond {
+			t.Errorf("third scrape refused after %s, want 0.5s: 2.5 s less the probe's 2 s", waited)
+		}
+		close(b.release)
+		if code := <-codes; code != http.StatusOK {
+			t.Errorf("second scrape: %d", code)
+		}
+		if v := sample(t, gather(t, e), "ftpsdiag_exporter_scrapes_refused_total", "reason", "busy"); v != 1 {
+			t.Errorf("refused busy = %v, want 1", v)
+		}
+	})
 }
 
 func TestProbeBadRequests(t *testing.T) {
@@ -288,6 +381,57 @@ func TestProbeBadRequests(t *testing.T) {
 	mfs := scrape(t, srv, "/metrics", "")
 	if v := sample(t, mfs, "ftpsdiag_exporter_scrapes_refused_total", "reason", "bad_request"); v != float64(len(cases)) {
 		t.Errorf("refused bad_request = %v, want %d", v, len(cases))
+	}
+}
+
+// A refusal quotes a parameter at most maxEcho bytes long, escaped, in its
+// body and in the log: a 900 KB target with terminal escapes is not echoed.
+func TestRefusalsQuoteBounded(t *testing.T) {
+	var (
+		mu   sync.Mutex
+		logs []string
+	)
+	logf := func(format string, args ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		logs = append(logs, fmt.Sprintf(format, args...))
+	}
+	srv := startExporter(t, defaultModules(), exporterOptions{Logf: logf, Probe: func(ctx context.Context, cfg probe.Config) *result.Result {
+		t.Errorf("probed %.20q", cfg.Target.Raw)
+		return fakeResult(cfg)
+	}})
+	junk := "\x1b[2J\u202e" + strings.Repeat("a", 900_000) + "\r\n"
+	for _, query := range []string{
+		"target=" + url.QueryEscape(junk),
+		"target=" + url.QueryEscape("ftps://"+strings.Repeat("\x1b", 280)), // short enough to parse, all escapes
+		"module=" + url.QueryEscape(junk[:20_000]) + "&target=ftp.example.com",
+	} {
+		code, body := get(t, srv, "/probe?"+query, "")
+		msg := strings.TrimSuffix(string(body), "\n")
+		if code != http.StatusBadRequest || len(msg) > 4*maxTargetLen+200 || strings.ContainsAny(msg, "\x1b\u202e\r\n") {
+			t.Errorf("%d, %d bytes: %.300q; want a 400 of one bounded, escaped line", code, len(body), body)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for _, line := range logs {
+		if len(line) > 4*maxTargetLen+200 || strings.ContainsAny(line, "\x1b\u202e\r\n") {
+			t.Errorf("log line of %d bytes: %.300q", len(line), line)
+		}
+	}
+}
+
+func TestClip(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"ftp.example.com", `"ftp.example.com"`},
+		{"a\x1bb\u202e", `"a\x1bb\u202e"`},
+		{strings.Repeat("a", maxEcho), `"` + strings.Repeat("a", maxEcho) + `"`},
+		{strings.Repeat("a", maxEcho+1), `"` + strings.Repeat("a", maxEcho) + `"… (101 bytes)`},
+		{strings.Repeat("a", maxEcho-1) + "é", `"` + strings.Repeat("a", maxEcho-1) + `"… (101 bytes)`}, // not inside a rune
+	} {
+		if got := clip(tc.in); got != tc.want {
+			t.Errorf("clip(%.30q…) = %s, want %s", tc.in, got, tc.want)
+		}
 	}
 }
 
@@ -365,28 +509,33 @@ func TestIndexPage(t *testing.T) {
 	}
 }
 
-func TestScrapeTimeout(t *testing.T) {
-	m := module{Timeout: 10 * time.Second}
+func TestScrapeBudget(t *testing.T) {
+	m := module{Timeout: 10 * time.Second, Deadline: 60 * time.Second}
+	short := module{Timeout: time.Second, Deadline: 5 * time.Second}
 	for _, tc := range []struct {
-		header string
-		want   time.Duration
+		header        string
+		m             module
+		total, budget time.Duration
 	}{
-		{"", time.Minute},
-		{"10", 9500 * time.Millisecond},
-		{"1.5", time.Second},
-		{"0.6", 300 * time.Millisecond},
+		{"", m, time.Minute, time.Minute},
+		{"10", m, 9500 * time.Millisecond, 9500 * time.Millisecond},
+		{"1.5", m, time.Second, time.Second},
+		{"0.6", m, 300 * time.Millisecond, 300 * time.Millisecond},
+		{"", short, 5 * time.Second, 5 * time.Second},
+		{"10", short, 9500 * time.Millisecond, 5 * time.Second},
+		{"3", short, 2500 * time.Millisecond, 2500 * time.Millisecond},
 	} {
 		h := http.Header{}
 		if tc.header != "" {
 			h.Set(timeoutHeader, tc.header)
 		}
-		if got, err := scrapeTimeout(h, m); got != tc.want || err != nil {
-			t.Errorf("header %q: %s, %v; want %s", tc.header, got, err, tc.want)
+		if total, budget, err := scrapeBudget(h, tc.m); total != tc.total || budget != tc.budget || err != nil {
+			t.Errorf("header %q, deadline %s: %s, %s, %v; want %s, %s", tc.header, tc.m.Deadline, total, budget, err, tc.total, tc.budget)
 		}
 	}
 	for _, bad := range []string{"soon", "0", "-1", "NaN", "+Inf", "1e300"} {
 		h := http.Header{timeoutHeader: {bad}}
-		if _, err := scrapeTimeout(h, m); err == nil {
+		if _, _, err := scrapeBudget(h, m); err == nil {
 			t.Errorf("header %q accepted", bad)
 		}
 	}

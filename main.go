@@ -12,14 +12,18 @@ package main
 import (
 	"context"
 	"os"
-	"os/signal"
 )
 
-// main wires the process to run: its arguments, standard streams, Ctrl-C
-// as cancellation, and the exit code.
+// main wires the process to run: its arguments, standard streams, SIGINT
+// and SIGTERM as cancellation, and the exit code.
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+	os.Exit(command(os.Args[1:]))
+}
+
+// command runs ftpsdiag as a process, with the first SIGINT or SIGTERM
+// cancelling the run (withSignals); the test binary runs it the same way.
+func command(args []string) int {
+	ctx, stop := withSignals(context.Background())
+	defer stop()
+	return run(ctx, args, os.Stdin, os.Stdout, os.Stderr)
 }

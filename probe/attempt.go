@@ -33,6 +33,10 @@ type attempt struct {
 	certAsked  bool           // the server sent a CertificateRequest
 	tlsAt      time.Time      // when the handshake started
 	maxVersion uint16         // highest TLS version offered; 0 = TLS 1.3
+	raced      string         // the reply to a ClientHello the server read as a command: this connection is the retry (race.go)
+
+	failed   error            // the error that ended the attempt (fail)
+	withheld []result.Finding // made once Run's own limit had fired (interrupt.go)
 
 	mu sync.Mutex // guards the timeline and findings: the data handshake runs beside the control reply
 }
@@ -100,8 +104,12 @@ func (a *attempt) findAs(id cause.ID, severity result.Severity, evidence string)
 		f.Severity = severity
 	}
 	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.cfg.cut() { // our own deadline or cancellation has fired: see readmit
+		a.withheld = append(a.withheld, f)
+		return
+	}
 	a.findings = append(a.findings, f)
-	a.mu.Unlock()
 }
 
 // annotate adds to the evidence of an earlier finding: a consequence is
@@ -128,6 +136,8 @@ func (a *attempt) drop(id cause.ID) {
 // connection lost (reset, closed, silent) with no critical finding to
 // explain it is a finding of its own.
 func (a *attempt) fail(err error) {
+	a.failed = err
+	a.readmit(err)
 	a.res.Error = err.Error()
 	a.event(result.FromNet, "gave up: "+err.Error())
 	if !a.hasSeverity(result.SeverityCritical) {
@@ -329,6 +339,8 @@ func shortErr(err error) string {
 	switch {
 	case err == nil:
 		return ""
+	case errors.Is(err, context.Canceled): // before isTimeout: a cancelled read also ends at a deadline
+		return "cancelled"
 	case isTimeout(err):
 		return "timeout: no reply"
 	case errors.Is(err, syscall.ECONNREFUSED):
@@ -337,8 +349,6 @@ func shortErr(err error) string {
 		return "connection reset by peer"
 	case errors.Is(err, syscall.EPIPE):
 		return "connection closed by peer (broken pipe)"
-	case errors.Is(err, context.Canceled):
-		return "cancelled"
 	}
 	if isEOF(err) {
 		return "connection closed by peer (EOF)"

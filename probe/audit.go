@@ -47,26 +47,36 @@ var (
 )
 
 // startAudits opens one extra connection per check, concurrently with the
-// main session, and returns a function that waits for them and records
-// their outcomes.
+// main session, and returns a function that waits for them, ends the main
+// session and records their outcomes. Every session, the main one
+// included, is held until every check has measured: the server then
+// holds them all at once, so a server that limits sessions (at the
+// greeting, or at login as ProFTPD does) refuses those beyond its limit
+// on every run, not only when the timing happens to overlap them. The
+// refused checks are made again, one at a time, once the others ended.
 func (a *attempt) startAudits(ctx context.Context, checks []policyCheck) (wait func()) {
 	audits := make([]result.Audit, len(checks))
 	outcomes := make([]auditOutcome, len(checks))
 	leaves := make([]auditLeaf, len(checks))
-	var wg sync.WaitGroup
+	var ran, wg sync.WaitGroup
+	ran.Add(len(checks))
 	for i, c := range checks {
 		wg.Go(func() {
-			aux := newAttempt(a.cfg, a.start, a.res.Mode, a.addr)
-			aux.res.AuthMechanism = a.res.AuthMechanism
-			outcomes[i] = c.run(aux, ctx)
-			leaves[i] = aux.leaf()
-			aux.quit(ctx)
-			aux.close()
-			audits[i] = result.Audit{Purpose: c.purpose, Timeline: aux.res.Timeline}
+			audits[i] = result.Audit{Purpose: c.purpose}
+			outcomes[i], leaves[i] = a.runAudit(ctx, c, &audits[i], func() { ran.Done(); ran.Wait() })
 		})
 	}
 	return func() {
+		ran.Wait()
+		a.quit(ctx)
 		wg.Wait()
+		if slices.ContainsFunc(outcomes, func(o auditOutcome) bool { return o.state == auditLimited }) {
+			for i, c := range checks {
+				if outcomes[i].state == auditLimited {
+					outcomes[i], leaves[i] = a.rerun(ctx, c, &audits[i])
+				}
+			}
+		}
 		if len(audits) > 0 {
 			a.res.Audits = audits
 		}
@@ -74,6 +84,42 @@ func (a *attempt) startAudits(ctx context.Context, checks []policyCheck) (wait f
 			a.record(o)
 		}
 		a.compareLeaves(leaves)
+		a.measureLimit(ctx)
+	}
+}
+
+// runAudit runs one check on its own connection, adding its steps to the
+// audit's timeline; hold returns when the session may end.
+func (a *attempt) runAudit(ctx context.Context, c policyCheck, audit *result.Audit, hold func()) (auditOutcome, auditLeaf) {
+	aux := newAttempt(a.cfg, a.start, a.res.Mode, a.addr)
+	aux.res.AuthMechanism = a.res.AuthMechanism
+	o := c.run(aux, ctx)
+	o.verdicts = append(o.verdicts, aux.raceVerdicts()...)
+	if a.cfg.cut() { // what it measured may be our own limit's doing
+		o = auditOutcome{state: auditIncomplete, why: "cut short by our own deadline or cancellation"}
+	}
+	leaf := aux.leaf()
+	hold()
+	aux.quit(ctx)
+	audit.Timeline = append(audit.Timeline, aux.res.Timeline...)
+	return o, leaf
+}
+
+// rerun makes again, one at a time and after the main session ended, a
+// check the server refused for its connection limit, so that it measures
+// what it would on a server without one. The server may still count a
+// session that just ended: a refusal is tried again after a pause.
+func (a *attempt) rerun(ctx context.Context, c policyCheck, audit *result.Audit) (auditOutcome, auditLeaf) {
+	for try := 0; ; try++ {
+		release, err := a.cfg.conns.acquire(ctx)
+		if err != nil {
+			return auditOutcome{state: auditIncomplete, why: shortErr(err)}, auditLeaf{}
+		}
+		o, leaf := a.runAudit(ctx, c, audit, func() {})
+		release()
+		if o.state != auditLimited || !pause(ctx, reapPauses, try) {
+			return o, leaf
+		}
 	}
 }
 
@@ -142,7 +188,6 @@ func (a *attempt) retryWithoutSNI(ctx context.Context) {
 	aux.res.AuthMechanism = a.res.AuthMechanism
 	ok := aux.connect(ctx, true)
 	aux.quit(ctx)
-	aux.close()
 	a.res.Audits = append(a.res.Audits, result.Audit{Purpose: "SNI: the same handshake without a server name", Timeline: aux.res.Timeline})
 	if ok {
 		a.annotate(cause.TLSSNIUnrecognized, "; without SNI the handshake succeeds: "+a.cfg.ServerName+" matches no virtual host on this server")
@@ -167,9 +212,10 @@ func (aux *attempt) connect(ctx context.Context, secure bool) bool {
 	}
 	implicit := aux.res.Mode == result.ModeImplicit
 	if implicit && aux.handshake(ctx) != nil {
+		aux.refusedBeforeTLS()
 		return false
 	}
-	if r, err := aux.readGreeting(ctx); err != nil || r.Code != rfc2228.CodeServiceReady {
+	if _, ok := aux.greeting(ctx); !ok { // a refusal for the connection limit is noted
 		return false
 	}
 	if !secure || implicit {
@@ -190,11 +236,18 @@ func (a *attempt) protect(ctx context.Context, level rfc2228.ProtLevel) (rfc2228
 	return r, err == nil && r.Code/100 == 2, err
 }
 
-// quit ends a session politely if it is still up.
+// quit ends a session politely if it is still up (a session refused for
+// the connection limit is already ended), and closes it; once the server
+// has a limit, after it closed its side (awaitClose).
 func (a *attempt) quit(ctx context.Context) {
-	if a.tap != nil {
+	if a.tap == nil {
+		return
+	}
+	if !a.limited() {
 		a.cmd(ctx, "QUIT")
 	}
+	a.awaitClose(ctx)
+	a.close()
 }
 
 // checkReuse lists over TLS without the control session's cache, so the
@@ -267,7 +320,9 @@ func (aux *attempt) checkEMS(ctx context.Context) auditOutcome {
 		// No TLS 1.2 here: nothing to resume at TLS 1.2, and clients
 		// without TLS 1.3 cannot connect at all.
 		for _, f := range aux.findings {
-			if cause.TLSNoCommonVersion.Is(f) || cause.TLSHandshakeFailed.Is(f) {
+			// A ClientHello read as a command even after the pause
+			// (race.go) says nothing about TLS 1.2.
+			if cause.TLSNoCommonVersion.Is(f) || cause.TLSHandshakeFailed.Is(f) && aux.raced == "" {
 				return measured(verdict{finding: cause.TLS12Refused, findingEvidence: "a TLS 1.2 handshake on an audit connection: " + f.Evidence})
 			}
 		}
@@ -387,6 +442,10 @@ func (aux *attempt) checkCleartextLogin(ctx context.Context) auditOutcome {
 	r, err := aux.cmd(ctx, "USER "+user)
 	if err != nil && len(r.Lines) == 0 {
 		return aux.unmeasured(shortErr(err))
+	}
+	if limitRefusal(r, false) { // ProFTPD counts sessions at USER
+		aux.limitRefused(fmt.Sprintf("USER %s before AUTH: %s", user, r.String()))
+		return aux.unmeasured("refused for the connection limit")
 	}
 	v := verdict{policy: policyCleartextLogin, value: r.Code == rfc2228.CodeNeedPassword || r.Code == rfc2228.CodeLoggedIn,
 		evidence: fmt.Sprintf("USER %s before AUTH: %s", user, r.String())}

@@ -40,6 +40,11 @@ func (a *attempt) login(ctx context.Context) bool {
 	}
 	l.Reply = firstLine(r)
 	l.OK = r.Code == rfc2228.CodeLoggedIn
+	if limitRefusal(r, false) { // the server's connection limit, not the account
+		a.limitRefused(fmt.Sprintf("USER %s: %s", user, r.String()))
+		a.fail(fmt.Errorf("login refused for the server's connection limit: %s", firstLine(r)))
+		return false
+	}
 	if !l.OK {
 		severity := result.SeverityCritical
 		if anonymous {

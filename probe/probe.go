@@ -4,6 +4,7 @@
 package probe
 
 import (
+	"cmp"
 	"context"
 	"crypto/x509"
 	"fmt"
@@ -49,9 +50,13 @@ type Config struct {
 	MaxConns     int            // connections at once for the scan; 0 = tlsscan.DefaultMaxConns
 	Tool         string         // "ftpsdiag <version>" for the result
 
-	// Clock and Dial are seams for tests; nil means the real ones.
+	// Clock and Dial replace the real clock and dialler, nil meaning the
+	// real ones: tests fake them, the exporter's allow-list guards Dial.
 	Clock func() time.Time
 	Dial  func(ctx context.Context, network, addr string) (net.Conn, error)
+
+	stopped func() bool // Run's own deadline or cancellation has fired (interrupt.go)
+	conns   *budget     // this diagnosis's control connections (limit.go)
 }
 
 // DefaultTransfers is how many protected listings a session makes: TLS
@@ -115,6 +120,17 @@ func (c Config) plans() ([]plan, error) {
 	return nil, fmt.Errorf("unknown mode %q (want implicit, explicit, both or auto)", mode)
 }
 
+// ControlPorts lists the ports a diagnosis of c opens control connections
+// to, in the order it tries them: what an allow-list must admit.
+func (c Config) ControlPorts() ([]int, error) {
+	plans, err := c.plans()
+	ports := make([]int, len(plans))
+	for i, p := range plans {
+		ports[i] = p.port
+	}
+	return ports, err
+}
+
 // orDefault is v, or d when v is unset (0).
 func orDefault(v, d int) int {
 	if v == 0 {
@@ -149,6 +165,7 @@ func Run(ctx context.Context, cfg Config) *result.Result {
 	if cfg.ServerName == "" {
 		cfg.ServerName = cfg.Target.Host
 	}
+	cfg.stopped = func() bool { return stopped(ctx) }
 	start := cfg.Clock()
 	res := &result.Result{
 		SchemaVersion: result.SchemaVersion,
@@ -170,22 +187,31 @@ func Run(ctx context.Context, cfg Config) *result.Result {
 		return res
 	}
 	ip, err := resolve(ctx, cfg.Target.Host)
-	if err != nil {
+	switch {
+	case err != nil && stopped(ctx):
+		limit := limitName(ctx)
+		res.Status, res.Verdict = result.StatusUnknown, interruptedEarly(limit)
+		res.Findings = []result.Finding{interrupted(limit, []string{"resolving " + cfg.Target.Host})}
+		return res
+	case err != nil:
 		res.Status, res.Verdict = result.StatusUnknown, fmt.Sprintf("cannot resolve %s: %v", cfg.Target.Host, err)
 		return res
 	}
 
+	var control []string
+	for _, p := range plans {
+		control = append(control, netip.AddrPortFrom(ip, uint16(p.port)).String())
+	}
+	cfg.conns = newBudget(control)
+	cfg.Dial = cfg.conns.counting(cfg.Dial)
+
 	attempts := make([]*attempt, len(plans))
+	ended := make([]bool, len(plans)) // cut short by our own limit
 	var wg sync.WaitGroup
 	for i, p := range plans {
 		wg.Go(func() {
-			a := newAttempt(&cfg, start, p.mode, netip.AddrPortFrom(ip, uint16(p.port)))
-			if p.mode == "" {
-				a = detect(ctx, &cfg, start, a.addr)
-			} else {
-				a.run(ctx)
-			}
-			attempts[i] = a
+			a := runPlan(ctx, &cfg, start, p.mode, netip.AddrPortFrom(ip, uint16(p.port)))
+			attempts[i], ended[i] = a, stopped(ctx) && a.wasCut()
 		})
 	}
 	wg.Wait()
@@ -194,10 +220,42 @@ func Run(ctx context.Context, cfg Config) *result.Result {
 	}
 	res.Findings, res.Ignored = partition(collectFindings(attempts), cfg.Ignore)
 	res.Status, res.Verdict = summarise(res)
+	if slices.Contains(ended, true) {
+		cutShort(ctx, res, cfg, attempts, ended)
+		return res
+	}
 	// Which client families would work, judged from the findings above.
 	res.Clients = clients.Verdicts(res)
 	res.NotTested = notTested(cfg, res)
 	return res
+}
+
+// runPlan makes one attempt in mode, or auto-detects the mode when it is
+// empty. An attempt the server refused for its connection limit is made
+// again after a pause: our other connections (the other detection leg,
+// those of a run just before) may still count on the server. The refused
+// tries stay at the start of the timeline.
+func runPlan(ctx context.Context, cfg *Config, start time.Time, mode result.Mode, addr netip.AddrPort) *attempt {
+	var prior *attempt
+	for try := 0; ; try++ {
+		a := newAttempt(cfg, start, mode, addr)
+		if mode == "" {
+			var decided bool
+			if a, decided = detect(ctx, cfg, start, addr); decided {
+				mode = a.res.Mode
+			}
+		} else {
+			a.run(ctx)
+		}
+		if prior != nil {
+			a.res.Timeline = append(prior.res.Timeline, a.res.Timeline...)
+			a.res.DetectedBy = cmp.Or(a.res.DetectedBy, prior.res.DetectedBy)
+		}
+		if !a.limited() || !pause(ctx, reapPauses, try) {
+			return a
+		}
+		prior = a
+	}
 }
 
 // resolve picks the address every attempt of this diagnosis connects to,
@@ -232,6 +290,12 @@ func collectFindings(attempts []*attempt) []result.Finding {
 			out = append(out, f)
 		}
 	}
+	return sortFindings(out)
+}
+
+// sortFindings orders findings worst first, keeping the order of equals;
+// none is an empty list, so that JSON shows [].
+func sortFindings(out []result.Finding) []result.Finding {
 	slices.SortStableFunc(out, func(x, y result.Finding) int { return y.Severity.Rank() - x.Severity.Rank() })
 	if out == nil {
 		out = []result.Finding{}

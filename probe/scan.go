@@ -2,6 +2,7 @@ package probe
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"slices"
@@ -27,6 +28,7 @@ func (a *attempt) startScan(ctx context.Context) (wait func()) {
 			MaxConns:   a.cfg.MaxConns,
 			Timeout:    a.cfg.Timeout,
 			Clock:      a.cfg.Clock,
+			Slot:       a.cfg.conns.acquire,
 		})
 	}()
 	return func() {
@@ -37,23 +39,37 @@ func (a *attempt) startScan(ctx context.Context) (wait func()) {
 
 // scanOpener brings a connection to the point where a ClientHello goes:
 // at once on an implicit port, after 220 and AUTH on an explicit one. A
-// 421 on the way is the server asking for fewer connections.
+// 421 on the way is the server asking for fewer connections. The scan
+// shares the diagnosis's connection budget (its probes wait for a slot,
+// Options.Slot): once the server has refused one of ours for its limit,
+// a refusal (a session of ours not yet reaped) is tried again after a
+// short pause before the scan itself backs off.
 func (a *attempt) scanOpener() tlsscan.Opener {
 	return func(ctx context.Context) (net.Conn, error) {
-		c, err := a.cfg.Dial(ctx, "tcp", a.addr.String())
-		if err != nil {
-			return nil, fmt.Errorf("connecting: %w", err)
+		for try := 0; ; try++ {
+			c, err := a.scanConn(ctx)
+			if !errors.Is(err, tlsscan.ErrBusy) || !a.cfg.conns.limited() || !pause(ctx, reapPauses, try) {
+				return c, err
+			}
 		}
-		if a.res.Mode == result.ModeImplicit {
-			return c, nil
-		}
-		ctrl := rfc2228.NewConn(c)
-		if err := preamble(ctx, ctrl, a.res.AuthMechanism); err != nil {
-			c.Close()
-			return nil, err
-		}
+	}
+}
+
+// scanConn opens one scan connection, within the slot the scan took.
+func (a *attempt) scanConn(ctx context.Context) (net.Conn, error) {
+	c, err := a.cfg.conns.slotDial(a.cfg.Dial)(ctx, "tcp", a.addr.String())
+	if err != nil {
+		return nil, fmt.Errorf("connecting: %w", err)
+	}
+	if a.res.Mode == result.ModeImplicit {
 		return c, nil
 	}
+	ctrl := rfc2228.NewConn(c)
+	if err := preamble(ctx, ctrl, a.res.AuthMechanism); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return c, nil
 }
 
 // preamble is 220, AUTH, 234 without the timeline: the scan makes dozens
@@ -108,9 +124,15 @@ func (a *attempt) scanFindings(s *result.TLSScan) {
 			a.find(cause.TLSLegacyVersion, evidence)
 		}
 	}
-	if !tls13 && slices.ContainsFunc(s.Versions, func(v result.VersionScan) bool { return v.Accepted }) {
+	if !tls13 && !unfinished(s, "TLS 1.3") && slices.ContainsFunc(s.Versions, func(v result.VersionScan) bool { return v.Accepted }) {
 		a.find(cause.TLS13Unsupported, "a TLS 1.3 ClientHello was refused")
 	}
+}
+
+// unfinished reports a version whose probes did not all finish (the
+// server still busy, or the run cut short): not accepted means unknown.
+func unfinished(s *result.TLSScan, version string) bool {
+	return slices.ContainsFunc(s.Versions, func(v result.VersionScan) bool { return v.Version == version && v.Unfinished != "" })
 }
 
 // suiteFindings judges one version's suites, DHE size and order.

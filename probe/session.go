@@ -53,6 +53,9 @@ func (a *attempt) explicit(ctx context.Context, banner *rfc2228.Reply) {
 // implicit runs an implicit-TLS session on a connection whose handshake
 // has just been made (hsErr is its outcome).
 func (a *attempt) implicit(ctx context.Context, hsErr error) {
+	if hsErr != nil && a.refusedBeforeTLS() {
+		return
+	}
 	if hsErr != nil {
 		a.retryWithoutSNI(ctx)
 		a.retryAllSuites(ctx, hsErr)
@@ -95,8 +98,8 @@ func (a *attempt) checkGreeting(r rfc2228.Reply, err error) bool {
 		a.find(cause.NoGreeting, fmt.Sprintf("the greeting never ended: %q before the timeout", a.tap.seen(80)))
 	case err != nil:
 		a.find(cause.NoGreeting, greetingEvidence(err))
-	case r.Code == rfc2228.CodeServiceNotAvailable:
-		a.find(cause.TooManyConnections, r.String())
+	case limitRefusal(r, true):
+		a.limitRefused(r.String())
 		err = fmt.Errorf("server refused the session: %s", firstLine(r))
 	case r.Code != rfc2228.CodeServiceReady:
 		a.find(cause.NoGreeting, "expected 220, got: "+r.String())
@@ -182,7 +185,8 @@ func (a *attempt) auth(ctx context.Context) bool {
 
 // secured runs the protected session: FEAT again (explicit only), the
 // login, PBSZ 0 and PROT P, the protected listing and, beside them, the
-// policy checks on their own connections; then CCC if asked, and QUIT.
+// policy checks on their own connections; then CCC if asked, and QUIT
+// when the audits are done.
 func (a *attempt) secured(ctx context.Context, featAgain bool) {
 	if featAgain {
 		f := a.feat(ctx)
@@ -239,7 +243,7 @@ func (a *attempt) secured(ctx context.Context, featAgain bool) {
 	if a.cfg.CCC {
 		a.ccc(ctx)
 	}
-	a.quit(ctx)
+	// The session ends (QUIT) once every audit has measured: see startAudits.
 }
 
 // firstLine is a reply's first line, or its code when it has none.

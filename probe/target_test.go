@@ -156,3 +156,31 @@ func TestPlans(t *testing.T) {
 		}
 	}
 }
+
+// TestControlPorts: the ports an allow-list must admit are the ones plans
+// dials.
+func TestControlPorts(t *testing.T) {
+	for _, tc := range []struct {
+		target string
+		mode   ModeChoice
+		cfg    Config
+		want   []int
+	}{
+		{"ftp.example.com", "", Config{}, []int{990, 21}},
+		{"ftp.example.com", ModeExplicit, Config{ExplicitPort: 2121}, []int{2121}},
+		{"ftp.example.com", ModeImplicit, Config{}, []int{990}},
+		{"ftps://ftp.example.com", "", Config{}, []int{990}},
+		{"ftpes://ftp.example.com", "", Config{}, []int{21}},
+		{"ftp.example.com:2121", ModeAuto, Config{}, []int{2121}},
+		{"ftps://ftp.example.com:2990", "", Config{}, []int{2990}},
+	} {
+		target, err := ParseTarget(tc.target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tc.cfg.Target, tc.cfg.Mode = target, tc.mode
+		if got, err := tc.cfg.ControlPorts(); err != nil || !cmp.Equal(got, tc.want) {
+			t.Errorf("%s, mode %q: %v, %v; want %v", tc.target, tc.mode, got, err, tc.want)
+		}
+	}
+}

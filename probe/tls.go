@@ -75,12 +75,24 @@ func (a *attempt) handshake(ctx context.Context) error {
 	if a.ctrl.Buffered() > 0 {
 		return a.spokeFirst()
 	}
+	if err := a.settle(ctx); err != nil {
+		return err
+	}
 	a.event(result.FromTLS, fmt.Sprintf("ClientHello: TLS 1.0-%s, %d cipher suites, %s", strings.TrimPrefix(tls.VersionName(cmp.Or(a.maxVersion, tls.VersionTLS13)), "TLS "), len(offeredSuites), sni))
 	tc := tls.Client(a.tap, a.tlsConfig())
 	from := a.tap.received()
 	if err := tc.HandshakeContext(ctx); err != nil {
 		a.res.RoundTrips++
 		err = fmt.Errorf("TLS handshake: %w", err)
+		if rh, ok := errors.AsType[tls.RecordHeaderError](err); ok {
+			text := a.tap.plaintext(ctx, rh.RecordHeader[:])
+			a.event(result.FromServer, text)
+			if a.readAsCommand(text) {
+				return a.retryAfterRace(ctx, text)
+			}
+			a.notTLS(text, err)
+			return err
+		}
 		a.handshakeFailed(ctx, err, from)
 		return err
 	}
@@ -92,6 +104,7 @@ func (a *attempt) handshake(ctx context.Context) error {
 		return err
 	}
 	a.recordTLS(tc.ConnectionState())
+	a.raceWon()
 	return nil
 }
 
@@ -110,26 +123,26 @@ func (a *attempt) spokeFirst() error {
 	return err
 }
 
-// handshakeFailed turns a failed handshake, whose records began at byte
-// from of the connection, into its root cause.
-func (a *attempt) handshakeFailed(ctx context.Context, err error, from int64) {
-	if rh, ok := errors.AsType[tls.RecordHeaderError](err); ok {
-		text := a.tap.plaintext(ctx, rh.RecordHeader[:])
-		a.event(result.FromServer, text)
-		if a.res.Server == "" {
-			a.res.Server = identify(rfc2228.Reply{Lines: []string{text}})
-		}
-		switch {
-		case !looksLikeReply(text):
-			a.find(cause.TLSHandshakeFailed, fmt.Sprintf("the server answered the ClientHello with bytes that are not TLS: %q", text))
-		case a.res.Mode == result.ModeImplicit:
-			a.find(cause.ImplicitGotPlaintext, "expected a TLS ServerHello, got plaintext: "+text)
-		default:
-			a.find(cause.TLSHandshakeFailed, "the server answered the ClientHello in plaintext: "+text)
-		}
-		a.fail(err)
-		return
+// notTLS reports a handshake that the server answered with text, bytes
+// that are not TLS: a plaintext reply, or garbage.
+func (a *attempt) notTLS(text string, err error) {
+	if a.res.Server == "" {
+		a.res.Server = identify(rfc2228.Reply{Lines: []string{text}})
 	}
+	switch {
+	case !looksLikeReply(text):
+		a.find(cause.TLSHandshakeFailed, fmt.Sprintf("the server answered the ClientHello with bytes that are not TLS: %q", text))
+	case a.res.Mode == result.ModeImplicit:
+		a.find(cause.ImplicitGotPlaintext, "expected a TLS ServerHello, got plaintext: "+text)
+	default:
+		a.find(cause.TLSHandshakeFailed, "the server answered the ClientHello in plaintext: "+text+a.raceRetried())
+	}
+	a.fail(err)
+}
+
+// handshakeFailed turns a failed handshake, whose records began at byte
+// from of the connection and were TLS, into its root cause.
+func (a *attempt) handshakeFailed(ctx context.Context, err error, from int64) {
 	if code, ok := receivedAlert(err); ok {
 		evidence := fmt.Sprintf("server sent TLS alert %d (%s)", code, tls.AlertError(code).Error())
 		a.event(result.FromTLS, "alert from server: "+evidence[len("server sent TLS alert "):])

@@ -85,9 +85,13 @@ func (p *printer) versionRow(v scannedVersion) []string {
 }
 
 // acceptedVersion is yes or no; an accepted SSL version is red, an
-// accepted TLS 1.0 or 1.1 yellow.
+// accepted TLS 1.0 or 1.1 yellow. A version whose probes did not finish is
+// unknown unless one was accepted, never "no".
 func (p *printer) acceptedVersion(v result.VersionScan) string {
-	if !v.Accepted {
+	switch {
+	case !v.Accepted && v.Unfinished != "":
+		return p.pal.warning.Sprint("unknown (" + Sanitize(v.Unfinished) + ")")
+	case !v.Accepted:
 		return "no"
 	}
 	switch v.Version {
@@ -99,10 +103,11 @@ func (p *printer) acceptedVersion(v result.VersionScan) string {
 	return "yes"
 }
 
-// lacksTLS13 reports that the scan probed TLS 1.3 and the server refused it.
+// lacksTLS13 reports that the scan probed TLS 1.3 to the end and the
+// server refused it.
 func lacksTLS13(versions []scannedVersion) bool {
 	return slices.ContainsFunc(versions, func(v scannedVersion) bool {
-		return v.Version == "TLS 1.3" && v.probed && !v.Accepted
+		return v.Version == "TLS 1.3" && v.probed && !v.Accepted && v.Unfinished == ""
 	})
 }
 
@@ -134,6 +139,9 @@ func (p *printer) writeSuites(v result.VersionScan) {
 // order".
 func suitesCaption(v result.VersionScan) string {
 	caption := Sanitize(v.Version) + ": " + plural(len(v.Suites), "cipher suite")
+	if v.Unfinished != "" {
+		return caption + " found before the scan stopped (" + Sanitize(v.Unfinished) + "): there may be more"
+	}
 	switch {
 	case len(v.Suites) == 0:
 		return caption + " identified"

@@ -106,3 +106,22 @@ func TestSuitesCaption(t *testing.T) {
 		}
 	}
 }
+
+// TestTextTLSScanUnfinished: a version whose probes our limit cut is
+// unknown, never "no", and its suites may be incomplete; an unfinished
+// TLS 1.3 is not "not accepted".
+func TestTextTLSScanUnfinished(t *testing.T) {
+	r := modernProFTPD()
+	s := r.Attempts[0].TLSScan
+	for i := range s.Versions {
+		switch s.Versions[i].Version {
+		case "TLS 1.2":
+			s.Versions[i].Unfinished = "interrupted"
+		case "TLS 1.3":
+			s.Versions[i] = result.VersionScan{Version: "TLS 1.3", Unfinished: "interrupted"}
+		}
+	}
+	checkText(t, "unfinished scan", r, Options{},
+		[]string{"│ TLS 1.2 │ yes", "│ TLS 1.3 │ unknown (interrupted)", "found before the scan stopped (interrupted): there may be more"},
+		[]string{"│ TLS 1.3 │ no", "does not accept TLS 1.3"})
+}

@@ -23,6 +23,7 @@ const (
 	StageLogin       = "login"
 	StageData        = "data"
 	StagePolicy      = "policy"
+	StageRun         = "run" // the diagnosis itself, not the server
 )
 
 // Server software names, as the probe identifies them; remedies are keyed

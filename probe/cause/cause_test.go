@@ -9,7 +9,7 @@ import (
 	"github.com/ftpsdiag/ftpsdiag/probe/result"
 )
 
-var stages = []string{StageConnect, StageGreeting, StageFeat, StageAuth, StageTLS, StageCertificate, StageSession, StageLogin, StageData, StagePolicy}
+var stages = []string{StageConnect, StageGreeting, StageFeat, StageAuth, StageTLS, StageCertificate, StageSession, StageLogin, StageData, StagePolicy, StageRun}
 
 // TestCatalogComplete: every ID has an entry with an id text, a stage, a
 // severity, a title, an evidence and a remedy, and the id texts are unique
@@ -100,8 +100,8 @@ func TestFinding(t *testing.T) {
 
 func TestReported(t *testing.T) {
 	ids := Reported()
-	if len(ids) != 70 {
-		t.Errorf("%d reported causes, want 70", len(ids))
+	if len(ids) != 73 {
+		t.Errorf("%d reported causes, want 73", len(ids))
 	}
 	if !slices.IsSorted(ids) || slices.Contains(ids, DataPeerIPMismatch) {
 		t.Errorf("Reported() = %v", ids)

@@ -7,6 +7,7 @@ const (
 	PortClosed
 	PortTimeout
 	TooManyConnections
+	ConnectionLimitLow
 	NoGreeting
 	ImplicitGotPlaintext
 	ExplicitGotSilence
@@ -17,6 +18,7 @@ const (
 	FeatMissingAuth
 	ALGBreaksTLSAfter234
 	TLSHandshakeFailed
+	AuthTLSRace
 	TLSNoSharedCipher
 	TLSNoCommonVersion
 	TLSSNIUnrecognized
@@ -74,6 +76,7 @@ const (
 	CleartextLoginAllowed
 	CCCRefused
 	CCCAccepted
+	RunInterrupted
 	// Causes ftpsdiag does not report as findings (see Cause.Reported).
 	LoginCleartextRefused
 	AuthOrderRefused

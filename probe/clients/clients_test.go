@@ -64,6 +64,12 @@ func pasv(r *result.Result, addr, peer string) *result.Result {
 	return with(r, cause.PASVAddressMismatch)
 }
 
+// limited records the limit check's measure: n sessions at once.
+func limited(r *result.Result, n int) *result.Result {
+	r.Attempts[0].ConnLimit = &result.ConnLimit{MaxSessions: n, Evidence: "421 There are too many connections from your internet address."}
+	return with(r, cause.ConnectionLimitLow)
+}
+
 func loginFailed() *result.Result {
 	r := healthy()
 	a := &r.Attempts[0]
@@ -102,6 +108,10 @@ func TestRules(t *testing.T) {
 		want map[string]want // families not named must work
 	}{
 		{"healthy server: everyone works", healthy(), nil},
+		{"meetsAuthRace: a ClientHello at once after 234 was read as a command", with(healthy(), cause.AuthTLSRace), map[string]want{
+			"filezilla": {Unknown, "auth-tls-race"}, "winscp": {Unknown, "auth-tls-race"}, "curl": {AtRisk, "auth-tls-race"},
+			"python-ftplib": {AtRisk, "auth-tls-race"}, "go": {AtRisk, "auth-tls-race"},
+			"java": {AtRisk, "auth-tls-race"}, "dotnet": {Unknown, "auth-tls-race"}}},
 		{"dataNotTested: login failed makes everything unknown", loginFailed(), map[string]want{
 			"filezilla": {Unknown, "login-failed"}, "winscp": {Unknown, "login-failed"}, "curl": {Unknown, "login-failed"},
 			"lftp": {Unknown, "login-failed"}, "python-ftplib": {Unknown, "login-failed"}, "go": {Unknown, "login-failed"},
@@ -110,6 +120,11 @@ func TestRules(t *testing.T) {
 			"filezilla": {Unknown, "cert-weak-key"}, "winscp": {Unknown, "cert-weak-key"}, "curl": {Fails, "cert-weak-key"},
 			"lftp": {Unknown, "login-failed"}, "python-ftplib": {Fails, "cert-weak-key"}, "go": {Unknown, "login-failed"},
 			"java": {Unknown, "login-failed"}, "dotnet": {Unknown, "cert-weak-key"}}},
+		{"opensAtOnce: 2 sessions at once are too few for parallel transfers", limited(healthy(), 2), map[string]want{
+			"filezilla": {AtRisk, "connection-limit-low"}, "winscp": {AtRisk, "connection-limit-low"},
+			"lftp": {AtRisk, "connection-limit-low"}, "go": {AtRisk, "connection-limit-low"}}},
+		{"opensAtOnce: 3 sessions are enough for FileZilla and WinSCP", limited(healthy(), 3), map[string]want{
+			"lftp": {AtRisk, "connection-limit-low"}, "go": {AtRisk, "connection-limit-low"}}},
 		{"dataFailed: a filtered data port fails everyone", dataFailure(cause.DataConnectTimeout), map[string]want{
 			"filezilla": {Fails, "data-connect-timeout"}, "winscp": {Fails, "data-connect-timeout"}, "curl": {Fails, "data-connect-timeout"},
 			"lftp": {Fails, "data-connect-timeout"}, "python-ftplib": {Fails, "data-connect-timeout"}, "go": {Fails, "data-connect-timeout"},

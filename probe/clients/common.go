@@ -9,6 +9,21 @@ import (
 // Certificate findings that make a verifying client refuse the handshake.
 var untrustedIDs = []cause.ID{cause.CertExpired, cause.CertNotYetValid, cause.CertSelfSigned, cause.CertUntrusted, cause.CertChainIncomplete, cause.CertNameMismatch}
 
+// opensAtOnce is the rule of a client that opens up to n connections at
+// once to the server (parallel transfers): it is at risk on a server whose
+// measured limit is lower, as transfers beyond it are refused. detail says
+// which connections it opens; basis where that is documented.
+func opensAtOnce(n int, detail, basis string) rule {
+	return rule{
+		when:    func(f *facts) bool { return f.maxSessions > 0 && f.maxSessions < n },
+		verdict: AtRisk, reasons: ids(cause.ConnectionLimitLow),
+		detailOf: func(f *facts) string {
+			return fmt.Sprintf("%s; the server accepts %d at once from one address, so those beyond are refused (421 or 530) until one ends", detail, f.maxSessions)
+		},
+		basis: basis,
+	}
+}
+
 // Verdict rules several families share.
 var (
 	// Clients that verify the chain and the name refuse the handshake.
@@ -80,6 +95,20 @@ var (
 		when: has(cause.EPSVPortBlocked), verdict: Unknown, reasons: ids(cause.EPSVPortBlocked),
 		detail: "whether it uses EPSV or PASV first, and falls back, is not recorded here; EPSV's data port is unreachable",
 		basis:  "none: not measured, no source checked",
+	}
+	// The server read a ClientHello sent right after its 234 as a command
+	// (auth-tls-race): a client that sends it as soon as it reads the 234
+	// fails now and then. lftp measured 0 of 20 and has no rule: GnuTLS
+	// loads its CA bundle between the 234 and its ClientHello.
+	meetsAuthRace = rule{
+		when: has(cause.AuthTLSRace), verdict: AtRisk, reasons: ids(cause.AuthTLSRace),
+		detail: "sends its ClientHello as soon as it reads the 234, and fails now and then when this server reads it as a command",
+		basis:  "M: against ftp-srv 4.6.3 on loopback, control handshakes failed: Go crypto/tls 141 of 200, Commons Net 10 of 50 (\"Unsupported or unrecognized SSL message\"), curl 7 of 30 ((35)), ftplib 5 of 50 (WRONG_VERSION_NUMBER); lftp 0 of 20",
+	}
+	authRaceUnknown = rule{
+		when: has(cause.AuthTLSRace), verdict: Unknown, reasons: ids(cause.AuthTLSRace),
+		detail: "whether it sends its ClientHello soon enough after the 234 to meet this server's race is not recorded here",
+		basis:  "none: not measured, no source found; stated as unknown rather than guessed",
 	}
 	// AUTH was accepted with a 2xx other than 234. curl, lftp and ftplib take
 	// any 2xx and go on (measured: TestRealClients, fake server answering

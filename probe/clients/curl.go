@@ -11,7 +11,7 @@ var curl = family{id: "curl", implicit: true,
 	works: "curl (OpenSSL 3) resumes the session, and the server accepts its data handshake before LIST",
 	rules: []rule{
 		// curl ignores the PASV address (no pasv rules).
-		verifies, refusesSHA1, refusesWeakKey, refusesLegacy, laterTransferFailed,
+		verifies, refusesSHA1, refusesWeakKey, refusesLegacy, laterTransferFailed, meetsAuthRace,
 		{when: has(cause.EPSVPortBlocked), verdict: AtRisk, reasons: ids(cause.EPSVPortBlocked),
 			detail: "tries EPSV first and falls back to PASV only once the data connection failed: after its connect timeout where the port is filtered",
 			basis:  "M: curl 7.88.1 logged \"Failed EPSV attempt. Disabling EPSV\" and sent PASV after a failed EPSV data connection (TestRealClients, pyftpdlib)"},

@@ -4,7 +4,7 @@ import "github.com/ftpsdiag/ftpsdiag/probe/cause"
 
 // dotnet is a .NET client on SslStream, that is on Windows' Schannel.
 var dotnet = family{id: "dotnet", works: ".NET (Schannel) resumes the session and meets nothing it refuses", rules: []rule{
-	verifies, sha1Unknown, weakKeyUnknown, authNonstandardUnknown,
+	verifies, sha1Unknown, weakKeyUnknown, authNonstandardUnknown, authRaceUnknown,
 	{when: func(f *facts) bool { return f.legacyOnly }, verdict: AtRisk, reasons: ids(cause.TLSLegacyVersion),
 		detail: "works only where Windows still enables TLS 1.0/1.1, which current Windows releases disable",
 		basis:  "D: Microsoft, \"TLS 1.0 and TLS 1.1 soon to be disabled in Windows\" (2023)"},

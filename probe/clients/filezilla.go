@@ -9,7 +9,7 @@ import (
 
 // filezilla is FileZilla 3, on GnuTLS; WinSCP shares its FTP core.
 var filezilla = family{id: "filezilla", implicit: true, works: "FileZilla 3 (GnuTLS) resumes the session and meets nothing it refuses", rules: slices.Concat([]rule{
-	asksUser, sha1Unknown, weakKeyUnknown, legacyUnknown, authNonstandardUnknown,
+	asksUser, sha1Unknown, weakKeyUnknown, legacyUnknown, authNonstandardUnknown, authRaceUnknown,
 	{when: has(cause.NoCloseNotify), verdict: Fails, reasons: ids(cause.NoCloseNotify),
 		detail: "refuses a listing that ends without TLS close_notify as possibly truncated",
 		basis:  "S: libfilezilla tls_layer (\"Server did not properly shut down TLS connection\"); D: FileZilla wiki \"TLS specifications\""},
@@ -17,6 +17,8 @@ var filezilla = family{id: "filezilla", implicit: true, works: "FileZilla 3 (Gnu
 		detail: "asks the user to accept an \"Insecure FTP data connection\" because the server does not resume the session: works only once someone clicks through",
 		basis:  "S: FileZilla client dialog \"This server does not support TLS session resumption on the data connection\" (FAILURES.md §7)"},
 	laterTransferFailed, epsvBlockedUnknown,
+	opensAtOnce(3, "opens up to 3 connections at once by default: the one browsing, and one per transfer with 2 simultaneous transfers",
+		"D: FileZilla Settings > Transfers, \"Maximum simultaneous transfers\" (default 2), each transfer on its own connection"),
 }, pasvRules(nil, filezillaReplaces, Fails, filezillaWhen, filezillaBasis))}
 
 // unroutable is FileZilla's !IsRoutableAddress: a private, loopback,

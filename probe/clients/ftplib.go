@@ -5,7 +5,7 @@ import "github.com/ftpsdiag/ftpsdiag/probe/cause"
 // ftplib is Python's ftplib.FTP_TLS, on OpenSSL 3.
 var ftplib = family{id: "python-ftplib", works: "ftplib (OpenSSL 3) meets nothing it refuses; the server does not require session resumption", rules: []rule{
 	// ftplib ignores the PASV address (CVE-2021-4189 fix), so no pasv rules.
-	verifies, refusesSHA1, refusesWeakKey, refusesLegacy, neverResumes, reuseUnmeasured, laterTransferFailed,
+	verifies, refusesSHA1, refusesWeakKey, refusesLegacy, neverResumes, reuseUnmeasured, laterTransferFailed, meetsAuthRace,
 }}
 
 // Data connections must resume the control session, but ftplib never

@@ -9,7 +9,7 @@ import (
 // golang is a Go program at crypto/tls defaults, with the FTP library
 // most of them use (jlaffaye/ftp, as in rclone).
 var golang = family{id: "go", implicit: true, works: "Go crypto/tls resumes by ticket and meets nothing it refuses", rules: slices.Concat([]rule{
-	verifies, refusesSHA1, refusesLegacy,
+	verifies, refusesSHA1, refusesLegacy, meetsAuthRace,
 	{when: has(cause.AuthNonstandardSuccess), verdict: Fails, reasons: ids(cause.AuthNonstandardSuccess),
 		detail: "Go FTP libraries require 234 to AUTH TLS and give up on any other reply",
 		basis:  "S: jlaffaye/ftp authTLS (c.cmd(StatusAuthOK, \"AUTH TLS\")); M: the Go client in TestRealClients stopped at a 200"},
@@ -35,6 +35,8 @@ var golang = family{id: "go", implicit: true, works: "Go crypto/tls resumes by t
 	}, verdict: Unknown, reasons: []string{reasonReuseUnknown},
 		detail: "at TLS 1.2 without session tickets Go cannot resume, and whether the server requires resumption was not measured",
 		basis:  "M: Go resumes TLS 1.2 only by ticket; the verdict hinges on the reuse policy"},
+	opensAtOnce(4, "rclone opens up to --checkers (8) plus --transfers (4) connections at once unless --ftp-concurrency bounds them",
+		"D: rclone FTP backend (--ftp-concurrency, default 0: no limit) and its global flags --checkers 8, --transfers 4"),
 }, pasvRules(func(f *facts) bool { return !f.epsv }, goReplaces, Fails,
 	"when the server was dialled by address and the 227's differs from it in being private, loopback or multicast (it reads a 227 only where EPSV fails, as here)",
 	"S: jlaffaye/ftp (rclone) getDataConnPort (EPSV first, PASV after an EPSV error) and pasv/isBogusDataIP (lftp's rule with Go's IsPrivate and IsLoopback, only when the dialled host is an IP address)"))}

@@ -4,6 +4,7 @@ import "github.com/ftpsdiag/ftpsdiag/probe/cause"
 
 // java is JSSE with Apache Commons Net's FTPSClient.
 var java = family{id: "java", implicit: true, works: "JSSE with Commons Net meets nothing it refuses; the server does not require session resumption", rules: []rule{
+	meetsAuthRace,
 	{when: has(untrustedIDs...), verdict: AtRisk,
 		reasonsOf: func(f *facts) []string { return present(f, untrustedIDs...) },
 		detail:    "connects only because Commons Net's default trust manager checks dates alone (no chain, no host name)",

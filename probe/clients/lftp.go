@@ -13,6 +13,8 @@ var lftp = family{id: "lftp", implicit: true, works: "lftp (GnuTLS) resumes the 
 	{when: func(f *facts) bool { return f.legacyOnly }, verdict: AtRisk, reasons: ids(cause.TLSLegacyVersion),
 		detail: "still accepts TLS 1.0, which the server is limited to; GnuTLS policies are removing it",
 		basis:  "M: lftp (GnuTLS) on Debian completed a TLS 1.0 handshake"},
+	opensAtOnce(4, "pget splits a file over 5 connections by default (pget:default-n) and mirror -P N transfers N files at once, each on its own connection",
+		"D: lftp(1), pget -n (setting pget:default-n, 5) and mirror --parallel"),
 	// No rule for no-close-notify: lftp 4.9.2 (GnuTLS) listed from a
 	// server that ends the data connection without close_notify, as
 	// curl, ftplib, Commons Net and Go did (TestRealClients, fake server).

@@ -60,6 +60,7 @@ type facts struct {
 	peer         netip.Addr        // the server's address: the control connection's peer
 	epsv         bool              // the protected listing used EPSV, so a client trying EPSV first never reads a 227
 	byName       bool              // the target is a host name, not an address (clients that compare a 227 with the dialled address then cannot)
+	maxSessions  int               // sessions at once the server accepts from one address, as the limit check measured it; 0 when it did not find the limit
 }
 
 // rule is one behaviour of a client family. basis says why we believe it:
@@ -325,6 +326,9 @@ func derive(r *result.Result, a *result.Attempt) *facts {
 		// The probe's own listing worked without resuming: reuse is not required.
 		no := false
 		f.reuse = &no
+	}
+	if l := a.ConnLimit; l != nil && !l.AtLeast {
+		f.maxSessions = l.MaxSessions
 	}
 	f.legacyOnly = f.ids[cause.TLSLegacyVersion]
 	if a.TLS != nil && (a.TLS.Version == "TLS 1.0" || a.TLS.Version == "TLS 1.1") {

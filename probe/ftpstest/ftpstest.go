@@ -116,6 +116,23 @@ type Config struct {
 	// AfterAuth, if set, is called after the 234 to AUTH instead of the TLS handshake
 	// (plaintext after 234, a TLS alert, a reset), under the same rules as OnConnect.
 	AfterAuth func(c net.Conn)
+	// AuthRace, if set, makes the server switch to TLS late after a 234, like a server that
+	// wraps its socket only once its 234 is written (ftp-srv). It is asked about every AUTH
+	// the server accepts, n counting them from 1 over all connections, and returns how long
+	// after the 234 the server still reads the connection as FTP commands (0: not at all). A
+	// ClientHello that arrives within that window is read as a command and answered
+	// "502 Command not allowed: " and the record's first bytes, in clear; the server then
+	// waits for a new ClientHello on the same connection. FirstAuths(n) races the first n
+	// whenever their ClientHello comes.
+	AuthRace func(n int) time.Duration
+
+	// MaxSessions, if set, is how many sessions the server holds at once, like vsftpd
+	// max_per_ip: one more gets VsftpdPerIPRefusal instead of the greeting and is closed.
+	// A session counts until the server has closed its connection. With LimitAtLogin only
+	// logged-in sessions count and the refusal (ProFTPDPerHostRefusal) answers PASS, as
+	// ProFTPD MaxClientsPerHost does.
+	MaxSessions  int
+	LimitAtLogin bool
 
 	// Logf, if set, gets one line per session saying why it ended (t.Logf fits: Close
 	// waits for every session).
@@ -139,6 +156,27 @@ type Server struct {
 	closed bool
 	live   map[io.Closer]struct{} // control and data connections, passive listeners
 	cmds   []string
+	auths  int // AUTH commands accepted, for AuthRace
+	held   int // sessions counted against MaxSessions
+}
+
+// enter counts one more session against MaxSessions; false when the
+// server holds as many as it allows.
+func (s *Server) enter() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.held >= s.cfg.MaxSessions {
+		return false
+	}
+	s.held++
+	return true
+}
+
+// leave ends a session counted by enter.
+func (s *Server) leave() {
+	s.mu.Lock()
+	s.held--
+	s.mu.Unlock()
 }
 
 // NewServer starts a server for cfg on 127.0.0.1 (or Config.Host) with a kernel-chosen port. By default a

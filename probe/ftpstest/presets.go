@@ -15,6 +15,8 @@ func NewTLSConfig(cert tls.Certificate) *tls.Config {
 // Texts real servers send, for scripting realistic faults (see ../shared/FTPS.md §3).
 const (
 	VsftpdGreeting           = "220 (vsFTPd 3.0.3)"
+	VsftpdPerIPRefusal       = "421 There are too many connections from your internet address."
+	ProFTPDPerHostRefusal    = "530 Sorry, the maximum number of clients (%d) from your host are already connected."
 	VsftpdClearLoginRefusal  = "530 Non-anonymous sessions must use encryption."
 	VsftpdClearDataRefusal   = "522 Data connections must be encrypted."
 	VsftpdReuseRefusal       = "522 SSL connection failed; session reuse required: see require_ssl_reuse option in vsftpd.conf man page"

@@ -31,6 +31,7 @@ type session struct {
 	r  *bufio.Reader
 
 	secured        bool // TLS was negotiated on the control connection (it stays so after CCC)
+	counted        bool // the session counts against MaxSessions
 	pbsz           bool
 	protP          bool
 	user           string
@@ -70,6 +71,9 @@ func (s *Server) serve(raw net.Conn) {
 			ss.tc.CloseWrite() // close_notify
 		}
 		closeGently(raw)
+		if ss.counted {
+			s.leave()
+		}
 		s.untrack(raw)
 		s.wg.Done()
 	}()
@@ -78,6 +82,13 @@ func (s *Server) serve(raw net.Conn) {
 		s.cfg.OnConnect(raw)
 		s.logf("ftpstest: %v: OnConnect returned", raw.RemoteAddr())
 		return
+	}
+	if s.cfg.MaxSessions > 0 && !s.cfg.LimitAtLogin {
+		if ss.counted = s.enter(); !ss.counted {
+			ss.write(VsftpdPerIPRefusal)
+			s.logf("ftpstest: %v: refused: MaxSessions", raw.RemoteAddr())
+			return
+		}
 	}
 	err := ss.run()
 	s.logf("ftpstest: %v: session ended: %v", raw.RemoteAddr(), err)
@@ -292,6 +303,7 @@ func (ss *session) auth(arg string) error {
 	if ss.cfg.TLS == nil {
 		return ss.reply(ss.cfg.AuthRefusal)
 	}
+	sent := time.Now().Add(ss.cfg.ReplyDelay) // no later than the 234 leaves
 	ok, err := ss.answer("AUTH", mech, "234 AUTH "+mech+" successful.")
 	if err != nil || !ok {
 		return err
@@ -300,6 +312,9 @@ func (ss *session) auth(arg string) error {
 		ss.raw.SetDeadline(time.Now().Add(ss.cfg.IdleTimeout))
 		ss.cfg.AfterAuth(ss.raw)
 		return errHookDone
+	}
+	if err := ss.race(sent); err != nil {
+		return err
 	}
 	if err := ss.startTLS(); err != nil {
 		return err
@@ -422,6 +437,12 @@ func (ss *session) pass(arg string) error {
 	ss.user = ""
 	if !ss.validLogin(user, arg) {
 		return ss.reply("530 Login incorrect.")
+	}
+	if ss.cfg.MaxSessions > 0 && ss.cfg.LimitAtLogin {
+		if ss.counted = ss.s.enter(); !ss.counted {
+			ss.reply(fmt.Sprintf(ProFTPDPerHostRefusal, ss.cfg.MaxSessions))
+			return errClosed
+		}
 	}
 	ok, err := ss.answer("PASS", "", "230 Login successful.")
 	ss.loggedIn = ok

@@ -82,28 +82,38 @@ type ClientVerdict struct {
 
 // Attempt is one connection strategy (implicit or explicit) on one port.
 type Attempt struct {
-	Mode          Mode          `json:"mode"`                      // implicit or explicit
-	Port          int           `json:"port"`                      // TCP port
-	Address       string        `json:"address,omitempty"`         // ip:port connected to; empty if never connected
-	ConnectMS     float64       `json:"connect_ms,omitempty"`      // TCP connect time of the control connection, milliseconds; absent if never connected
-	DetectedBy    string        `json:"detected_by,omitempty"`     // how --mode auto chose this mode; empty otherwise
-	OK            bool          `json:"ok"`                        // control channel reached TLS and the server answered inside it
-	Server        string        `json:"server,omitempty"`          // server software guessed from banner/replies (vsftpd, ProFTPD, ...)
-	Banner        []string      `json:"banner,omitempty"`          // the 220 greeting, all lines
-	AuthMechanism string        `json:"auth_mechanism,omitempty"`  // AUTH argument that got 234 (explicit only)
-	FeatBeforeTLS *Features     `json:"feat_before_tls,omitempty"` // FEAT in clear; absent if not sent
-	FeatAfterTLS  *Features     `json:"feat_after_tls,omitempty"`  // FEAT inside TLS; absent if not sent
-	TLS           *TLSInfo      `json:"tls,omitempty"`             // absent if no handshake completed
-	Certificates  []Certificate `json:"certificates,omitempty"`    // chain as sent by the server, leaf first
-	Verification  *Verification `json:"verification,omitempty"`    // our own verification of that chain
-	Login         *Login        `json:"login,omitempty"`           // absent if no login was tried
-	DataChannel   *DataChannel  `json:"data_channel,omitempty"`    // absent if the control channel never reached TLS
-	Policy        *Policy       `json:"policy,omitempty"`          // server policy checks; absent if none ran
-	Audits        []Audit       `json:"audits,omitempty"`          // extra connections the policy checks opened
-	TLSScan       *TLSScan      `json:"tls_scan,omitempty"`        // full protocol and cipher enumeration (--scan); absent when not run
-	RoundTrips    int           `json:"round_trips"`               // sequential network round trips this attempt cost
-	Timeline      []Event       `json:"timeline"`                  // every step, in order
-	Error         string        `json:"error,omitempty"`           // the step that ended the attempt, if it failed
+	Mode          Mode          `json:"mode"`                       // implicit or explicit
+	Port          int           `json:"port"`                       // TCP port
+	Address       string        `json:"address,omitempty"`          // ip:port connected to; empty if never connected
+	ConnectMS     float64       `json:"connect_ms,omitempty"`       // TCP connect time of the control connection, milliseconds; absent if never connected
+	DetectedBy    string        `json:"detected_by,omitempty"`      // how --mode auto chose this mode; empty otherwise
+	OK            bool          `json:"ok"`                         // control channel reached TLS and the server answered inside it
+	Server        string        `json:"server,omitempty"`           // server software guessed from banner/replies (vsftpd, ProFTPD, ...)
+	Banner        []string      `json:"banner,omitempty"`           // the 220 greeting, all lines
+	AuthMechanism string        `json:"auth_mechanism,omitempty"`   // AUTH argument that got 234 (explicit only)
+	FeatBeforeTLS *Features     `json:"feat_before_tls,omitempty"`  // FEAT in clear; absent if not sent
+	FeatAfterTLS  *Features     `json:"feat_after_tls,omitempty"`   // FEAT inside TLS; absent if not sent
+	TLS           *TLSInfo      `json:"tls,omitempty"`              // absent if no handshake completed
+	Certificates  []Certificate `json:"certificates,omitempty"`     // chain as sent by the server, leaf first
+	Verification  *Verification `json:"verification,omitempty"`     // our own verification of that chain
+	Login         *Login        `json:"login,omitempty"`            // absent if no login was tried
+	DataChannel   *DataChannel  `json:"data_channel,omitempty"`     // absent if the control channel never reached TLS
+	Policy        *Policy       `json:"policy,omitempty"`           // server policy checks; absent if none ran
+	Audits        []Audit       `json:"audits,omitempty"`           // extra connections the policy checks opened
+	ConnLimit     *ConnLimit    `json:"connection_limit,omitempty"` // the server's limit on sessions from this address; absent unless it refused one of ours for it
+	TLSScan       *TLSScan      `json:"tls_scan,omitempty"`         // full protocol and cipher enumeration (--scan); absent when not run
+	RoundTrips    int           `json:"round_trips"`                // sequential network round trips this attempt cost
+	Timeline      []Event       `json:"timeline"`                   // every step, in order
+	Error         string        `json:"error,omitempty"`            // the step that ended the attempt, if it failed
+}
+
+// ConnLimit is the server's limit on sessions at once from this address,
+// measured after it refused one of ours for it: up to four sessions at
+// once, each logged in, since some servers count sessions at login.
+type ConnLimit struct {
+	MaxSessions int    `json:"max_sessions"` // most sessions at once the server accepted from this address
+	AtLeast     bool   `json:"at_least"`     // every session of the check was accepted: the limit is max_sessions or more
+	Evidence    string `json:"evidence"`     // the server's refusal, as it worded it
 }
 
 // TLSScan is everything the server accepts, enumerated with hand-built
@@ -115,7 +125,7 @@ type TLSScan struct {
 	MaxConns    int           `json:"max_conns"`          // the concurrency limit it ended with
 	Backoffs    int           `json:"backoffs,omitempty"` // times a 421 (too many connections) made it slow down
 	DurationMS  float64       `json:"duration_ms"`        // wall time of the scan
-	Errors      []string      `json:"errors,omitempty"`   // probes that failed for reasons other than a refusal
+	Errors      []string      `json:"errors,omitempty"`   // probes that failed, a 421 refusal included once it outlasted the retries
 }
 
 // VersionScan is one protocol version's result.
@@ -126,6 +136,7 @@ type VersionScan struct {
 	ServerPreference *bool    `json:"server_preference,omitempty"` // the server picks by its own order; absent when under 2 suites
 	Groups           []string `json:"groups,omitempty"`            // key exchange groups accepted (TLS 1.2 and 1.3)
 	DHBits           int      `json:"dh_bits,omitempty"`           // size of the DHE group the server uses, if it takes DHE suites
+	Unfinished       string   `json:"unfinished,omitempty"`        // why the probes of this version did not all finish ("interrupted", "server busy"): then accepted false means unknown, and the lists may be incomplete
 }
 
 // Suite is an accepted cipher suite.

@@ -11,12 +11,14 @@ import (
 	"net"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/errgroup"
 
 	"github.com/ftpsdiag/ftpsdiag/probe/result"
 	"github.com/ftpsdiag/ftpsdiag/probe/tlswire"
+	"github.com/ftpsdiag/ftpsdiag/rfc2228"
 )
 
 // An Opener returns a connection on which the next bytes written are the
@@ -33,6 +35,10 @@ type Options struct {
 	MaxConns   int           // connections at once; 0 = DefaultMaxConns
 	Timeout    time.Duration // per probe; 0 = 10 s
 	Clock      func() time.Time
+	// Slot, if set, is waited for before each probe's connection, outside
+	// its Timeout, and released once that connection is closed: the
+	// caller's budget of connections to the server, shared with its own.
+	Slot func(ctx context.Context) (release func(), err error)
 }
 
 // DefaultMaxConns is gentle enough for servers with per-address limits
@@ -52,10 +58,13 @@ type scanner struct {
 	connections int
 	backoffs    int
 	errors      []string
+	busy        map[uint16]bool // versions with a probe that gave up, the server still busy
+	raced       atomic.Bool     // the server read a ClientHello as an FTP command (lostRace)
 }
 
 // Scan runs the whole enumeration. It always returns a result; probes
-// that failed for other reasons than a refusal are listed in Errors.
+// that failed are listed in Errors, a 421 only once it outlasted the
+// retries.
 func Scan(ctx context.Context, open Opener, opts Options) *result.TLSScan {
 	if opts.MaxConns <= 0 {
 		opts.MaxConns = DefaultMaxConns
@@ -66,7 +75,7 @@ func Scan(ctx context.Context, open Opener, opts Options) *result.TLSScan {
 	if opts.Clock == nil {
 		opts.Clock = time.Now
 	}
-	s := &scanner{open: open, opts: opts, limit: newLimiter(opts.MaxConns)}
+	s := &scanner{open: open, opts: opts, limit: newLimiter(opts.MaxConns), busy: map[uint16]bool{}}
 	start := opts.Clock()
 
 	versions := []uint16{tlswire.VersionSSL20, tlswire.VersionSSL30, tlswire.VersionTLS10, tlswire.VersionTLS11, tlswire.VersionTLS12, tlswire.VersionTLS13}
@@ -75,6 +84,12 @@ func Scan(ctx context.Context, open Opener, opts Options) *result.TLSScan {
 	for i, v := range versions {
 		g.Go(func() error {
 			out[i] = s.version(ctx, v)
+			if s.gaveUp(v) { // a probe refused to the end answered nothing: unknown, not refused
+				out[i].Unfinished = "server busy"
+			}
+			if stopped(ctx) { // a probe cut by ctx answered nothing: unknown, not refused
+				out[i].Unfinished = "interrupted"
+			}
 			return nil
 		})
 	}
@@ -250,6 +265,7 @@ func (s *scanner) sslv2(ctx context.Context, vs result.VersionScan) result.Versi
 		specs = append(specs, sp.Code)
 	}
 	r, err := s.exchange(ctx, tlswire.SSLv2ClientHello(specs), false)
+	s.noteBusy(tlswire.VersionSSL20, err)
 	if err != nil || r.Kind != tlswire.KindSSLv2ServerHello {
 		return vs
 	}
@@ -270,7 +286,26 @@ func (s *scanner) hello(ctx context.Context, h tlswire.ClientHello, more bool) (
 	if err != nil {
 		return tlswire.Response{}, err
 	}
-	return s.exchange(ctx, msg, more)
+	r, err := s.exchange(ctx, msg, more)
+	s.noteBusy(h.Version, err)
+	return r, err
+}
+
+// noteBusy remembers that a probe of version v gave up with the server
+// still busy (err wraps ErrBusy).
+func (s *scanner) noteBusy(v uint16, err error) {
+	if errors.Is(err, ErrBusy) {
+		s.mu.Lock()
+		s.busy[v] = true
+		s.mu.Unlock()
+	}
+}
+
+// gaveUp reports whether a probe of version v gave up busy.
+func (s *scanner) gaveUp(v uint16) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.busy[v]
 }
 
 // exchange runs one probe on its own connection, within the concurrency
@@ -281,13 +316,13 @@ func (s *scanner) exchange(ctx context.Context, msg []byte, more bool) (tlswire.
 		if err := s.limit.acquire(ctx); err != nil {
 			return tlswire.Response{}, err
 		}
-		r, err := s.once(ctx, msg, more)
+		r, err := s.slotted(ctx, msg, more)
 		s.limit.release()
 		if err == nil {
 			s.limit.grow()
 		}
 		if !errors.Is(err, ErrBusy) || attempt == maxRetries {
-			if err != nil && !errors.Is(err, ErrBusy) {
+			if err != nil && !stopped(ctx) { // a refusal that outlasted every retry too
 				s.note(err)
 			}
 			return r, err
@@ -304,6 +339,19 @@ func (s *scanner) exchange(ctx context.Context, msg []byte, more bool) (tlswire.
 	}
 }
 
+// slotted runs once within a slot of the caller's budget (Options.Slot).
+func (s *scanner) slotted(ctx context.Context, msg []byte, more bool) (tlswire.Response, error) {
+	if s.opts.Slot == nil {
+		return s.once(ctx, msg, more)
+	}
+	release, err := s.opts.Slot(ctx)
+	if err != nil {
+		return tlswire.Response{}, err
+	}
+	defer release()
+	return s.once(ctx, msg, more)
+}
+
 // once opens a connection, sends msg and reads the answer, all within one
 // probe's Timeout; when ctx ends, an expired deadline unblocks the read.
 func (s *scanner) once(ctx context.Context, msg []byte, more bool) (tlswire.Response, error) {
@@ -317,6 +365,9 @@ func (s *scanner) once(ctx context.Context, msg []byte, more bool) (tlswire.Resp
 		return tlswire.Response{}, err
 	}
 	defer c.Close()
+	if err := s.settle(ctx); err != nil {
+		return tlswire.Response{}, err
+	}
 	stop := context.AfterFunc(ctx, func() { c.SetDeadline(time.Unix(1, 0)) })
 	defer stop()
 	if d, ok := ctx.Deadline(); ok {
@@ -325,7 +376,51 @@ func (s *scanner) once(ctx context.Context, msg []byte, more bool) (tlswire.Resp
 	if _, err := c.Write(msg); err != nil {
 		return tlswire.Response{}, fmt.Errorf("sending the ClientHello: %w", err)
 	}
-	return tlswire.ReadResponse(c, more)
+	r, err := tlswire.ReadResponse(c, more)
+	if err == nil && s.lostRace(r) {
+		return r, fmt.Errorf("%w: the server read the ClientHello as an FTP command: %q", ErrBusy, r.Text)
+	}
+	return r, err
+}
+
+// lostRace reports an answer that says the server read the ClientHello,
+// sent at once after its 234, as an FTP command (rfc2228.ReadAsCommand):
+// the server switches to TLS only once its 234 is written, and was too
+// slow this time. The probe is retried as for a busy server, and from now
+// on every ClientHello waits after the 234 (settle).
+func (s *scanner) lostRace(r tlswire.Response) bool {
+	if r.Kind != tlswire.KindPlaintext || !rfc2228.ReadAsCommand(r.Text) {
+		return false
+	}
+	s.raced.Store(true)
+	return true
+}
+
+// settle waits rfc2228.RaceSettle before a ClientHello once the server has
+// lost the race after 234, as a slower client would.
+func (s *scanner) settle(ctx context.Context) error {
+	if !s.raced.Load() {
+		return nil
+	}
+	t := time.NewTimer(rfc2228.RaceSettle)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// stopped reports whether the scan's ctx has ended: cancelled, or past its
+// deadline, which counts from the moment it passes (a read cut by it can
+// return a moment before ctx.Err is set).
+func stopped(ctx context.Context) bool {
+	if ctx.Err() != nil {
+		return true
+	}
+	d, ok := ctx.Deadline()
+	return ok && !time.Now().Before(d)
 }
 
 // note keeps a probe error for the report, a few at most.

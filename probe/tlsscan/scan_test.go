@@ -228,3 +228,66 @@ func TestScanSilentServer(t *testing.T) {
 		t.Errorf("errors %v, ctx %v", s.Errors, ctx.Err())
 	}
 }
+
+// A scan cut by its ctx: the versions whose probes the cancellation
+// stopped are unfinished, not refused, and our own cancellation is no
+// probe error. A server that refuses every probe leaves nothing unfinished.
+func TestScanCut(t *testing.T) {
+	addr := listen(t, func(c net.Conn) { c.Read(make([]byte, 1)) }) // reads the ClientHello, then closes: refused
+	d := &net.Dialer{}
+	refusing := func(ctx context.Context) (net.Conn, error) { return d.DialContext(ctx, "tcp", addr) }
+	for _, tc := range []struct {
+		name       string
+		cancelled  bool
+		unfinished string
+	}{
+		{"refused to the end", false, ""},
+		{"cancelled at the first connection", true, "interrupted"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			open := refusing
+			if tc.cancelled {
+				open = func(ctx context.Context) (net.Conn, error) {
+					cancel()
+					<-ctx.Done()
+					return nil, ctx.Err()
+				}
+			}
+			s := Scan(ctx, open, Options{Timeout: 5 * time.Second})
+			for _, v := range s.Versions {
+				if v.Accepted || v.Unfinished != tc.unfinished {
+					t.Errorf("%s: accepted %t, unfinished %q; want false, %q", v.Version, v.Accepted, v.Unfinished, tc.unfinished)
+				}
+			}
+			if tc.cancelled && len(s.Errors) > 0 {
+				t.Errorf("errors from our own cancellation: %q", s.Errors)
+			}
+		})
+	}
+}
+
+// The caller's connection budget (Options.Slot) is waited for outside a
+// probe's Timeout: the first probe of every version waits longer than the
+// Timeout for its slot, and nothing is lost.
+func TestScanWaitsForSlots(t *testing.T) {
+	conf := serverConfig(t)
+	conf.MinVersion, conf.MaxVersion = tls.VersionTLS12, tls.VersionTLS13
+	addr := tlsServer(t, conf)
+	var calls atomic.Int32
+	acquire := func(ctx context.Context) (func(), error) {
+		if calls.Add(1) <= 6 { // one per version, all at the start
+			select {
+			case <-time.After(150 * time.Millisecond):
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+		}
+		return func() {}, nil
+	}
+	s := Scan(context.Background(), dialer(addr), Options{ServerName: "localhost", Timeout: 100 * time.Millisecond, Slot: acquire})
+	if !version(t, s, "TLS 1.2").Accepted || !version(t, s, "TLS 1.3").Accepted || len(s.Errors) > 0 {
+		t.Errorf("versions %+v, errors %q: want TLS 1.2 and 1.3 found", s.Versions, s.Errors)
+	}
+}
