@@ -31,6 +31,7 @@ type attempt struct {
 	tlsConn    *tls.Conn      // nil until the handshake
 	tickets    *ticketWatcher // sees session tickets arrive
 	certAsked  bool           // the server sent a CertificateRequest
+	sessionID  bool           // the control ServerHello, below TLS 1.3, carried a session ID to resume by
 	tlsAt      time.Time      // when the handshake started
 	maxVersion uint16         // highest TLS version offered; 0 = TLS 1.3
 	raced      string         // the reply to a ClientHello the server read as a command: this connection is the retry (race.go)
@@ -240,7 +241,7 @@ func (a *attempt) cmd(ctx context.Context, line string) (rfc2228.Reply, error) {
 	if err != nil {
 		return r, a.ioError(ctx, err)
 	}
-	a.drawReply(r)
+	a.drawReply(r, maskPassword(line))
 	return r, nil
 }
 
@@ -250,15 +251,19 @@ func (a *attempt) reply(ctx context.Context, what string) (rfc2228.Reply, error)
 	if err != nil {
 		return r, a.ioError(ctx, fmt.Errorf("%s: %w", what, err))
 	}
-	a.drawReply(r)
+	a.drawReply(r, what)
 	return r, nil
 }
 
-// drawReply puts every line of a reply on the timeline and names the
-// server software when the reply gives it away.
-func (a *attempt) drawReply(r rfc2228.Reply) {
+// drawReply puts every line of a reply on the timeline, notes a reply
+// without text (to says what it answered), and names the server software
+// when the reply gives it away.
+func (a *attempt) drawReply(r rfc2228.Reply, to string) {
 	for _, l := range r.Lines {
 		a.event(result.FromServer, l)
+	}
+	if r.TextMissing() && !a.has(cause.ReplyTextMissing) {
+		a.find(cause.ReplyTextMissing, fmt.Sprintf("%s: %q", to, r.Lines[0]))
 	}
 	if a.res.Server == "" {
 		a.res.Server = identify(r)

@@ -36,6 +36,10 @@ var (
 		purpose: "data TLS before the transfer command: a protected listing whose data handshake starts before LIST, as curl does",
 		run:     (*attempt).checkEarlyDataTLS,
 	}
+	checkDataTLSAfter150 = policyCheck{
+		purpose: "data TLS after 150: a protected listing whose data handshake waits for the 1xx, as lftp, Go, Commons Net, ftplib and PHP do",
+		run:     (*attempt).checkDataTLSAfter150,
+	}
 	checkEMS = policyCheck{
 		purpose: "Extended Master Secret: a TLS 1.2 handshake",
 		run:     (*attempt).checkEMS,
@@ -253,7 +257,7 @@ func (a *attempt) quit(ctx context.Context) {
 // checkReuse lists over TLS without the control session's cache, so the
 // data handshake cannot resume.
 func (aux *attempt) checkReuse(ctx context.Context) auditOutcome {
-	t, ok := aux.protectedListing(ctx, false, false)
+	t, ok := aux.protectedListing(ctx, false, withCommand)
 	if !ok {
 		return aux.unmeasured("no protected listing")
 	}
@@ -278,28 +282,41 @@ func (aux *attempt) checkReuse(ctx context.Context) auditOutcome {
 
 // protectedListing logs an audit connection in and makes one protected
 // listing, resuming the control session or not, with the data handshake
-// started before the command (early) or after it. ok is false when the
-// audit could not get that far.
-func (aux *attempt) protectedListing(ctx context.Context, resume, early bool) (t transfer, ok bool) {
+// started at moment. ok is false when the audit could not get that far.
+func (aux *attempt) protectedListing(ctx context.Context, resume bool, moment dataMoment) (t transfer, ok bool) {
 	if !aux.connect(ctx, true) || !aux.login(ctx) {
 		return t, false
 	}
 	if _, ok, _ := aux.protect(ctx, rfc2228.ProtPrivate); !ok {
 		return t, false
 	}
-	t, _ = aux.listFallback(ctx, &result.DataChannel{}, aux.dataTLSConfig(resume), early)
+	t, _ = aux.listFallback(ctx, &result.DataChannel{}, aux.dataTLSConfig(resume), moment)
 	return t, true
+}
+
+// resumedListingAt makes a protected listing that resumes the control
+// session, its data handshake started at moment; stop is the outcome
+// when the listing says nothing of the moment (no listing, or no data
+// connection).
+func (aux *attempt) resumedListingAt(ctx context.Context, moment dataMoment) (t transfer, stop *auditOutcome) {
+	t, ok := aux.protectedListing(ctx, true, moment)
+	switch {
+	case !ok:
+		o := aux.unmeasured("no protected listing")
+		return t, &o
+	case t.noDataConnection():
+		o := aux.unmeasured(t.failure())
+		return t, &o
+	}
+	return t, nil
 }
 
 // checkEarlyDataTLS lists with the data handshake started before the
 // transfer command, as curl does; the main listing starts it after.
 func (aux *attempt) checkEarlyDataTLS(ctx context.Context) auditOutcome {
-	t, ok := aux.protectedListing(ctx, true, true)
-	if !ok {
-		return aux.unmeasured("no protected listing")
-	}
-	if t.noDataConnection() {
-		return aux.unmeasured(t.failure())
+	t, stop := aux.resumedListingAt(ctx, beforeCommand)
+	if stop != nil {
+		return *stop
 	}
 	v := verdict{policy: policyDataTLSBefore, value: t.ok(), againstMainListing: true}
 	if t.ok() {
@@ -308,6 +325,43 @@ func (aux *attempt) checkEarlyDataTLS(ctx context.Context) auditOutcome {
 		v.evidence = t.failure()
 		v.finding, v.findingEvidence = cause.DataTLSEarlyRefused, fmt.Sprintf("with the data handshake started before %s: %s; started after it, the main listing worked", t.command, v.evidence)
 	}
+	return measured(v)
+}
+
+// checkDataTLSAfter150 lists with the data handshake held back until the
+// 1xx, as most FTP libraries do; the main listing starts it beside the
+// reply, so a server that sends 150 only after the handshake serves it.
+func (aux *attempt) checkDataTLSAfter150(ctx context.Context) auditOutcome {
+	t, stop := aux.resumedListingAt(ctx, after1xx)
+	if stop != nil {
+		return *stop
+	}
+	v := verdict{policy: policyDataTLSAfter150, againstMainListing: true}
+	// A server that gives up on the missing ClientHello within the wait
+	// answers 425 (or another 4xx) without any 1xx.
+	gaveUp := t.prelim == nil && t.replyErr == nil && t.final.Code/100 == 4
+	switch {
+	case !t.heldBack && gaveUp:
+		v.evidence = fmt.Sprintf("%s: %s, without a 1xx, while the data connection was open and the ClientHello held back", t.command, firstLine(t.final))
+	case !t.heldBack:
+		// The 1xx came in time: whatever followed is the listing's.
+		v.value, v.evidence = t.ok(), fmt.Sprintf("a listing whose data handshake started after the 1xx: %s", t.failure())
+		if t.ok() {
+			v.evidence = fmt.Sprintf("a listing whose data handshake started after %s worked: %s", firstLine(*t.prelim), t.final.String())
+		}
+		return measured(v)
+	case t.prelim == nil && !gaveUp:
+		// Neither a 1xx nor a 4xx, even after the ClientHello: no
+		// conclusion.
+		return aux.unmeasured(t.failure())
+	default:
+		then := "sent then, it was answered: " + t.failure()
+		if t.prelim != nil {
+			then = "sent then, it was followed by " + firstLine(*t.prelim)
+		}
+		v.evidence = fmt.Sprintf("%s: no 1xx within %s while the data connection was open and the ClientHello held back; %s", t.command, aux.wait150(), then)
+	}
+	v.finding, v.findingEvidence = cause.Data150AfterTLS, v.evidence+"; the main listing, whose data handshake starts right after the command, worked"
 	return measured(v)
 }
 
@@ -380,7 +434,7 @@ func (aux *attempt) checkClearData(ctx context.Context) auditOutcome {
 	}
 	var t transfer
 	if ok {
-		t, _ = aux.listFallback(ctx, &result.DataChannel{}, nil, false)
+		t, _ = aux.listFallback(ctx, &result.DataChannel{}, nil, withCommand)
 	}
 	var o auditOutcome
 	if pasvErr == nil {
@@ -400,8 +454,9 @@ func (aux *attempt) checkClearData(ctx context.Context) auditOutcome {
 // pasvFindings is what the clear-data audit's PASV says about the server:
 // an advertised address that is not the peer's, or, over IPv6, a refusal
 // (Pure-FTPd: "425 You cannot use PASV on IPv6 connections. Use EPSV
-// instead."), where a 227 cannot carry the address. A 227 that cannot be
-// parsed is no refusal.
+// instead."), where a 227 cannot carry the address, or over IPv4 a
+// refusal as not implemented (502), which clients sending PASV meet. A
+// 227 that cannot be parsed is no refusal.
 func pasvFindings(p pasvReply) auditOutcome {
 	var o auditOutcome
 	switch id, evidence := p.addressFinding(); {
@@ -410,6 +465,11 @@ func pasvFindings(p pasvReply) auditOutcome {
 		o.verdicts = append(o.verdicts, verdict{finding: id, findingEvidence: evidence})
 	case p.refused() && p.peer.Is6():
 		o.ipv6PASVRefusal = fmt.Sprintf("over IPv6 (the control connection's peer is %s), an audit connection's PASV: %s", p.peer, p.reply.String())
+	case unknownCommand(p.reply.Code):
+		// Only "not implemented" or "unrecognized" say PASV is off for
+		// good: the audit sends PASV before PROT, which pyftpdlib refuses
+		// (522) for that order, and a 4xx may be a passing shortage.
+		o.pasvRefusal = "an audit connection's PASV: " + p.reply.String()
 	}
 	return o
 }
@@ -450,7 +510,8 @@ func (aux *attempt) checkCleartextLogin(ctx context.Context) auditOutcome {
 	v := verdict{policy: policyCleartextLogin, value: r.Code == rfc2228.CodeNeedPassword || r.Code == rfc2228.CodeLoggedIn,
 		evidence: fmt.Sprintf("USER %s before AUTH: %s", user, r.String())}
 	if v.value {
-		v.finding, v.findingEvidence = cause.CleartextLoginAllowed, v.evidence
+		// Only USER was shown: a password is never sent in clear.
+		v.finding, v.findingEvidence = cause.CleartextLoginAllowed, "USER accepted before TLS; PASS not tried: "+v.evidence
 	}
 	return measured(v)
 }

@@ -2,6 +2,7 @@ package probe
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"crypto/tls"
@@ -14,6 +15,7 @@ import (
 	"net/netip"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/ftpsdiag/ftpsdiag/probe/cause"
 	"github.com/ftpsdiag/ftpsdiag/probe/result"
@@ -43,9 +45,33 @@ type transfer struct {
 	readErr    error       // reading the listing failed (other than a clean end)
 	truncated  bool        // we closed the data connection at the listing cap
 	command    string
-	early      bool      // the data handshake started before the command
-	pasvRetry  *transfer // after an unreachable EPSV port, the retry over PASV that failed too
+	moment     dataMoment // when the data handshake started
+	heldBack   bool       // with after1xx: no 1xx came within the wait, and the ClientHello went anyway
+	pasvRetry  *transfer  // after an unreachable EPSV port, the retry over PASV that failed too
 }
+
+// dataMoment is when a listing starts the data TLS handshake: clients use
+// one of three moments, and servers differ in which they wait for.
+type dataMoment int
+
+const (
+	// withCommand: right after sending the transfer command, beside its
+	// reply, as Node's basic-ftp does; the main listing's moment.
+	withCommand dataMoment = iota
+	// beforeCommand: before the transfer command, as curl does.
+	beforeCommand
+	// after1xx: once the 1xx is read, as lftp, the Go FTP libraries,
+	// Commons Net, Python ftplib and PHP do.
+	after1xx
+)
+
+// maxWait150 bounds how long a listing that starts data TLS after the 1xx
+// waits for it before sending its ClientHello anyway. A healthy server
+// sends its 150 as soon as it accepted the data connection, within a
+// round trip; 3 s is many round trips even across continents, and ends
+// before the server measured in issue 15 gives up (425 after 5 s), so the
+// late ClientHello still shows the 150 coming only after the handshake.
+const maxWait150 = 3 * time.Second
 
 // refused reports a transfer the server answered with a failure.
 func (t transfer) refused() bool {
@@ -88,7 +114,7 @@ func (t transfer) evidence() string {
 func (a *attempt) dataChannel(ctx context.Context) {
 	dc := a.res.DataChannel
 	dc.Attempted, dc.Prot = true, "P"
-	t, blocked := a.listFallback(ctx, dc, a.dataTLSConfig(true), false)
+	t, blocked := a.listFallback(ctx, dc, a.dataTLSConfig(true), withCommand)
 	if blocked != "" {
 		a.find(cause.EPSVPortBlocked, blocked)
 	}
@@ -131,7 +157,7 @@ func (a *attempt) moreTransfers(ctx context.Context, dc *result.DataChannel) {
 		if pasvInstead(dc) {
 			scratch.EPSVSupported = ptr(false) // straight to PASV, as the first listing ended up
 		}
-		t := a.list(ctx, &scratch, a.dataTLSConfig(true), false)
+		t := a.list(ctx, &scratch, a.dataTLSConfig(true), withCommand)
 		dc.Transfers = append(dc.Transfers, t.record())
 		if !t.ok() {
 			a.find(cause.TLS13TicketLifecycle, fmt.Sprintf("transfer %d of %d failed after %s (resumed: %s): %s",
@@ -287,12 +313,11 @@ func (a *attempt) dataTLSConfig(resume bool) *tls.Config {
 
 // list opens a passive data connection and runs a listing command over
 // it, with TLS when tlsConf is set, trying MLSD and NLST when LIST is
-// unknown to the server. With early, the data handshake starts before the
-// command is sent, as curl does; otherwise right after it.
-func (a *attempt) list(ctx context.Context, dc *result.DataChannel, tlsConf *tls.Config, early bool) transfer {
+// unknown to the server. The data handshake starts at moment.
+func (a *attempt) list(ctx context.Context, dc *result.DataChannel, tlsConf *tls.Config, moment dataMoment) transfer {
 	var t transfer
 	for _, command := range listCommands {
-		t = a.listOnce(ctx, dc, tlsConf, early, command)
+		t = a.listOnce(ctx, dc, tlsConf, moment, command)
 		if t.prelim != nil || !unknownCommand(t.final.Code) {
 			return t
 		}
@@ -306,8 +331,8 @@ func (a *attempt) list(ctx context.Context, dc *result.DataChannel, tlsConf *tls
 // PASV range and not the EPSV one. If PASV's port is reached, dc and the
 // transfer are PASV's and blocked says what EPSV's port did; otherwise
 // the EPSV transfer stands, dc untouched.
-func (a *attempt) listFallback(ctx context.Context, dc *result.DataChannel, tlsConf *tls.Config, early bool) (t transfer, blocked string) {
-	t = a.list(ctx, dc, tlsConf, early)
+func (a *attempt) listFallback(ctx context.Context, dc *result.DataChannel, tlsConf *tls.Config, moment dataMoment) (t transfer, blocked string) {
+	t = a.list(ctx, dc, tlsConf, moment)
 	if t.dialErr == nil || dc.PassiveCommand != "EPSV" {
 		return t, ""
 	}
@@ -315,7 +340,7 @@ func (a *attempt) listFallback(ctx context.Context, dc *result.DataChannel, tlsC
 	retry.EPSVSupported = ptr(false) // straight to PASV
 	a.event(result.FromNet, "the EPSV data port could not be reached: trying PASV")
 	refusedBefore := a.has(cause.PassiveRefused)
-	p := a.list(ctx, &retry, tlsConf, early)
+	p := a.list(ctx, &retry, tlsConf, moment)
 	if p.passiveErr != nil || p.dialErr != nil {
 		if !refusedBefore {
 			a.drop(cause.PassiveRefused) // the EPSV failure is the finding
@@ -356,11 +381,10 @@ func unknownCommand(code int) bool {
 // listOnce makes one listing with one command: passive mode, the data
 // connection, the command, then (after the 1xx) the data handshake, the
 // listing and the final reply, each drawn on the timeline. The data
-// handshake runs beside the control reply (or, with early, before the
-// command), because servers differ in which they wait for. The transfer
-// says how far it got.
-func (a *attempt) listOnce(ctx context.Context, dc *result.DataChannel, tlsConf *tls.Config, early bool, command string) transfer {
-	t := transfer{command: command, early: early}
+// handshake starts at moment: beside the control reply, before the
+// command, or after the 1xx. The transfer says how far it got.
+func (a *attempt) listOnce(ctx context.Context, dc *result.DataChannel, tlsConf *tls.Config, moment dataMoment, command string) transfer {
+	t := transfer{command: command, moment: moment}
 	addr, err := a.passive(ctx, dc)
 	if err != nil {
 		t.passiveErr = err
@@ -379,7 +403,7 @@ func (a *attempt) listOnce(ctx context.Context, dc *result.DataChannel, tlsConf 
 	defer cancel()
 	var data net.Conn = raw
 	var hs chan error
-	if tlsConf != nil && early {
+	if tlsConf != nil && moment == beforeCommand {
 		// curl sends its ClientHello on connecting and spends a round trip
 		// (TYPE A) before the transfer command. Two NOOPs make sure the
 		// server has taken the data connection before LIST: pyftpdlib
@@ -405,12 +429,23 @@ func (a *attempt) listOnce(ctx context.Context, dc *result.DataChannel, tlsConf 
 		}
 		return t
 	}
-	if tlsConf != nil && !early {
+	if tlsConf != nil && moment == withCommand {
 		// Handshake beside the control reply: servers differ in whether
 		// they send 150 before or after accepting the data TLS session.
 		data, hs = a.startDataTLS(ctx, raw, tlsConf, "ClientHello on the data connection")
 	}
+	var held func() (net.Conn, chan error, bool)
+	if tlsConf != nil && moment == after1xx {
+		held = a.holdDataTLS(ctx, raw, tlsConf, command)
+	}
 	r, err := a.reply(ctx, "reading reply to "+command)
+	if held != nil {
+		if d, h, late := held(); late {
+			data, hs, t.heldBack = d, h, true
+		} else if err == nil && r.Code/100 == 1 {
+			data, hs = a.startDataTLS(ctx, raw, tlsConf, "ClientHello on the data connection, after "+firstLine(r)+" (as clients waiting for 150 do)")
+		}
+	}
 	if err == nil && r.Code/100 == 1 {
 		prelim := r
 		t.prelim = &prelim
@@ -422,6 +457,39 @@ func (a *attempt) listOnce(ctx context.Context, dc *result.DataChannel, tlsConf 
 	}
 	t.final, t.replyErr = r, err
 	return t
+}
+
+// holdDataTLS holds the data handshake back while the reply to command is
+// awaited, as clients that wait for the 150 do, for maxWait150 at most (or
+// --timeout, if shorter): then it starts it anyway, so that a server
+// waiting for the ClientHello shows what it does once it comes. The
+// returned function, called once the reply is in, reports whether the
+// wait ran out, and then the handshake it started.
+func (a *attempt) holdDataTLS(ctx context.Context, raw net.Conn, conf *tls.Config, command string) func() (net.Conn, chan error, bool) {
+	wait := a.wait150()
+	type started struct {
+		data net.Conn
+		hs   chan error
+	}
+	late := make(chan started, 1)
+	timer := time.AfterFunc(wait, func() {
+		a.dataEvent(result.FromNet, fmt.Sprintf("no reply to %s within %s", command, wait))
+		data, hs := a.startDataTLS(ctx, raw, conf, "ClientHello on the data connection, sent anyway")
+		late <- started{data, hs}
+	})
+	return func() (net.Conn, chan error, bool) {
+		if timer.Stop() {
+			return nil, nil, false
+		}
+		s := <-late
+		return s.data, s.hs, true
+	}
+}
+
+// wait150 is how long a listing that starts data TLS after the 1xx waits
+// for it: maxWait150, or --timeout if shorter.
+func (a *attempt) wait150() time.Duration {
+	return cmp.Or(a.cfg.wait150, min(a.cfg.Timeout, maxWait150))
 }
 
 // startDataTLS starts the data handshake in the background and returns
@@ -465,7 +533,7 @@ func (a *attempt) receive(ctx context.Context, data net.Conn, hs chan error, t *
 			t.tlsErr = err
 			a.dataEvent(result.FromTLS, "handshake failed: "+shortErr(err))
 			data.Close()
-			if t.early {
+			if t.moment == beforeCommand {
 				// The audit has its answer; pyftpdlib, for one, never
 				// sends a final reply after resetting it.
 				return rfc2228.Reply{}, errNotAwaited

@@ -49,9 +49,9 @@ func TestDataChannelHealthy(t *testing.T) {
 	if p.ExtendedMasterSecret == nil || !*p.ExtendedMasterSecret || !strings.Contains(p.EMSEvidence, "extended_master_secret negotiated") {
 		t.Errorf("EMS: %v, %q", p.ExtendedMasterSecret, p.EMSEvidence)
 	}
-	// reuse, clear data, early data TLS, cleartext login, EMS
-	if len(r.Attempts[0].Audits) != 5 {
-		t.Errorf("audits = %d, want 5", len(r.Attempts[0].Audits))
+	// reuse, clear data, early data TLS, data TLS after 150, cleartext login, EMS
+	if len(r.Attempts[0].Audits) != 6 {
+		t.Errorf("audits = %d, want 6", len(r.Attempts[0].Audits))
 	}
 	var data int
 	for _, e := range r.Attempts[0].Timeline {
@@ -100,6 +100,12 @@ func TestDataChannelFindings(t *testing.T) {
 			want: strictInfo},
 		{name: "clear data and clear login allowed", cfg: ftpstest.Config{ClearDataRefusal: allow, ClearLoginRefusal: allow},
 			want: []string{warning(cause.DataClearAllowed), warning(cause.CleartextLoginAllowed), info(cause.ProtWithoutPBSZRefused)}, evidence: "an unprotected LIST completed: 226"},
+		{name: "PASV refused, EPSV works", cfg: ftpstest.Config{Replies: map[string]string{"PASV": "502 Command not implemented."}},
+			want: strict(warning(cause.PASVRefusedEPSVWorks)), evidence: "an audit connection's PASV: 502 Command not implemented.; EPSV was answered"},
+		{name: "PASV refused for a while is no refusal", cfg: ftpstest.Config{Replies: map[string]string{"PASV": "425 No free port."}},
+			want: strictInfo},
+		{name: "reply text missing", cfg: ftpstest.Config{Replies: map[string]string{"PBSZ 0": "200 ", "PROT P": "200"}},
+			want: strict(warning(cause.ReplyTextMissing)), evidence: `PBSZ 0: "200 "`},
 		{name: "session reuse required", cfg: ftpstest.Config{ReuseRefusal: ftpstest.VsftpdReuseRefusal},
 			want: []string{info(cause.DataSessionReuseRequired), info(cause.ProtWithoutPBSZRefused), info(cause.DataProtRequired)}, evidence: "session reuse required"},
 		{name: "resumption by session ID only", cfg: ftpstest.Config{TLS: idOnly, ReuseRefusal: ftpstest.ProFTPDReuseRefusal},
@@ -345,3 +351,56 @@ func TestServerRemedies(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// A 331 to USER in clear shows only that USER was accepted: ftpsdiag never
+// sends PASS in clear, and the evidence says so.
+func TestCleartextLoginEvidence(t *testing.T) {
+	srv := serve(t, ftpstest.Config{TLS: ftpstest.NewTLSConfig(localCert(t, testcert.Options{})), ClearLoginRefusal: allow})
+	r := diagnose(t, srv.Addr, func(c *Config) { c.Mode = ModeExplicit })
+	for _, f := range r.Findings {
+		if f.ID == cause.CleartextLoginAllowed.String() {
+			if want := "USER accepted before TLS; PASS not tried: USER anonymous before AUTH: 331"; !strings.HasPrefix(f.Evidence, want) {
+				t.Errorf("evidence = %q, want it to start with %q", f.Evidence, want)
+			}
+			return
+		}
+	}
+	t.Errorf("no %s finding: %v", cause.CleartextLoginAllowed, findingIDs(r))
+}
+
+// A server that sends 150 only after the data handshake serves the main
+// listing (its handshake starts right after LIST) and leaves clients that
+// wait for the 150 waiting; a healthy one sends the 150 at once.
+func TestDataTLSAfter150(t *testing.T) {
+	cert := localCert(t, testcert.Options{})
+	for _, tt := range []struct {
+		name     string
+		late     bool
+		gaveUp   time.Duration // the server's own wait for the ClientHello (IdleTimeout); 0: 30 s
+		wait     time.Duration // ours for the 1xx
+		want     []string
+		value    bool
+		evidence string
+	}{
+		{name: "150 at once", wait: 200 * time.Millisecond, want: strictInfo, value: true, evidence: "a listing whose data handshake started after 150 Opening data connection. worked: 226"},
+		{name: "150 after the data handshake", late: true, wait: 200 * time.Millisecond, want: strict(warning(cause.Data150AfterTLS)),
+			evidence: "LIST: no 1xx within 200ms while the data connection was open and the ClientHello held back; sent then, it was followed by 150"},
+		// The server's wait bounds every wait of its sessions: 2 s leaves
+		// the others room, ours (5 s) lets it give up first.
+		{name: "the server gives up before the wait ends", late: true, gaveUp: 2 * time.Second, wait: 5 * time.Second, want: strict(warning(cause.Data150AfterTLS)),
+			evidence: "LIST: 425 No connection established, without a 1xx, while the data connection was open and the ClientHello held back"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := serve(t, ftpstest.Config{TLS: ftpstest.NewTLSConfig(cert), Mark150AfterDataTLS: tt.late, IdleTimeout: tt.gaveUp})
+			r := diagnose(t, srv.Addr, func(c *Config) { c.Mode = ModeExplicit; c.wait150 = tt.wait })
+			wantFindings(t, r, tt.want...)
+			a := r.Attempts[0]
+			if !a.DataChannel.OK {
+				t.Errorf("the main listing failed: %+v", a.DataChannel)
+			}
+			if p := a.Policy; p == nil || p.DataTLSAfter150 == nil || *p.DataTLSAfter150 != tt.value || !strings.HasPrefix(p.DataTLSAfter150Evidence, tt.evidence) {
+				t.Errorf("policy = %+v, want data_tls_after_150 %v with evidence %q", p, tt.value, tt.evidence)
+			}
+		})
+	}
+}

@@ -133,8 +133,8 @@ func TestServerFullOfOthers(t *testing.T) {
 func TestNoLimitNoCheck(t *testing.T) {
 	s := goodServer(t, false)
 	r := diagnose(t, s.Addr, explicitOnly)
-	if a := r.Attempts[0]; a.ConnLimit != nil || len(a.Audits) != 5 {
-		t.Errorf("connection_limit %+v with %d audits, want none and 5", a.ConnLimit, len(a.Audits))
+	if a := r.Attempts[0]; a.ConnLimit != nil || len(a.Audits) != 6 {
+		t.Errorf("connection_limit %+v with %d audits, want none and 6", a.ConnLimit, len(a.Audits))
 	}
 }
 

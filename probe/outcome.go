@@ -32,6 +32,7 @@ type auditOutcome struct {
 	// EPSV) may not have sent.
 	pasvAddress     netip.AddrPort // an advertised address that is not the control peer's
 	ipv6PASVRefusal string         // over IPv6, PASV's refusal: the evidence
+	pasvRefusal     string         // over IPv4, PASV refused as not implemented (500, 502): the evidence
 }
 
 // A verdict is one thing a check established: a policy value, a finding,
@@ -55,6 +56,7 @@ const (
 	noPolicy policyField = iota
 	policySessionReuse
 	policyDataTLSBefore
+	policyDataTLSAfter150
 	policyEMS
 	policyPBSZ
 	policyClearData
@@ -68,6 +70,8 @@ func (f policyField) set(p *result.Policy, value bool, evidence string) {
 		p.SessionReuseRequired, p.SessionReuseEvidence = &value, evidence
 	case policyDataTLSBefore:
 		p.DataTLSBeforeCommand, p.DataTLSBeforeEvidence = &value, evidence
+	case policyDataTLSAfter150:
+		p.DataTLSAfter150, p.DataTLSAfter150Evidence = &value, evidence
 	case policyEMS:
 		p.ExtendedMasterSecret, p.EMSEvidence = &value, evidence
 	case policyPBSZ:
@@ -109,6 +113,11 @@ func (a *attempt) record(o auditOutcome) {
 			evidence += "; EPSV was answered in the main session"
 		}
 		a.find(cause.IPv6PASVRefused, evidence)
+	}
+	if main := a.res.DataChannel; o.pasvRefusal != "" && main != nil && main.PassiveCommand == "EPSV" && !a.has(cause.PassiveRefused) {
+		// Over IPv4, clients that send PASV meet the refusal the main
+		// session avoided with EPSV.
+		a.find(cause.PASVRefusedEPSVWorks, o.pasvRefusal+"; EPSV was answered in the main session and its port used")
 	}
 	if main := a.res.DataChannel; main != nil && main.AdvertisedAddress == "" && o.pasvAddress.IsValid() {
 		main.AdvertisedAddress = o.pasvAddress.String() // for clients that use PASV: the address they would dial

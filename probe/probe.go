@@ -55,8 +55,9 @@ type Config struct {
 	Clock func() time.Time
 	Dial  func(ctx context.Context, network, addr string) (net.Conn, error)
 
-	stopped func() bool // Run's own deadline or cancellation has fired (interrupt.go)
-	conns   *budget     // this diagnosis's control connections (limit.go)
+	stopped func() bool   // Run's own deadline or cancellation has fired (interrupt.go)
+	conns   *budget       // this diagnosis's control connections (limit.go)
+	wait150 time.Duration // how long the after-150 audit waits for a 1xx (data.go); 0 = min(Timeout, 3 s)
 }
 
 // DefaultTransfers is how many protected listings a session makes: TLS

@@ -240,3 +240,36 @@ func TestRealServerTickets(t *testing.T) {
 		})
 	}
 }
+
+// What the control handshake leaves, and when the 150 comes, measured on
+// the real servers: vsftpd and Pure-FTPd take only P-256 key shares (a
+// HelloRetryRequest for our x25519 ones), Pure-FTPd leaves nothing to
+// resume at TLS 1.3 (PHP then refuses to open data connections), and
+// none waits for the data handshake before its 150.
+func TestRealServerHello(t *testing.T) {
+	want := map[ftpdtest.Kind]struct{ retry, resumable bool }{
+		ftpdtest.Vsftpd:   {retry: true, resumable: true},
+		ftpdtest.ProFTPD:  {retry: false, resumable: true},
+		ftpdtest.PureFTPd: {retry: true, resumable: false},
+	}
+	for _, kind := range ftpdtest.Kinds {
+		t.Run(string(kind), func(t *testing.T) {
+			ftpdtest.Require(t, kind)
+			srv := ftpdtest.Start(t, kind, ftpdtest.Options{TLS: true, Cert: localCert(t, testcert.Options{})})
+			r := diagnose(t, srv.Addr, func(c *Config) {
+				c.Mode, c.ServerName, c.User, c.Password = ModeExplicit, "localhost", srv.User, srv.Password
+			})
+			a := r.Attempts[0]
+			if a.TLS == nil || a.TLS.HelloRetry == nil || a.TLS.Resumable == nil {
+				t.Fatalf("control TLS = %+v", a.TLS)
+			}
+			t.Logf("%s: %s, group %s, hello_retry %v, resumable %v", kind, a.TLS.Version, a.TLS.Group, *a.TLS.HelloRetry, *a.TLS.Resumable)
+			if w := want[kind]; *a.TLS.HelloRetry != w.retry || *a.TLS.Resumable != w.resumable {
+				t.Errorf("hello_retry %v, resumable %v; want %v, %v", *a.TLS.HelloRetry, *a.TLS.Resumable, w.retry, w.resumable)
+			}
+			if p := a.Policy; p == nil || p.DataTLSAfter150 == nil || !*p.DataTLSAfter150 {
+				t.Errorf("policy = %+v, want data_tls_after_150 true", p)
+			}
+		})
+	}
+}

@@ -209,7 +209,7 @@ func (a *attempt) secured(ctx context.Context, featAgain bool) {
 	defer a.emsMismatch() // after the audits: it needs their reuse verdict
 	checks := []policyCheck{}
 	if loggedIn {
-		checks = append(checks, checkReuse, checkClearData, checkEarlyDataTLS)
+		checks = append(checks, checkReuse, checkClearData, checkEarlyDataTLS, checkDataTLSAfter150)
 	}
 	if a.res.Mode == result.ModeExplicit {
 		checks = append(checks, checkCleartextLogin)

@@ -13,6 +13,11 @@ import (
 // tapSize bounds what a tapConn remembers.
 const tapSize = 4096
 
+// helloSize is how much of the server's answer to a ClientHello a tapConn
+// keeps: a record header, a handshake header, the version, the random and
+// a session ID (RFC 8446 §4.1.3, RFC 5246 §7.4.1.3).
+const helloSize = 5 + 4 + 2 + 32 + 1 + 32
+
 // tapConn is the TCP connection under TLS. It remembers the last bytes the
 // server sent, so that when crypto/tls rejects a record that is not TLS
 // (RecordHeaderError keeps only 5 bytes) we can show the whole plaintext
@@ -21,7 +26,8 @@ type tapConn struct {
 	net.Conn
 	mu     sync.Mutex
 	recent []byte
-	total  int64 // bytes received in all
+	total  int64  // bytes received in all
+	hello  []byte // the start of what came after watchHello, helloSize bytes at most; nil before
 }
 
 // newTapConn starts remembering what the server sends on c.
@@ -35,11 +41,30 @@ func (t *tapConn) Read(p []byte) (int, error) {
 	t.mu.Lock()
 	t.total += int64(n)
 	t.recent = append(t.recent, p[:n]...)
+	if t.hello != nil {
+		t.hello = append(t.hello, p[:min(n, helloSize-len(t.hello))]...)
+	}
 	if over := len(t.recent) - tapSize; over > 0 {
 		t.recent = append(t.recent[:0], t.recent[over:]...)
 	}
 	t.mu.Unlock()
 	return n, err
+}
+
+// watchHello starts keeping the next helloSize bytes the server sends: the
+// start of its answer to the ClientHello about to go, which crypto/tls
+// does not expose (a HelloRetryRequest, a TLS 1.2 session ID).
+func (t *tapConn) watchHello() {
+	t.mu.Lock()
+	t.hello = make([]byte, 0, helloSize)
+	t.mu.Unlock()
+}
+
+// serverHello is what watchHello kept.
+func (t *tapConn) serverHello() []byte {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return bytes.Clone(t.hello)
 }
 
 // received is how many bytes the server has sent.

@@ -1,8 +1,10 @@
 package probe
 
 import (
+	"bytes"
 	"cmp"
 	"context"
+	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509/pkix"
 	"errors"
@@ -81,6 +83,7 @@ func (a *attempt) handshake(ctx context.Context) error {
 	a.event(result.FromTLS, fmt.Sprintf("ClientHello: TLS 1.0-%s, %d cipher suites, %s", strings.TrimPrefix(tls.VersionName(cmp.Or(a.maxVersion, tls.VersionTLS13)), "TLS "), len(offeredSuites), sni))
 	tc := tls.Client(a.tap, a.tlsConfig())
 	from := a.tap.received()
+	a.tap.watchHello()
 	if err := tc.HandshakeContext(ctx); err != nil {
 		a.res.RoundTrips++
 		err = fmt.Errorf("TLS handshake: %w", err)
@@ -244,6 +247,13 @@ func (a *attempt) recordTLS(cs tls.ConnectionState) {
 	a.res.RoundTrips += handshakeRoundTrips(cs)
 	info := a.tlsInfo(cs)
 	a.res.TLS = info
+	if retry, sessionID, ok := parseServerHello(a.tap.serverHello()); ok {
+		info.HelloRetry = &retry
+		a.sessionID = sessionID && cs.Version < tls.VersionTLS13 // at TLS 1.3 it only echoes ours
+		if retry {
+			a.event(result.FromTLS, "HelloRetryRequest: the server took none of the key shares offered (X25519MLKEM768, x25519) and asked for "+cmp.Or(info.Group, "another group"))
+		}
+	}
 	a.event(result.FromTLS, "handshake done: "+describeTLS(info))
 	for i, c := range cs.PeerCertificates {
 		a.res.Certificates = append(a.res.Certificates, convertCertificate(c, a.cfg.Clock()))
@@ -302,6 +312,28 @@ func (a *attempt) finishTLS() {
 		return
 	}
 	a.res.TLS.SessionTicket = a.tickets.stored()
+	a.res.TLS.Resumable = ptr(a.res.TLS.SessionTicket || a.sessionID)
+}
+
+// helloRetryRandom is the random of a HelloRetryRequest, the SHA-256 of
+// "HelloRetryRequest" (RFC 8446 §4.1.3).
+var helloRetryRandom = sha256.Sum256([]byte("HelloRetryRequest"))
+
+// parseServerHello reads the start of the server's first handshake
+// record (what tapConn.watchHello kept): whether it is a
+// HelloRetryRequest, and whether it carries a session ID. ok is false
+// when it is not a ServerHello.
+func parseServerHello(b []byte) (retry, sessionID, ok bool) {
+	const (
+		recordHandshake = 22
+		typeServerHello = 2
+		randomAt        = 5 + 4 + 2 // record header, handshake header, legacy_version
+		idLengthAt      = randomAt + 32
+	)
+	if len(b) <= idLengthAt || b[0] != recordHandshake || b[5] != typeServerHello {
+		return false, false, false
+	}
+	return bytes.Equal(b[randomAt:idLengthAt], helloRetryRandom[:]), b[idLengthAt] > 0, true
 }
 
 // shortName is the CN when there is one: the timeline has little room.

@@ -9,23 +9,41 @@ import (
 )
 
 func TestWriteExplain(t *testing.T) {
-	text := "425 Security: Bad IP connecting."
-	matches := []result.ExplainMatch{{Rule: `vsftpd 425 "Security: Bad IP connecting"`, Causes: []result.ExplainCause{
-		{ID: "data-peer-ip-mismatch", Why: "the data connection came from another source address than the control connection (NAT pool, CGNAT, proxy), which the server refuses.",
-			Confirm: "ftpsdiag --user NAME ftpes://HOST"},
-		{ID: "lb-split-nodes", Reported: true, Why: "behind a load balancer the data connection reached a node that did not see this control connection.",
-			Confirm: "ftpsdiag --user NAME ftpes://HOST"},
-	}}}
+	text := "425 Security: Bad IP connecting.\n227 Entering Passive Mode (10,0,0,5,4,1)"
+	lb := result.ExplainCause{ID: "lb-split-nodes", Reported: true, Why: "behind a load balancer the data connection reached a node that did not see this control connection.",
+		Fix: "Pin both connections of a client to one node.", Confirm: "ftpsdiag --user NAME ftpes://HOST"}
+	matches := []result.ExplainMatch{
+		{Rule: `vsftpd 425 "Security: Bad IP connecting"`, Causes: []result.ExplainCause{
+			{ID: "data-peer-ip-mismatch", Why: "the data connection came from another source address than the control connection (NAT pool, CGNAT, proxy), which the server refuses.",
+				Fix: "Let the data connection come from another address.", FixBy: []result.ServerFix{
+					{Server: "vsftpd", Fix: "Set pasv_promiscuous=YES."},
+					{Server: "FileZilla Server", Fix: "Turn off the IP check."},
+				},
+				Confirm: "ftpsdiag --user NAME ftpes://HOST"},
+			lb,
+		}},
+		{Rule: "a later rule", Causes: []result.ExplainCause{lb}},
+	}
 	var b bytes.Buffer
 	WriteExplain(&b, text, matches)
-	want := `text: 425 Security: Bad IP connecting.
+	want := `text: 425 Security: Bad IP connecting.\n227 Entering Passive Mode (10,0,0,5,4,1)
 
 vsftpd 425 "Security: Bad IP connecting":
   1. data-peer-ip-mismatch (not an ftpsdiag finding: read its evidence in the report)
      the data connection came from another source address than the control connection (NAT pool, CGNAT, proxy), which the server refuses.
+     fix: Let the data connection come from another address.
+       vsftpd: Set pasv_promiscuous=YES.
+       FileZilla Server: Turn off the IP check.
      confirm: ftpsdiag --user NAME ftpes://HOST
   2. lb-split-nodes
      behind a load balancer the data connection reached a node that did not see this control connection.
+     fix: Pin both connections of a client to one node.
+     confirm: ftpsdiag --user NAME ftpes://HOST
+
+a later rule:
+  1. lb-split-nodes
+     behind a load balancer the data connection reached a node that did not see this control connection.
+     fix: see above
      confirm: ftpsdiag --user NAME ftpes://HOST
 `
 	if got := b.String(); got != want {

@@ -102,7 +102,7 @@ func trustedVerification() *result.Verification {
 
 func tls13() *result.TLSInfo {
 	return &result.TLSInfo{Version: "TLS 1.3", CipherSuite: "TLS_AES_128_GCM_SHA256", Group: "X25519",
-		SNISent: true, SessionTicket: true, HandshakeMS: 2.7}
+		SNISent: true, SessionTicket: true, Resumable: ptr(true), HelloRetry: ptr(false), HandshakeMS: 2.7}
 }
 
 // healthyVsftpd is explicit FTPS on vsftpd that works: FTPS.md §6. The
@@ -162,6 +162,7 @@ func healthyVsftpd() *result.Result {
 			CleartextLoginAllowed: ptr(false), CleartextLoginEvidence: "530 Non-anonymous sessions must use encryption.",
 			PBSZRequired: ptr(false), PBSZEvidence: "200 PROT now Private.",
 			DataTLSBeforeCommand: ptr(true), DataTLSBeforeEvidence: "a listing whose data handshake started before LIST worked: 226 Directory send OK.",
+			DataTLSAfter150: ptr(true), DataTLSAfter150Evidence: "a listing whose data handshake started after 150 Here comes the directory listing. worked: 226 Directory send OK.",
 			ExtendedMasterSecret: ptr(true), EMSEvidence: "an audit connection's TLS 1.2 handshake (TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384): extended_master_secret negotiated",
 		},
 		Audits: []result.Audit{{

@@ -37,6 +37,7 @@ func policyChecks(pol *result.Policy) []policyCheck {
 		{"cleartext login allowed", pol.CleartextLoginAllowed, pol.CleartextLoginEvidence, true},
 		{"PBSZ required before PROT", pol.PBSZRequired, pol.PBSZEvidence, false},
 		{"data TLS before LIST (curl)", pol.DataTLSBeforeCommand, pol.DataTLSBeforeEvidence, false},
+		{"data TLS after 150 (lftp, Go, Java)", pol.DataTLSAfter150, pol.DataTLSAfter150Evidence, false},
 		{"EMS at TLS 1.2 (Windows, Java)", pol.ExtendedMasterSecret, pol.EMSEvidence, false},
 		{"CCC accepted", pol.CCCAccepted, pol.CCCEvidence, true},
 		{"control usable after CCC", pol.CCCControlUsable, "", false},

@@ -42,7 +42,7 @@ func tlsFields(t *result.TLSInfo) [][2]string {
 	if t == nil {
 		return [][2]string{{"TLS", "no handshake completed"}}
 	}
-	return [][2]string{
+	fields := [][2]string{
 		{"SNI sent", yesNo(t.SNISent)},
 		{"handshake", fmt.Sprintf("%.1f ms", t.HandshakeMS)},
 		{"TLS version", orNone(t.Version)},
@@ -54,6 +54,14 @@ func tlsFields(t *result.TLSInfo) [][2]string {
 		{"OCSP staple", yesNo(t.OCSPStapled)},
 		{"client cert requested", yesNo(t.ClientCertRequest)},
 	}
+	// Recorded for the control handshake only.
+	if t.Resumable != nil {
+		fields = append(fields, [2]string{"session to resume", yesNo(*t.Resumable)})
+	}
+	if t.HelloRetry != nil {
+		fields = append(fields, [2]string{"HelloRetryRequest", yesNo(*t.HelloRetry)})
+	}
+	return fields
 }
 
 // features summarises a FEAT reply: its code and which of the RFC 4217

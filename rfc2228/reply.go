@@ -54,6 +54,14 @@ func (r Reply) String() string {
 	return strings.Join(r.Lines, "\n")
 }
 
+// TextMissing reports a one-line reply with nothing after its code ("200 "
+// or "200"): RFC 959 §4.2 asks for text, and strict parsers (Apache
+// Commons Net's, by default) reject such a reply as truncated. Lines keep
+// what was received, so the absence survives parsing.
+func (r Reply) TextMissing() bool {
+	return len(r.Lines) == 1 && len(r.Lines[0]) <= len("200 ")
+}
+
 // Positive reports a 1xx, 2xx or 3xx reply.
 func (r Reply) Positive() bool {
 	return r.Code >= 100 && r.Code < 400

@@ -307,3 +307,23 @@ func TestMeaningKnowsCodes(t *testing.T) {
 		}
 	}
 }
+
+// A reply with nothing after its code keeps its trailing space through
+// ReadReply, so that TextMissing can tell "200 " (which Commons Net
+// refuses as truncated) from "200  " and "200 PBSZ=0".
+func TestTextMissing(t *testing.T) {
+	c := serve(t, "200 \r\n200\r\n200  \r\n200 PBSZ=0\r\n211-Features:\r\n211 \r\n", 0)
+	got, err := readAll(c)
+	if !errors.Is(err, io.EOF) {
+		t.Fatalf("err = %v, want io.EOF", err)
+	}
+	want := []bool{true, true, false, false, false}
+	if len(got) != len(want) {
+		t.Fatalf("read %d replies, want %d: %q", len(got), len(want), got)
+	}
+	for i, r := range got {
+		if r.TextMissing() != want[i] {
+			t.Errorf("%q.TextMissing() = %v, want %v", r.Lines, r.TextMissing(), want[i])
+		}
+	}
+}

@@ -38,6 +38,10 @@ const (
 	ServerServU     = "Serv-U"
 )
 
+// Servers lists every server remedies are keyed by, in the order explain
+// shows their remedies.
+var Servers = []string{ServerVsftpd, ServerProFTPD, ServerPureFTPd, ServerPyftpdlib, ServerFileZilla, ServerIIS, ServerServU}
+
 // Cause is everything about a cause that does not depend on a run.
 type Cause struct {
 	name       string            // the id text
@@ -130,6 +134,18 @@ func (c Cause) RemedyFor(server string) string {
 		return r
 	}
 	return c.Remedy
+}
+
+// ServerRemedies returns the remedies naming a server's own setting, in
+// Servers order.
+func (c Cause) ServerRemedies() []result.ServerFix {
+	var fixes []result.ServerFix
+	for _, s := range Servers {
+		if r, ok := c.ByServer[s]; ok {
+			fixes = append(fixes, result.ServerFix{Server: s, Fix: r})
+		}
+	}
+	return fixes
 }
 
 // byName indexes the catalog by id text.

@@ -46,6 +46,9 @@ func TestCatalogComplete(t *testing.T) {
 			if !strings.HasSuffix(r, ".") {
 				t.Errorf("%s: remedy for %s %q is not a sentence", c.name, server, r)
 			}
+			if !slices.Contains(Servers, server) {
+				t.Errorf("%s: remedy for %s, which Servers lacks: explain would not show it", c.name, server)
+			}
 		}
 	}
 }
@@ -100,10 +103,27 @@ func TestFinding(t *testing.T) {
 
 func TestReported(t *testing.T) {
 	ids := Reported()
-	if len(ids) != 73 {
-		t.Errorf("%d reported causes, want 73", len(ids))
+	if len(ids) != 76 {
+		t.Errorf("%d reported causes, want 76", len(ids))
 	}
 	if !slices.IsSorted(ids) || slices.Contains(ids, DataPeerIPMismatch) {
 		t.Errorf("Reported() = %v", ids)
+	}
+}
+
+func TestServerRemediesInServersOrder(t *testing.T) {
+	var got []string
+	for _, f := range PASVAddressMismatch.Cause().ServerRemedies() {
+		got = append(got, f.Server)
+		if f.Fix != PASVAddressMismatch.Cause().ByServer[f.Server] {
+			t.Errorf("%s: fix %q is not the catalog's", f.Server, f.Fix)
+		}
+	}
+	want := []string{ServerVsftpd, ServerProFTPD, ServerPureFTPd, ServerFileZilla, ServerIIS}
+	if !slices.Equal(got, want) {
+		t.Errorf("servers = %v, want %v", got, want)
+	}
+	if fixes := PortClosed.Cause().ServerRemedies(); fixes != nil {
+		t.Errorf("a cause without server remedies gave %v", fixes)
 	}
 }

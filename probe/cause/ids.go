@@ -27,6 +27,7 @@ const (
 	TLSLegacyVersion
 	TLSWeakCipherRejected
 	ServerErrorPlaintextInsideTLS
+	ReplyTextMissing
 	CertExpired
 	CertNotYetValid
 	CertSelfSigned
@@ -54,6 +55,7 @@ const (
 	ProtPRefused
 	PassiveRefused
 	EPSVUnsupported
+	PASVRefusedEPSVWorks
 	PASVAddressMismatch
 	PASVZeroAddress
 	EPSVPortBlocked
@@ -69,6 +71,7 @@ const (
 	DataResumptionUnsupported
 	ResumptionEMSMismatch
 	DataTLSEarlyRefused
+	Data150AfterTLS
 	DataSessionReuseRequired
 	DataProtRequired
 	DataClearAllowed

@@ -4,7 +4,7 @@
 package clients
 
 // families is the verdict table, in the order Verdicts reports them.
-var families = []family{filezilla, winscp, curl, lftp, ftplib, golang, java, dotnet}
+var families = []family{filezilla, winscp, curl, lftp, ftplib, golang, java, dotnet, node, php}
 
 // texts is the explain table, most specific first: server replies, then
 // client messages that name a cause, TLS alerts and library errors,
@@ -14,24 +14,26 @@ var families = []family{filezilla, winscp, curl, lftp, ftplib, golang, java, dot
 var texts = []textRule{
 	// Server replies.
 	vsftpdReuseRequired, proftpdNotPermitted, dataSessionNotResumed, fzsWrongALPN, vsftpdBadIP,
-	vsftpdDataCert, pasvOnIPv6, protRequired, proftpdUnwilling, proftpdSecondAUTH, loginNeedsTLS,
-	iisPolicyRequiresSSL, pureftpdCleartext, proftpdHandshakeFailed, proftpdNoCertificate, auth200,
-	authNotSupported, vsftpdOOPS, iisMinimumBandwidth, systMasked,
+	noConnectionEstablished, vsftpdDataCert, pasvOnIPv6, protRequired, proftpdUnwilling,
+	proftpdSecondAUTH, loginNeedsTLS, iisPolicyRequiresSSL, pureftpdCleartext, proftpdHandshakeFailed,
+	proftpdNoCertificate, auth200, authNotSupported, vsftpdAuthRefused, notImplemented, vsftpdOOPS,
+	iisMinimumBandwidth, systMasked,
 
 	// Client messages that name a cause.
 	curlNotOK, filezillaInsecureData, filezillaResumptionFailed, pasvUnroutable,
 	filezillaDataTimedOut, filezillaDataRefused, filezillaUnsortedChain, javaClosedWithoutIndication,
-	ftplibEOF, opensslUnexpectedEOF,
+	ftplibEOF, opensslUnexpectedEOF, lftpSSLForce, lftpMaxRetries, javaTruncatedReply, goBinder, nodeDataReset,
+	phpNoSession, phpSSLRead, phpConnectFailed,
 
 	// TLS alerts and library errors.
 	filezillaGnuTLS15, goRecordVersion, winscpAlertWrite, opensslWrongVersion,
 	javaUnrecognizedMessage, goNotTLS, filezillaGnuTLS110, gnutlsTimedOut, filezillaGnuTLS53,
 	alertProtocolVersion, opensslLegacySigalg, alertUnrecognizedName, alertAccessDenied,
 	alertCertificateRequired, noSharedCipher, alertHandshakeFailure, filezillaGnuTLS12,
-	dotnetForciblyClosed, javaHandshakeTerminated, schannelNoCommonAlgorithm,
+	dotnetForciblyClosed, javaHandshakeTerminated, schannelNoCommonAlgorithm, phpHandshakeFailed,
 
 	// Certificate verification.
-	goNegativeSerial, goLegacyCommonName, verifyNameMismatch, verifySelfSignedInChain,
+	nodeAltName, goNegativeSerial, goLegacyCommonName, verifyNameMismatch, verifySelfSignedInChain,
 	verifySelfSigned, verifyLocalIssuer, verifyWeakSignature, verifyUnknownAuthority,
 	verifyNotYetValid, verifyExpired, verifyWeakKey, lftpNotTrusted,
 

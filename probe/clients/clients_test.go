@@ -16,7 +16,7 @@ func ptr[T any](v T) *T { return &v }
 func healthy() *result.Result {
 	return &result.Result{Attempts: []result.Attempt{{
 		Mode: result.ModeExplicit, Port: 21, OK: true,
-		TLS:   &result.TLSInfo{Version: "TLS 1.3", SessionTicket: true},
+		TLS:   &result.TLSInfo{Version: "TLS 1.3", SessionTicket: true, Resumable: ptr(true)},
 		Login: &result.Login{OK: true},
 		DataChannel: &result.DataChannel{Attempted: true, OK: true, PassiveCommand: "EPSV",
 			TLS: &result.TLSInfo{Version: "TLS 1.3", Resumed: true}},
@@ -34,7 +34,7 @@ func with(r *result.Result, causes ...cause.ID) *result.Result {
 
 func tls12(r *result.Result) *result.Result {
 	a := &r.Attempts[0]
-	a.TLS = &result.TLSInfo{Version: "TLS 1.2"}
+	a.TLS = &result.TLSInfo{Version: "TLS 1.2", Resumable: ptr(true)} // by session ID
 	a.DataChannel.TLS = &result.TLSInfo{Version: "TLS 1.2", Resumed: true}
 	return r
 }
@@ -50,7 +50,7 @@ func reuse(r *result.Result, v *bool) *result.Result {
 }
 
 func legacy(r *result.Result) *result.Result {
-	r.Attempts[0].TLS = &result.TLSInfo{Version: "TLS 1.0"}
+	r.Attempts[0].TLS = &result.TLSInfo{Version: "TLS 1.0", Resumable: ptr(true)}
 	r.Attempts[0].DataChannel.TLS = &result.TLSInfo{Version: "TLS 1.0", Resumed: true}
 	return with(r, cause.TLSLegacyVersion)
 }
@@ -111,15 +111,18 @@ func TestRules(t *testing.T) {
 		{"meetsAuthRace: a ClientHello at once after 234 was read as a command", with(healthy(), cause.AuthTLSRace), map[string]want{
 			"filezilla": {Unknown, "auth-tls-race"}, "winscp": {Unknown, "auth-tls-race"}, "curl": {AtRisk, "auth-tls-race"},
 			"python-ftplib": {AtRisk, "auth-tls-race"}, "go": {AtRisk, "auth-tls-race"},
-			"java": {AtRisk, "auth-tls-race"}, "dotnet": {Unknown, "auth-tls-race"}}},
+			"java": {AtRisk, "auth-tls-race"}, "dotnet": {Unknown, "auth-tls-race"},
+			"node": {Unknown, "auth-tls-race"}, "php": {Unknown, "auth-tls-race"}}},
 		{"dataNotTested: login failed makes everything unknown", loginFailed(), map[string]want{
 			"filezilla": {Unknown, "login-failed"}, "winscp": {Unknown, "login-failed"}, "curl": {Unknown, "login-failed"},
 			"lftp": {Unknown, "login-failed"}, "python-ftplib": {Unknown, "login-failed"}, "go": {Unknown, "login-failed"},
-			"java": {Unknown, "login-failed"}, "dotnet": {Unknown, "login-failed"}}},
+			"java": {Unknown, "login-failed"}, "dotnet": {Unknown, "login-failed"},
+			"node": {Unknown, "login-failed"}, "php": {Unknown, "login-failed"}}},
 		{"dataNotTested loses to a control-level failure", with(loginFailed(), cause.CertWeakKey), map[string]want{
 			"filezilla": {Unknown, "cert-weak-key"}, "winscp": {Unknown, "cert-weak-key"}, "curl": {Fails, "cert-weak-key"},
 			"lftp": {Unknown, "login-failed"}, "python-ftplib": {Fails, "cert-weak-key"}, "go": {Unknown, "login-failed"},
-			"java": {Unknown, "login-failed"}, "dotnet": {Unknown, "cert-weak-key"}}},
+			"java": {Unknown, "login-failed"}, "dotnet": {Unknown, "cert-weak-key"},
+			"node": {Unknown, "login-failed"}, "php": {AtRisk, "cert-weak-key"}}},
 		{"opensAtOnce: 2 sessions at once are too few for parallel transfers", limited(healthy(), 2), map[string]want{
 			"filezilla": {AtRisk, "connection-limit-low"}, "winscp": {AtRisk, "connection-limit-low"},
 			"lftp": {AtRisk, "connection-limit-low"}, "go": {AtRisk, "connection-limit-low"}}},
@@ -128,32 +131,56 @@ func TestRules(t *testing.T) {
 		{"dataFailed: a filtered data port fails everyone", dataFailure(cause.DataConnectTimeout), map[string]want{
 			"filezilla": {Fails, "data-connect-timeout"}, "winscp": {Fails, "data-connect-timeout"}, "curl": {Fails, "data-connect-timeout"},
 			"lftp": {Fails, "data-connect-timeout"}, "python-ftplib": {Fails, "data-connect-timeout"}, "go": {Fails, "data-connect-timeout"},
-			"java": {Fails, "data-connect-timeout"}, "dotnet": {Fails, "data-connect-timeout"}}},
+			"java": {Fails, "data-connect-timeout"}, "dotnet": {Fails, "data-connect-timeout"},
+			"node": {Fails, "data-connect-timeout"}, "php": {Fails, "data-connect-timeout"}}},
 		{"verifies / asksUser / java dates-only trust: self-signed", with(healthy(), cause.CertSelfSigned), map[string]want{
 			"filezilla": {AtRisk, "cert-self-signed"}, "winscp": {AtRisk, "cert-self-signed"}, "curl": {Fails, "cert-self-signed"},
 			"lftp": {Fails, "cert-self-signed"}, "python-ftplib": {Fails, "cert-self-signed"}, "go": {Fails, "cert-self-signed"},
-			"java": {AtRisk, "cert-self-signed"}, "dotnet": {Fails, "cert-self-signed"}}},
+			"java": {AtRisk, "cert-self-signed"}, "dotnet": {Fails, "cert-self-signed"},
+			"node": {Fails, "cert-self-signed"}, "php": {AtRisk, reasonNoVerification}}},
 		{"java checks dates: expired", with(healthy(), cause.CertExpired), map[string]want{
 			"filezilla": {AtRisk, "cert-expired"}, "winscp": {AtRisk, "cert-expired"}, "curl": {Fails, "cert-expired"},
 			"lftp": {Fails, "cert-expired"}, "python-ftplib": {Fails, "cert-expired"}, "go": {Fails, "cert-expired"},
-			"java": {Fails, "cert-expired"}, "dotnet": {Fails, "cert-expired"}}},
+			"java": {Fails, "cert-expired"}, "dotnet": {Fails, "cert-expired"},
+			"node": {Fails, "cert-expired"}, "php": {AtRisk, "cert-expired"}}},
 		{"refusesSHA1 / sha1Unknown: Java accepts SHA-1 from a private CA", with(healthy(), cause.CertWeakSignature), map[string]want{
 			"filezilla": {Unknown, "cert-weak-signature"}, "winscp": {Unknown, "cert-weak-signature"}, "curl": {Fails, "cert-weak-signature"},
 			"lftp": {Fails, "cert-weak-signature"}, "python-ftplib": {Fails, "cert-weak-signature"}, "go": {Fails, "cert-weak-signature"},
-			"dotnet": {Unknown, "cert-weak-signature"}}},
-		{"refusesWeakKey: Go, lftp and Java accept RSA-1024", with(healthy(), cause.CertWeakKey), map[string]want{
+			"dotnet": {Unknown, "cert-weak-signature"}, "node": {Fails, "cert-weak-signature"}, "php": {AtRisk, "cert-weak-signature"}}},
+		{"refusesWeakKey: Go, lftp, Java and Node accept RSA-1024", with(healthy(), cause.CertWeakKey), map[string]want{
 			"filezilla": {Unknown, "cert-weak-key"}, "winscp": {Unknown, "cert-weak-key"}, "curl": {Fails, "cert-weak-key"},
-			"python-ftplib": {Fails, "cert-weak-key"}, "dotnet": {Unknown, "cert-weak-key"}}},
-		{"Go: no SAN", with(healthy(), cause.CertNoSAN), map[string]want{"go": {Fails, "cert-no-san"}}},
+			"python-ftplib": {Fails, "cert-weak-key"}, "dotnet": {Unknown, "cert-weak-key"}, "php": {AtRisk, "cert-weak-key"}}},
+		{"Go: no SAN", with(healthy(), cause.CertNoSAN), map[string]want{"go": {Fails, "cert-no-san"}, "php": {AtRisk, "cert-no-san"}}},
 		{"AUTH answered 200: Commons Net and Go require 234, curl, lftp and ftplib go on", with(healthy(), cause.AuthNonstandardSuccess), map[string]want{
 			"filezilla": {Unknown, "auth-nonstandard-success"}, "winscp": {Unknown, "auth-nonstandard-success"},
-			"go": {Fails, "auth-nonstandard-success"}, "java": {Fails, "auth-nonstandard-success"}, "dotnet": {Unknown, "auth-nonstandard-success"}}},
+			"go": {Fails, "auth-nonstandard-success"}, "java": {Fails, "auth-nonstandard-success"}, "dotnet": {Unknown, "auth-nonstandard-success"},
+			"php": {Fails, "auth-nonstandard-success"}}},
 		{"dotnet: TLS 1.3 only", with(healthy(), cause.TLS12Refused), map[string]want{"dotnet": {AtRisk, "tls12-refused"}}},
 		{"Go: negative serial", with(healthy(), cause.CertNegativeSerial), map[string]want{"go": {Fails, "cert-negative-serial"}}},
+		{"waitsFor150 / momentUnknown: 150 only after the data handshake", with(healthy(), cause.Data150AfterTLS), map[string]want{
+			"lftp": {Fails, "data-150-after-tls"}, "python-ftplib": {Fails, "data-150-after-tls"}, "go": {Fails, "data-150-after-tls"},
+			"java": {Fails, "data-150-after-tls"}, "php": {Fails, "data-150-after-tls"},
+			"filezilla": {Unknown, "data-150-after-tls"}, "winscp": {Unknown, "data-150-after-tls"}, "dotnet": {Unknown, "data-150-after-tls"}}},
+		{"sendsPASV: PASV refused, EPSV works", with(healthy(), cause.PASVRefusedEPSVWorks), map[string]want{
+			"lftp": {Fails, "pasv-refused-epsv-works"}, "python-ftplib": {Fails, "pasv-refused-epsv-works"},
+			"java": {Fails, "pasv-refused-epsv-works"}, "dotnet": {Fails, "pasv-refused-epsv-works"}, "php": {Fails, "pasv-refused-epsv-works"}}},
+		{"java: a reply without text", with(healthy(), cause.ReplyTextMissing), map[string]want{"java": {Fails, "reply-text-missing"}}},
+		{"Go: a HelloRetryRequest before a resumable TLS 1.3 session", func() *result.Result {
+			r := healthy()
+			r.Attempts[0].TLS.HelloRetry = ptr(true)
+			return r
+		}(), map[string]want{"go": {AtRisk, reasonHelloRetry}}},
+		{"Go: a HelloRetryRequest and no ticket to resume (Pure-FTPd)", func() *result.Result {
+			r := healthy()
+			r.Attempts[0].TLS = &result.TLSInfo{Version: "TLS 1.3", HelloRetry: ptr(true), Resumable: ptr(false)}
+			r.Attempts[0].DataChannel.TLS.Resumed = false
+			return r
+		}(), map[string]want{"php": {Fails, reasonNoSession}}},
 		{"refusesLegacy and its relatives: TLS 1.0 only", legacy(healthy()), map[string]want{
 			"filezilla": {Unknown, "tls-legacy-version"}, "winscp": {Unknown, "tls-legacy-version"}, "curl": {Fails, "tls-legacy-version"},
 			"lftp": {AtRisk, "tls-legacy-version"}, "python-ftplib": {Fails, "tls-legacy-version"}, "go": {Fails, "tls-legacy-version"},
-			"java": {Fails, "tls-legacy-version"}, "dotnet": {AtRisk, "tls-legacy-version"}}},
+			"java": {Fails, "tls-legacy-version"}, "dotnet": {AtRisk, "tls-legacy-version"},
+			"node": {Fails, "tls-legacy-version"}, "php": {Fails, "tls-legacy-version"}}},
 		{"a scan that saw TLS 1.2 overrides a legacy handshake", func() *result.Result {
 			r := healthy()
 			r.Attempts[0].TLSScan = &result.TLSScan{Versions: []result.VersionScan{{Version: "TLS 1.0", Accepted: true}, {Version: "TLS 1.2", Accepted: true}}}
@@ -166,7 +193,8 @@ func TestRules(t *testing.T) {
 		}(), map[string]want{
 			"filezilla": {Unknown, "tls-legacy-version"}, "winscp": {Unknown, "tls-legacy-version"}, "curl": {Fails, "tls-legacy-version"},
 			"lftp": {AtRisk, "tls-legacy-version"}, "python-ftplib": {Fails, "tls-legacy-version"}, "go": {Fails, "tls-legacy-version"},
-			"java": {Fails, "tls-legacy-version"}, "dotnet": {AtRisk, "tls-legacy-version"}}},
+			"java": {Fails, "tls-legacy-version"}, "dotnet": {AtRisk, "tls-legacy-version"},
+			"node": {Fails, "tls-legacy-version"}, "php": {Fails, "tls-legacy-version"}}},
 		{"neverResumes / java host:port cache: reuse required at TLS 1.3", with(reuse(healthy(), ptr(true)), cause.DataSessionReuseRequired), map[string]want{
 			"python-ftplib": {Fails, "data-session-reuse-required"}, "java": {Fails, "data-session-reuse-required"}}},
 		{"dotnet EMS unmeasured: reuse required at TLS 1.2", with(reuse(tls12(healthy()), ptr(true)), cause.DataSessionReuseRequired), map[string]want{
@@ -184,16 +212,17 @@ func TestRules(t *testing.T) {
 			r := healthy()
 			r.Attempts[0].Policy.DataTLSBeforeCommand = ptr(false)
 			return with(r, cause.DataTLSEarlyRefused)
-		}(), map[string]want{"curl": {Fails, "data-tls-early-refused"}}},
+		}(), map[string]want{"curl": {Fails, "data-tls-early-refused"}, "node": {Fails, "data-tls-early-refused"}}},
 		{"curl: data TLS before LIST not measured", func() *result.Result {
 			r := healthy()
 			r.Attempts[0].Policy.DataTLSBeforeCommand = nil
 			return r
-		}(), map[string]want{"curl": {Unknown, reasonEarlyUnknown}}},
+		}(), map[string]want{"curl": {Unknown, reasonEarlyUnknown}, "node": {Unknown, reasonEarlyUnknown}}},
 		{"laterTransferFailed: the third listing failed (one listing works for all)", with(healthy(), cause.TLS13TicketLifecycle), map[string]want{
 			"filezilla": {AtRisk, "tls13-ticket-lifecycle"}, "winscp": {AtRisk, "tls13-ticket-lifecycle"}, "curl": {AtRisk, "tls13-ticket-lifecycle"},
 			"lftp": {AtRisk, "tls13-ticket-lifecycle"}, "python-ftplib": {AtRisk, "tls13-ticket-lifecycle"}, "go": {AtRisk, "tls13-ticket-lifecycle"},
-			"java": {AtRisk, "tls13-ticket-lifecycle"}, "dotnet": {AtRisk, "tls13-ticket-lifecycle"}}},
+			"java": {AtRisk, "tls13-ticket-lifecycle"}, "dotnet": {AtRisk, "tls13-ticket-lifecycle"},
+			"node": {AtRisk, "tls13-ticket-lifecycle"}, "php": {AtRisk, "tls13-ticket-lifecycle"}}},
 		{"FileZilla: data connections never resume", with(healthy(), cause.DataResumptionUnsupported), map[string]want{
 			"filezilla": {AtRisk, "data-resumption-unsupported"}}},
 		{"reuseUnmeasured: no policy, listing resumed", reuse(healthy(), nil), map[string]want{
@@ -218,23 +247,29 @@ func TestRules(t *testing.T) {
 		// the server's own address. curl, ftplib, Commons Net and .NET ignore it.
 		{"pasvRules: a private PASV address behind NAT (public server)", pasv(healthy(), "10.0.0.5:50000", "203.0.113.1:21"), map[string]want{
 			"filezilla": {AtRisk, "pasv-address-mismatch"}, "winscp": {AtRisk, "pasv-address-mismatch"},
-			"lftp": {AtRisk, "pasv-address-mismatch"}, "go": {Fails, "pasv-address-mismatch"}}},
+			"lftp": {AtRisk, "pasv-address-mismatch"}, "go": {Fails, "pasv-address-mismatch"},
+			"node": {Fails, "pasv-address-mismatch"}, "php": {Fails, "pasv-address-mismatch"}}},
 		{"pasvRules: another routable PASV address", pasv(healthy(), "203.0.113.9:50000", "203.0.113.1:21"), map[string]want{
 			"filezilla": {Fails, "pasv-address-mismatch"}, "winscp": {Unknown, "pasv-address-mismatch"},
-			"lftp": {Fails, "pasv-address-mismatch"}, "go": {Fails, "pasv-address-mismatch"}}},
+			"lftp": {Fails, "pasv-address-mismatch"}, "go": {Fails, "pasv-address-mismatch"},
+			"node": {Fails, "pasv-address-mismatch"}, "php": {Fails, "pasv-address-mismatch"}}},
 		{"pasvRules: a private PASV address seen from the server itself (loopback)", pasv(healthy(), "192.168.1.20:50000", "127.0.0.1:21"), map[string]want{
 			"filezilla": {Fails, "pasv-address-mismatch"}, "winscp": {Unknown, "pasv-address-mismatch"},
-			"lftp": {AtRisk, "pasv-address-mismatch"}, "go": {Fails, "pasv-address-mismatch"}}},
+			"lftp": {AtRisk, "pasv-address-mismatch"}, "go": {Fails, "pasv-address-mismatch"},
+			"node": {Fails, "pasv-address-mismatch"}, "php": {Fails, "pasv-address-mismatch"}}},
 		{"pasvRules: another private address on the same LAN", pasv(healthy(), "10.0.0.5:50000", "192.168.1.5:21"), map[string]want{
 			"filezilla": {Fails, "pasv-address-mismatch"}, "winscp": {Unknown, "pasv-address-mismatch"},
-			"lftp": {Fails, "pasv-address-mismatch"}, "go": {Fails, "pasv-address-mismatch"}}},
+			"lftp": {Fails, "pasv-address-mismatch"}, "go": {Fails, "pasv-address-mismatch"},
+			"node": {Fails, "pasv-address-mismatch"}, "php": {Fails, "pasv-address-mismatch"}}},
 		// lftp's loopback is 127.0.0.1 alone.
 		{"pasvRules: loopback server, another loopback address", pasv(healthy(), "127.0.0.2:50000", "127.0.0.1:21"), map[string]want{
 			"filezilla": {Fails, "pasv-address-mismatch"}, "winscp": {Unknown, "pasv-address-mismatch"},
-			"lftp": {AtRisk, "pasv-address-mismatch"}, "go": {Fails, "pasv-address-mismatch"}}},
+			"lftp": {AtRisk, "pasv-address-mismatch"}, "go": {Fails, "pasv-address-mismatch"},
+			"node": {AtRisk, "pasv-address-mismatch"}, "php": {Fails, "pasv-address-mismatch"}}},
 		{"pasvRules: server on 127.0.0.2, the 227 names 127.0.0.3", pasv(healthy(), "127.0.0.3:50000", "127.0.0.2:21"), map[string]want{
 			"filezilla": {Fails, "pasv-address-mismatch"}, "winscp": {Unknown, "pasv-address-mismatch"},
-			"lftp": {Fails, "pasv-address-mismatch"}, "go": {Fails, "pasv-address-mismatch"}}},
+			"lftp": {Fails, "pasv-address-mismatch"}, "go": {Fails, "pasv-address-mismatch"},
+			"node": {AtRisk, "pasv-address-mismatch"}, "php": {Fails, "pasv-address-mismatch"}}},
 		// jlaffaye/ftp compares the 227 with the host it dialled only when
 		// that is an address (the fixtures above have a name).
 		{"pasvRules: Go dialled by address, a private PASV address behind NAT", func() *result.Result {
@@ -243,49 +278,63 @@ func TestRules(t *testing.T) {
 			return r
 		}(), map[string]want{
 			"filezilla": {AtRisk, "pasv-address-mismatch"}, "winscp": {AtRisk, "pasv-address-mismatch"},
-			"lftp": {AtRisk, "pasv-address-mismatch"}, "go": {AtRisk, "pasv-address-mismatch"}}},
+			"lftp": {AtRisk, "pasv-address-mismatch"}, "go": {AtRisk, "pasv-address-mismatch"},
+			"node": {Fails, "pasv-address-mismatch"}, "php": {Fails, "pasv-address-mismatch"}}},
 		{"pasvRules: Go dialled 127.0.0.1, the 227 names 127.0.0.2 (both loopback for Go)", func() *result.Result {
 			r := pasv(healthy(), "127.0.0.2:50000", "127.0.0.1:21")
 			r.Host = "127.0.0.1"
 			return r
 		}(), map[string]want{
 			"filezilla": {Fails, "pasv-address-mismatch"}, "winscp": {Unknown, "pasv-address-mismatch"},
-			"lftp": {AtRisk, "pasv-address-mismatch"}, "go": {Fails, "pasv-address-mismatch"}}},
+			"lftp": {AtRisk, "pasv-address-mismatch"}, "go": {Fails, "pasv-address-mismatch"},
+			"node": {AtRisk, "pasv-address-mismatch"}, "php": {Fails, "pasv-address-mismatch"}}},
 		{"pasvRules: Go clients try EPSV first, and EPSV worked", func() *result.Result {
 			r := pasv(healthy(), "10.0.0.5:50000", "203.0.113.1:21")
 			r.Attempts[0].DataChannel.PassiveCommand = "EPSV"
 			return r
 		}(), map[string]want{
 			"filezilla": {AtRisk, "pasv-address-mismatch"}, "winscp": {AtRisk, "pasv-address-mismatch"},
-			"lftp": {AtRisk, "pasv-address-mismatch"}}},
-		{"FileZilla: no close_notify (the others measured: they list)", with(healthy(), cause.NoCloseNotify), map[string]want{
-			"filezilla": {Fails, "no-close-notify"}}},
+			"lftp": {AtRisk, "pasv-address-mismatch"}, "php": {Fails, "pasv-address-mismatch"}}},
+		{"FileZilla and PHP: no close_notify (the others measured: they list)", with(healthy(), cause.NoCloseNotify), map[string]want{
+			"filezilla": {Fails, "no-close-notify"}, "php": {Fails, "no-close-notify"}}},
 		{"only implicit works: ftplib and .NET cannot use it", onlyImplicit(), map[string]want{
-			"python-ftplib": {Fails, reasonOnlyImplicit}, "dotnet": {Fails, reasonOnlyImplicit}}},
+			"python-ftplib": {Fails, reasonOnlyImplicit}, "dotnet": {Fails, reasonOnlyImplicit}, "php": {Fails, reasonOnlyImplicit}}},
 		{"no attempt reached TLS: everyone fails with the critical findings", &result.Result{
 			Attempts: []result.Attempt{{Mode: result.ModeExplicit, Port: 21}},
 			Findings: []result.Finding{{ID: cause.PortClosed.String(), Severity: result.SeverityCritical, Mode: result.ModeExplicit, Port: 21}},
 		}, map[string]want{
 			"filezilla": {Fails, "port-closed"}, "winscp": {Fails, "port-closed"}, "curl": {Fails, "port-closed"},
 			"lftp": {Fails, "port-closed"}, "python-ftplib": {Fails, "port-closed"}, "go": {Fails, "port-closed"},
-			"java": {Fails, "port-closed"}, "dotnet": {Fails, "port-closed"}}},
+			"java": {Fails, "port-closed"}, "dotnet": {Fails, "port-closed"}, "node": {Fails, "port-closed"}, "php": {Fails, "port-closed"}}},
 		{"no shared cipher: Go fails, the others may offer the suite", &result.Result{
 			Attempts: []result.Attempt{{Mode: result.ModeExplicit, Port: 21}},
 			Findings: []result.Finding{{ID: cause.TLSNoSharedCipher.String(), Severity: result.SeverityCritical, Mode: result.ModeExplicit, Port: 21}},
 		}, map[string]want{
 			"filezilla": {Unknown, "tls-no-shared-cipher"}, "winscp": {Unknown, "tls-no-shared-cipher"}, "curl": {Unknown, "tls-no-shared-cipher"},
 			"lftp": {Unknown, "tls-no-shared-cipher"}, "python-ftplib": {Unknown, "tls-no-shared-cipher"}, "go": {Fails, "tls-no-shared-cipher"},
-			"java": {Unknown, "tls-no-shared-cipher"}, "dotnet": {Unknown, "tls-no-shared-cipher"}}},
+			"java": {Unknown, "tls-no-shared-cipher"}, "dotnet": {Unknown, "tls-no-shared-cipher"},
+			"node": {Unknown, "tls-no-shared-cipher"}, "php": {Unknown, "tls-no-shared-cipher"}}},
 		{"EPSV's port blocked, PASV's works", with(healthy(), cause.EPSVPortBlocked), map[string]want{
 			"filezilla": {Unknown, "epsv-port-blocked"}, "winscp": {Unknown, "epsv-port-blocked"}, "curl": {AtRisk, "epsv-port-blocked"},
-			"go": {Fails, "epsv-port-blocked"}, "dotnet": {Unknown, "epsv-port-blocked"}}},
+			"go": {Fails, "epsv-port-blocked"}, "dotnet": {Unknown, "epsv-port-blocked"}, "node": {AtRisk, "epsv-port-blocked"}}},
 		{"ignored findings still count", func() *result.Result {
 			r := healthy()
 			r.Ignored = []result.Finding{{ID: cause.CertWeakKey.String(), Mode: result.ModeExplicit, Port: 21}}
 			return r
 		}(), map[string]want{
 			"filezilla": {Unknown, "cert-weak-key"}, "winscp": {Unknown, "cert-weak-key"}, "curl": {Fails, "cert-weak-key"},
-			"python-ftplib": {Fails, "cert-weak-key"}, "dotnet": {Unknown, "cert-weak-key"}}},
+			"python-ftplib": {Fails, "cert-weak-key"}, "dotnet": {Unknown, "cert-weak-key"}, "php": {AtRisk, "cert-weak-key"}}},
+		{"PHP: no session to resume (no ticket, no session ID)", func() *result.Result {
+			r := healthy()
+			r.Attempts[0].TLS.SessionTicket, r.Attempts[0].TLS.Resumable = false, ptr(false)
+			r.Attempts[0].DataChannel.TLS.Resumed = false
+			return r
+		}(), map[string]want{"php": {Fails, reasonNoSession}}},
+		{"PHP: whether a session was left is not recorded", func() *result.Result {
+			r := healthy()
+			r.Attempts[0].TLS.Resumable = nil
+			return r
+		}(), map[string]want{"php": {Unknown, reasonResumableUnknown}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -318,7 +367,7 @@ func TestRules(t *testing.T) {
 }
 
 // measuredFacts are the reasons that are no finding ids.
-var measuredFacts = []string{reasonOnlyImplicit, reasonDataUntested, reasonDataFailed, reasonReuseUnknown, reasonEarlyUnknown, reasonEMSUnknown}
+var measuredFacts = []string{reasonOnlyImplicit, reasonDataUntested, reasonDataFailed, reasonReuseUnknown, reasonEarlyUnknown, reasonEMSUnknown, reasonHelloRetry, reasonNoVerification, reasonNoSession, reasonResumableUnknown}
 
 // isReason reports whether r may be a verdict's reason: a cause ftpsdiag
 // reports, or a measured fact.
@@ -336,7 +385,7 @@ func clientIDs(vs []result.ClientVerdict) []string {
 
 // TestFamilyOrder pins the ids and order the issue names.
 func TestFamilyOrder(t *testing.T) {
-	want := []string{"filezilla", "winscp", "curl", "lftp", "python-ftplib", "go", "java", "dotnet"}
+	want := []string{"filezilla", "winscp", "curl", "lftp", "python-ftplib", "go", "java", "dotnet", "node", "php"}
 	if got := Families(); !slices.Equal(got, want) {
 		t.Errorf("Families() = %q, want %q", got, want)
 	}

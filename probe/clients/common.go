@@ -145,6 +145,54 @@ func pasvRules(reads, replaces func(f *facts) bool, keeps, when, basis string) [
 	}
 }
 
+// Nobody here has read or measured when this family starts the data TLS
+// handshake, and the server sends 150 only after it.
+var momentUnknown = rule{when: has(cause.Data150AfterTLS), verdict: Unknown, reasons: ids(cause.Data150AfterTLS),
+	detail: "this server sends 150 only after the data TLS handshake; whether this client starts that handshake before reading 150 was not measured",
+	basis:  "M: the verdict hinges on the moment the client starts data TLS, not recorded for this family"}
+
+// sendsPASV is the rule of a family that opens its data connections with
+// PASV (detail says when), on a server that refuses PASV and answers EPSV.
+func sendsPASV(detail, basis string) rule {
+	return rule{when: has(cause.PASVRefusedEPSVWorks), verdict: Fails, reasons: ids(cause.PASVRefusedEPSVWorks),
+		detail: detail + ", and this server refuses PASV (it answers only EPSV)", basis: basis}
+}
+
+// waitsFor150 is the rule of a family that starts the data TLS handshake
+// only once it has read the 150 (moment says where its source does), on a
+// server that sends 150 only after that handshake: each waits for the
+// other until the server gives up.
+func waitsFor150(moment, basis string) rule {
+	return rule{when: has(cause.Data150AfterTLS), verdict: Fails, reasons: ids(cause.Data150AfterTLS),
+		detail: "starts the data TLS handshake only after reading 150 (" + moment + "), and this server sends 150 only after that handshake: both wait until the server gives up (425)",
+		basis:  basis + "; M: issue 15 (lftp, Go, Commons Net and ftplib failed every time against a server sending 150 after the data handshake, curl and basic-ftp listed), as they and rclone and PHP did against the fake server doing so (TestRealClients)"}
+}
+
+// dataTLSOnConnect is the rules of a family that starts the data TLS
+// handshake as soon as the data connection is up, before its transfer
+// command reaches the server (basis says where that is measured): it
+// fails where the server resets such a handshake, and is unknown where
+// that was not measured.
+func dataTLSOnConnect(basis string) []rule {
+	return []rule{
+		{when: func(f *facts) bool { return f.earlyData != nil && !*f.earlyData }, verdict: Fails, reasons: ids(cause.DataTLSEarlyRefused),
+			detail: "starts the data TLS handshake on connecting, before the transfer command, and this server resets it",
+			basis:  basis},
+		{when: func(f *facts) bool { return f.dataOK && f.earlyData == nil }, verdict: Unknown, reasons: []string{reasonEarlyUnknown},
+			detail: "starts the data TLS handshake before the transfer command; whether this server accepts that was not measured",
+			basis:  "M: the verdict hinges on policy.data_tls_before_command, absent in this run"},
+	}
+}
+
+// epsvThenPASV is the rule of a family that tries EPSV first and falls
+// back to PASV once the EPSV data connection failed (basis says where
+// that is measured), on a server whose EPSV port is unreachable.
+func epsvThenPASV(basis string) rule {
+	return rule{when: has(cause.EPSVPortBlocked), verdict: AtRisk, reasons: ids(cause.EPSVPortBlocked),
+		detail: "tries EPSV first and falls back to PASV only once the data connection failed: after its connect timeout where the port is filtered",
+		basis:  basis}
+}
+
 // What several clients print, mostly through the TLS library or the
 // system's sockets they share, for explain (texts orders them among the
 // others).
@@ -244,8 +292,9 @@ var (
 		{cause.CertUntrusted, "the chain ends at a private CA the client does not trust."},
 		{cause.CertSelfSigned, "the server certificate is self-signed."},
 	}}
-	// S: OpenSSL verify string, Go x509 (detail "is before"), JDK CertificateNotYetValidException (JSSE shows only its message, "NotBefore: DATE").
-	verifyNotYetValid = textRule{"certificate not yet valid", `certificate is not yet valid|current time \S+ is before|CertificateNotYetValidException|\bNotBefore: `, []because{
+	// S: OpenSSL verify string, Go x509 (detail "is before"), JDK CertificateNotYetValidException (JSSE shows only its message, "NotBefore: DATE"),
+	// GnuTLS as lftp prints it ("The certificate chain uses not yet valid certificate"). Before lftp's "Not trusted" rule, which matches the same line.
+	verifyNotYetValid = textRule{"certificate not yet valid", `certificate is not yet valid|current time \S+ is before|CertificateNotYetValidException|\bNotBefore: |uses not yet valid certificate`, []because{
 		{cause.CertNotYetValid, "the certificate's validity starts in the future (or the server's or client's clock is wrong)."},
 	}}
 	// S: OpenSSL verify string, Go x509, JDK CertificateExpiredException (JSSE shows only its message, "NotAfter: DATE"; Commons Net's default trust manager checks dates only).

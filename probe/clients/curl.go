@@ -2,6 +2,7 @@ package clients
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/ftpsdiag/ftpsdiag/probe/cause"
 )
@@ -9,19 +10,17 @@ import (
 // curl is curl on OpenSSL 3.
 var curl = family{id: "curl", implicit: true,
 	works: "curl (OpenSSL 3) resumes the session, and the server accepts its data handshake before LIST",
-	rules: []rule{
-		// curl ignores the PASV address (no pasv rules).
+	rules: slices.Concat([]rule{
+		// curl ignores the PASV address (no pasv rules), and tries EPSV
+		// first (no pasv-refused-epsv-works rule).
+		// Data TLS starts before the transfer command (S: curl lib/ftp.c,
+		// the secondary connection and its TLS filter are connected before
+		// the command goes; M: the ClientHello preceded LIST against
+		// pyftpdlib, TestRealClients), so a 150 sent only after the data
+		// handshake costs it nothing (M: issue 15, curl listed).
 		verifies, refusesSHA1, refusesWeakKey, refusesLegacy, laterTransferFailed, meetsAuthRace,
-		{when: has(cause.EPSVPortBlocked), verdict: AtRisk, reasons: ids(cause.EPSVPortBlocked),
-			detail: "tries EPSV first and falls back to PASV only once the data connection failed: after its connect timeout where the port is filtered",
-			basis:  "M: curl 7.88.1 logged \"Failed EPSV attempt. Disabling EPSV\" and sent PASV after a failed EPSV data connection (TestRealClients, pyftpdlib)"},
-		{when: func(f *facts) bool { return f.earlyData != nil && !*f.earlyData }, verdict: Fails, reasons: ids(cause.DataTLSEarlyRefused),
-			detail: "starts the data TLS handshake on connecting, before the transfer command, and this server resets it",
-			basis:  "M: curl 7.88.1 against pyftpdlib 1.5.7 failed with (35) Recv failure: Connection reset by peer or (13) Bad PASV/EPSV response (TestRealClients)"},
-		{when: func(f *facts) bool { return f.dataOK && f.earlyData == nil }, verdict: Unknown, reasons: []string{reasonEarlyUnknown},
-			detail: "starts the data TLS handshake before the transfer command; whether this server accepts that was not measured",
-			basis:  "M: the verdict hinges on policy.data_tls_before_command, absent in this run"},
-	}}
+		epsvThenPASV("M: curl 7.88.1 logged \"Failed EPSV attempt. Disabling EPSV\" and sent PASV after a failed EPSV data connection (TestRealClients, pyftpdlib)"),
+	}, dataTLSOnConnect("M: curl 7.88.1 against pyftpdlib 1.5.7 failed with (35) Recv failure: Connection reset by peer or (13) Bad PASV/EPSV response (TestRealClients)"))}
 
 // curlExit matches curl exit code n as curl prints it ("curl: (35)"), as a
 // shell or wrapper reports it ("exit code 35", "exited with 35", "error 35")

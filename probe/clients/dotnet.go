@@ -22,8 +22,10 @@ var dotnet = family{id: "dotnet", works: ".NET (Schannel) resumes the session an
 	}, verdict: Unknown, reasons: []string{reasonEMSUnknown},
 		detail: "Windows resumes only with Extended Master Secret at TLS 1.2; whether the server offers EMS was not measured",
 		basis:  "R: limilabs \"FTP TLS encrypted data connections fail (EMS)\"; D: Windows Oct 2019 updates (FAILURES.md §7)"},
-	laterTransferFailed, epsvBlockedUnknown,
-	// No PASV rule: FtpControlStream.GetPortV4 reads only the port, and
+	laterTransferFailed, epsvBlockedUnknown, momentUnknown,
+	sendsPASV("FtpWebRequest sends PASV over IPv4 (EPSV only over IPv6)",
+		"S: dotnet/runtime FtpControlStream.BuildCommandsList (PASV unless the server address is IPv6)"),
+	// No PASV address rule: FtpControlStream.GetPortV4 reads only the port, and
 	// the data connection goes to the control connection's address
 	// (dotnet/runtime System.Net.Requests).
 }}

@@ -10,12 +10,17 @@ import (
 
 // Explain returns every text rule whose pattern matches text (an error a
 // client printed, or a server reply it quoted), most specific first, or
-// nil when none does. It reads only the text: explain works offline.
+// nil when none does; each cause carries its remedy, generic and in each
+// server's own terms. It reads only the text: explain works offline.
 func Explain(text string) []result.ExplainMatch {
 	var ms []result.ExplainMatch
 	for _, r := range compiled {
 		if r.re.MatchString(text) {
-			ms = append(ms, result.ExplainMatch{Rule: r.name, Causes: slices.Clone(r.causes)})
+			causes := slices.Clone(r.causes)
+			for i := range causes {
+				causes[i].FixBy = slices.Clone(causes[i].FixBy) // callers cannot change the table
+			}
+			ms = append(ms, result.ExplainMatch{Rule: r.name, Causes: causes})
 		}
 	}
 	return ms
@@ -58,6 +63,7 @@ var confirms = map[cause.ID]string{
 	cause.AuthNotSupported:              confirmAuth,
 	cause.AuthNoCertificate:             confirmAuth,
 	cause.AuthNonstandardSuccess:        confirmAuth,
+	cause.FeatMissingAuth:               confirmAuth,
 	cause.ALGBreaksTLSAfter234:          confirmAuth,
 	cause.TLSHandshakeFailed:            confirmScan,
 	cause.TLSNoCommonVersion:            confirmScan,
@@ -65,6 +71,7 @@ var confirms = map[cause.ID]string{
 	cause.TLSSNIUnrecognized:            confirmTLS,
 	cause.TLSClientCertRequested:        confirmTLS,
 	cause.ServerErrorPlaintextInsideTLS: confirmLogin,
+	cause.ReplyTextMissing:              confirmLogin,
 	cause.CertExpired:                   confirmTLS,
 	cause.CertNotYetValid:               confirmTLS,
 	cause.CertSelfSigned:                confirmTLS,
@@ -77,6 +84,7 @@ var confirms = map[cause.ID]string{
 	cause.CertWeakSignature:             confirmTLS,
 	cause.LoginFailed:                   confirmLogin,
 	cause.EPSVUnsupported:               confirmLogin,
+	cause.PASVRefusedEPSVWorks:          confirmLogin,
 	cause.PASVAddressMismatch:           confirmLogin,
 	cause.DataConnectTimeout:            confirmLogin,
 	cause.DataConnectRefused:            confirmLogin,
@@ -89,6 +97,7 @@ var confirms = map[cause.ID]string{
 	cause.ResumptionEMSMismatch:         confirmLogin,
 	cause.TLS13TicketLifecycle:          confirmLogin,
 	cause.DataTLSEarlyRefused:           confirmLogin,
+	cause.Data150AfterTLS:               confirmLogin,
 	cause.CertNegativeSerial:            confirmTLS,
 	cause.TLS12Refused:                  confirmScan,
 	cause.TLSNoSharedCipher:             confirmScan,
@@ -121,7 +130,9 @@ var compiled = func() []compiledRule {
 			if !ok {
 				panic("clients: text rule " + r.name + " names " + b.id.GoString() + ", which confirms lacks")
 			}
-			cr.causes = append(cr.causes, result.ExplainCause{ID: b.id.String(), Reported: b.id.Reported(), Why: b.why, Confirm: confirm})
+			c := b.id.Cause()
+			cr.causes = append(cr.causes, result.ExplainCause{ID: b.id.String(), Reported: b.id.Reported(), Why: b.why,
+				Fix: c.Remedy, FixBy: c.ServerRemedies(), Confirm: confirm})
 		}
 		out = append(out, cr)
 	}

@@ -170,16 +170,106 @@ var clientTexts = []struct {
 	{"data connection: dial tcp 127.0.0.1:33167: connect: connection refused", cause.PortClosed},
 }
 
+// issue15Texts are the errors real clients printed, and the replies
+// servers without TLS gave to AUTH, on servers and clients issue 15 added,
+// with the causes the first match must name, the first of them first.
+var issue15Texts = []struct {
+	text string
+	want []cause.ID
+}{
+	// lftp 4.9.2 (GnuTLS).
+	{"ls: Login failed: ftp:ssl-force is set and server does not support or allow SSL", []cause.ID{cause.AuthNotSupported, cause.FeatMissingAuth}},
+	{"ls: Fatal error: Certificate verification: The certificate is NOT trusted. The certificate chain uses not yet valid certificate.  (5B:0E:8F:2C)", []cause.ID{cause.CertNotYetValid}},
+	{"ls: Fatal error: max-retries exceeded", []cause.ID{cause.Data150AfterTLS, cause.PASVRefusedEPSVWorks, cause.DataConnectTimeout}},
+	// Node.js basic-ftp 6.
+	{"Error: Hostname/IP does not match certificate's altnames: IP: 127.0.0.1 is not in the cert's list: ", []cause.ID{cause.CertNameMismatch}},
+	{"code: 'ERR_TLS_CERT_ALTNAME_INVALID'", []cause.ID{cause.CertNameMismatch}},
+	{"Error: read ECONNRESET (data socket)", []cause.ID{cause.DataTLSEarlyRefused, cause.DataTLSFailed}},
+	// PHP 8.2's ftp extension.
+	{"PHP Warning:  ftp_login(): SSL/TLS handshake failed in /tmp/ftpslist.php on line 9", []cause.ID{cause.TLSHandshakeFailed, cause.TLSNoCommonVersion, cause.TLSLegacyVersion}},
+	{"PHP Warning:  ftp_nlist(): data_accept: failed to retrieve the existing SSL session in /tmp/ftpslist.php on line 12", []cause.ID{cause.DataResumptionUnsupported}},
+	{"PHP Warning:  ftp_nlist(): SSL read failed with error 0 in /tmp/ftpslist.php on line 12", []cause.ID{cause.NoCloseNotify, cause.ConnectionLost}},
+	{"PHP Warning:  ftp_nlist(): php_connect_nonb() failed: Connection refused (111) in /tmp/ftpslist.php on line 12", []cause.ID{cause.PASVAddressMismatch, cause.DataConnectRefused, cause.DataConnectTimeout}},
+	// Debian 12's rclone 1.60 (Go 1.19.8), and vsftpd's log.
+	{"Jan  1 00:00:00 vsftpd[42]: DEBUG: \"SSL_accept failed: error:0A000128:SSL routines::binder does not verify\"", []cause.ID{cause.DataTLSFailed}},
+	{"ERROR : : error listing: 2 errors occurred:\n\t* remote error: tls: illegal parameter\n\t* unexpected EOF", []cause.ID{cause.DataTLSFailed}},
+	{"ERROR : : error listing: 425 No connection established", []cause.ID{cause.Data150AfterTLS, cause.DataConnectTimeout}},
+	// Apache Commons Net 3.9.
+	{"org.apache.commons.net.MalformedServerReplyException: Truncated server reply: '200 '", []cause.ID{cause.ReplyTextMissing}},
+	// Python ftplib (and PHP, quoting only the text) on a server that refuses PASV and answers EPSV.
+	{"ftplib.error_perm: 502 Command not implemented.", []cause.ID{cause.PASVRefusedEPSVWorks, cause.AuthNotSupported}},
+	{"PHP Warning:  ftp_nlist(): Command not implemented. in /tmp/ftpslist.php on line 12", []cause.ID{cause.PASVRefusedEPSVWorks}},
+	// Servers without TLS, answering AUTH TLS.
+	{"530 Please login with USER and PASS.", []cause.ID{cause.AuthNotSupported}},
+	{"502 'auth' not implemented", []cause.ID{cause.AuthNotSupported}},
+}
+
+// Each cause comes with the catalog's fix, and its fix in the terms of
+// each server the catalog names: a PASV address behind NAT is pasv_address
+// on vsftpd, MasqueradeAddress on ProFTPD, -P on Pure-FTPd.
+func TestExplainNamesFixPerServer(t *testing.T) {
+	ms := Explain("Server sent passive reply with unroutable address. Using server address instead.")
+	if len(ms) == 0 || ms[0].Causes[0].ID != cause.PASVAddressMismatch.String() {
+		t.Fatalf("Explain: %v, want %s first", ms, cause.PASVAddressMismatch)
+	}
+	c := ms[0].Causes[0]
+	if c.Fix != cause.PASVAddressMismatch.Cause().Remedy {
+		t.Errorf("fix = %q, want the catalog's remedy", c.Fix)
+	}
+	want := map[string]string{
+		cause.ServerVsftpd:    "pasv_address",
+		cause.ServerProFTPD:   "MasqueradeAddress",
+		cause.ServerPureFTPd:  "-P",
+		cause.ServerFileZilla: "Passive mode",
+	}
+	var servers []string
+	for _, f := range c.FixBy {
+		servers = append(servers, f.Server)
+		if setting, ok := want[f.Server]; ok && !strings.Contains(f.Fix, setting) {
+			t.Errorf("%s: fix %q does not name %s", f.Server, f.Fix, setting)
+		}
+	}
+	for server := range want {
+		if !slices.Contains(servers, server) {
+			t.Errorf("no fix for %s among %v", server, servers)
+		}
+	}
+	// Every cause of every rule carries the catalog's remedies.
+	for _, r := range compiled {
+		for _, c := range r.causes {
+			id, _ := cause.Parse(c.ID)
+			if c.Fix == "" || !reflect.DeepEqual(c.FixBy, id.Cause().ServerRemedies()) {
+				t.Errorf("rule %q, %s: fix %q and %v are not the catalog's", r.name, c.ID, c.Fix, c.FixBy)
+			}
+		}
+	}
+}
+
 func TestExplainClientTexts(t *testing.T) {
 	for _, tc := range clientTexts {
-		ms := Explain(tc.text)
-		if len(ms) == 0 {
-			t.Errorf("Explain(%q): no match, want %s", tc.text, tc.want)
-			continue
-		}
-		if got := ms[0].Causes[0].ID; got != tc.want.String() {
-			t.Errorf("Explain(%q): first cause %s (rule %q), want %s", tc.text, got, ms[0].Rule, tc.want)
-		}
+		checkFirstMatch(t, tc.text, []cause.ID{tc.want})
+	}
+	for _, tc := range issue15Texts {
+		checkFirstMatch(t, tc.text, tc.want)
+	}
+}
+
+// checkFirstMatch checks that the first rule matching text names every
+// cause of want, want[0] first.
+func checkFirstMatch(t *testing.T, text string, want []cause.ID) {
+	t.Helper()
+	ms := Explain(text)
+	if len(ms) == 0 {
+		t.Errorf("Explain(%q): no match, want %v", text, want)
+		return
+	}
+	var got []cause.ID
+	for _, c := range ms[0].Causes {
+		id, _ := cause.Parse(c.ID)
+		got = append(got, id)
+	}
+	if got[0] != want[0] || slices.ContainsFunc(want, func(id cause.ID) bool { return !slices.Contains(got, id) }) {
+		t.Errorf("Explain(%q): rule %q names %v, want %v among them, %s first", text, ms[0].Rule, got, want, want[0])
 	}
 }
 
@@ -229,8 +319,15 @@ func TestExplainNoMatch(t *testing.T) {
 // Every rule is exercised by a client text, so no pattern is dead or untested.
 func TestEveryRuleMatchesAClientText(t *testing.T) {
 	hit := map[string]bool{}
+	var all []string
 	for _, tc := range clientTexts {
-		for _, m := range Explain(tc.text) {
+		all = append(all, tc.text)
+	}
+	for _, tc := range issue15Texts {
+		all = append(all, tc.text)
+	}
+	for _, text := range all {
+		for _, m := range Explain(text) {
 			hit[m.Rule] = true
 		}
 	}

@@ -16,7 +16,8 @@ var filezilla = family{id: "filezilla", implicit: true, works: "FileZilla 3 (Gnu
 	{when: has(cause.DataResumptionUnsupported), verdict: AtRisk, reasons: ids(cause.DataResumptionUnsupported),
 		detail: "asks the user to accept an \"Insecure FTP data connection\" because the server does not resume the session: works only once someone clicks through",
 		basis:  "S: FileZilla client dialog \"This server does not support TLS session resumption on the data connection\" (FAILURES.md §7)"},
-	laterTransferFailed, epsvBlockedUnknown,
+	laterTransferFailed, epsvBlockedUnknown, momentUnknown,
+	// EPSV first (see epsv-unsupported): no pasv-refused-epsv-works rule.
 	opensAtOnce(3, "opens up to 3 connections at once by default: the one browsing, and one per transfer with 2 simultaneous transfers",
 		"D: FileZilla Settings > Transfers, \"Maximum simultaneous transfers\" (default 2), each transfer on its own connection"),
 }, pasvRules(nil, filezillaReplaces, Fails, filezillaWhen, filezillaBasis))}

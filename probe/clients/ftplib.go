@@ -6,6 +6,9 @@ import "github.com/ftpsdiag/ftpsdiag/probe/cause"
 var ftplib = family{id: "python-ftplib", works: "ftplib (OpenSSL 3) meets nothing it refuses; the server does not require session resumption", rules: []rule{
 	// ftplib ignores the PASV address (CVE-2021-4189 fix), so no pasv rules.
 	verifies, refusesSHA1, refusesWeakKey, refusesLegacy, neverResumes, reuseUnmeasured, laterTransferFailed, meetsAuthRace,
+	waitsFor150("FTP_TLS.ntransfercmd wraps the socket in TLS after FTP.ntransfercmd has read the 1xx",
+		"S: cpython Lib/ftplib.py (FTP_TLS.ntransfercmd)"),
+	sendsPASV("sends PASV over IPv4 (EPSV only over IPv6)", "S: cpython Lib/ftplib.py (FTP.makepasv: PASV when af is AF_INET); M: Python 3.11 ftplib stopped at error_perm: 502 (TestRealClients)"),
 }}
 
 // Data connections must resume the control session, but ftplib never

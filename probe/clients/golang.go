@@ -10,6 +10,9 @@ import (
 // most of them use (jlaffaye/ftp, as in rclone).
 var golang = family{id: "go", implicit: true, works: "Go crypto/tls resumes by ticket and meets nothing it refuses", rules: slices.Concat([]rule{
 	verifies, refusesSHA1, refusesLegacy, meetsAuthRace,
+	// EPSV first (see the EPSV rule below): no pasv-refused-epsv-works rule.
+	waitsFor150("jlaffaye/ftp wraps the data connection in tls.Client, whose handshake runs at the first read, after cmdDataConnFrom has read the 1xx",
+		"S: jlaffaye/ftp ftp.go (openDataConn, cmdDataConnFrom)"),
 	{when: has(cause.AuthNonstandardSuccess), verdict: Fails, reasons: ids(cause.AuthNonstandardSuccess),
 		detail: "Go FTP libraries require 234 to AUTH TLS and give up on any other reply",
 		basis:  "S: jlaffaye/ftp authTLS (c.cmd(StatusAuthOK, \"AUTH TLS\")); M: the Go client in TestRealClients stopped at a 200"},
@@ -22,6 +25,11 @@ var golang = family{id: "go", implicit: true, works: "Go crypto/tls resumes by t
 	{when: has(cause.EPSVPortBlocked), verdict: Fails, reasons: ids(cause.EPSVPortBlocked),
 		detail: "Go FTP libraries (jlaffaye/ftp, used by rclone) use EPSV first and fall back to PASV only when the EPSV command is refused, not when its data port is unreachable",
 		basis:  "S: jlaffaye/ftp ftp.go (EPSV unless DisableEPSV; PASV only after an EPSV error reply)"},
+	// At-risk: current Go builds list; older ones still shipped fail.
+	{when: func(f *facts) bool { return f.helloRetry && f.version == "TLS 1.3" && f.ticket },
+		verdict: AtRisk, reasons: []string{reasonHelloRetry},
+		detail: "Go builds 1.19.6–1.20.3, e.g. Debian 12's rclone 1.60, fail resumed data handshakes: binder does not verify (the server forces a HelloRetryRequest on their x25519 key share, and they resume the control session's ticket)",
+		basis:  "D: golang/go#59424 (PSK binder computed over the wrong transcript after a HelloRetryRequest, fixed in Go 1.20.4 and 1.19.9); M: Debian 12's rclone 1.60 failed every vsftpd listing at TLS 1.3 while a current Go build listed (issue 15)"},
 	// At-risk, not fails: a verdict is about logging in and listing
 	// once, which works; the Go clients that do more fail.
 	{when: has(cause.TLS13TicketLifecycle), verdict: AtRisk, reasons: ids(cause.TLS13TicketLifecycle),
@@ -57,6 +65,12 @@ var (
 	// S: Go crypto/tls conn.go.
 	goNotTLS = textRule{"Go \"first record does not look like a TLS handshake\"", `first record does not look like a TLS handshake`, []because{
 		{cause.ImplicitGotPlaintext, "the client started TLS at once on a port that greets with a plaintext 220: it is an explicit (AUTH TLS) port."},
+	}}
+
+	// S: OpenSSL SSL_R_BINDER_DOES_NOT_VERIFY (in vsftpd's log) with alert illegal_parameter, which Go prints as a remote error;
+	// R: golang/go#59424; M: Debian 12's rclone 1.60 (Go 1.19.8) against vsftpd at TLS 1.3 ("remote error: tls: illegal parameter", TestRealClients).
+	goBinder = textRule{"Go \"remote error: tls: illegal parameter\" (\"binder does not verify\")", `binder does not verify|remote error: tls: illegal parameter`, []because{
+		{cause.DataTLSFailed, "a resumed handshake failed: Go 1.19.6 to 1.20.3 (Debian 12's rclone) compute the PSK binder wrongly after a HelloRetryRequest, which vsftpd forces on every client offering X25519 first; a current Go build lists."},
 	}}
 
 	// S: Go crypto/x509 parser.go; R: chefworks doc.

@@ -27,8 +27,15 @@ var java = family{id: "java", implicit: true, works: "JSSE with Commons Net meet
 	{when: func(f *facts) bool { return f.reuse != nil && *f.reuse }, verdict: Fails, reasons: ids(cause.DataSessionReuseRequired),
 		detail: "JSSE keys its session cache by host and port, so the data connection does not resume; this server requires it",
 		basis:  "M: OpenJDK 17 with Commons Net 3.9 failed against vsftpd and ProFTPD requiring reuse, at TLS 1.3 and 1.2 (TestRealClients); R: commons-net PR 321/395, FluentFTP#311, cyberduck#15466 (FAILURES.md §7, §11)"},
+	{when: has(cause.ReplyTextMissing), verdict: Fails, reasons: ids(cause.ReplyTextMissing),
+		detail: "Commons Net parses replies strictly by default and throws MalformedServerReplyException (\"Truncated server reply\") at a reply with no text after its code",
+		basis:  "S: commons-net FTP.getReply (strictReplyParsing, default true: a line of 3 or 4 characters is truncated); M: Commons Net 3.9 threw Truncated server reply: '200 ' against the fake server answering PBSZ so (TestRealClients), as against the real server of issue 15"},
+	waitsFor150("FTPSClient._openDataConnection_ calls startHandshake once FTPClient._openDataConnection_ has read the 1xx",
+		"S: commons-net FTPSClient._openDataConnection_"),
+	sendsPASV("sends PASV over IPv4 (EPSV only with setUseEPSVwithIPv4(true) or over IPv6)",
+		"S: commons-net FTPClient._openDataConnection_ (isUseEPSVwithIPv4, default false); M: Commons Net 3.9 stopped at the 502 (TestRealClients)"),
 	reuseUnmeasured, laterTransferFailed,
-	// No PASV rule: Commons Net 3.9 and later connect to the control
+	// No PASV address rule: Commons Net 3.9 and later connect to the control
 	// connection's address whatever the 227 names (ipAddressFromPasvResponse
 	// off by default, CVE-2021-37533); measured: a 227 naming 127.0.0.2
 	// made it connect to 127.0.0.1 (TestRealClients). Older versions
@@ -42,6 +49,11 @@ var (
 	javaClosedWithoutIndication = textRule{"Java \"Connection closed without indication\"", `Connection closed without indication`, []because{
 		{cause.TLS13TicketLifecycle, "under TLS 1.3 Java used up the server's single-use tickets, and the server refused the next data handshake (often after a few listings)."},
 		{cause.DataTLSFailureDropsSession, "the server ends the whole session after a failed data handshake."},
+	}}
+
+	// S: Commons Net FTP.getReply (strict reply parsing, on by default, refuses a reply with nothing after its code); M: a server answering PBSZ and PROT with "200 " (issue 15).
+	javaTruncatedReply = textRule{"Commons Net \"Truncated server reply\"", `Truncated server reply`, []because{
+		{cause.ReplyTextMissing, "the server answered a command (PBSZ or PROT, as measured) with a code and no text, which Commons Net refuses as malformed."},
 	}}
 
 	// S: JSSE SSLTransport ("Unsupported or unrecognized SSL message" for a record that is not TLS).

@@ -15,10 +15,10 @@ import (
 // verdict says at-risk) or "works".
 type observed struct {
 	mu      sync.Mutex
-	classes map[string]string // "scenario/family" → class
+	classes map[string]string // "scenario/client" → class, client as realClient.name
 }
 
-func (o *observed) record(scenario, family string, listed bool, verdict string) {
+func (o *observed) record(scenario, client string, listed bool, verdict string) {
 	class := "works"
 	switch {
 	case !listed:
@@ -28,7 +28,7 @@ func (o *observed) record(scenario, family string, listed bool, verdict string) 
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	o.classes[scenario+"/"+family] = class
+	o.classes[scenario+"/"+client] = class
 }
 
 // readmeRows names, for each case, the start of its row in the README's
@@ -57,13 +57,16 @@ var readmeRows = map[string]string{
 	"fake-unsorted-chain":         "fake server sending leaf, intermediate 1, intermediate 2",
 	"fake-third-transfer-refused": "fake server refusing the third protected transfer",
 	"fake-auth-200":               "fake server answering `AUTH TLS` with",
+	"fake-150-after-data-tls":     "fake server sending 150 only after the data TLS handshake",
+	"fake-pasv-refused":           "fake server refusing PASV with 502, EPSV working",
+	"fake-reply-text-missing":     "fake server answering `PBSZ` and `PROT` with a bare `200 `",
 }
 
 // checkReadmeMatrix compares the README's table of what the real clients
 // did with what they did in this run: each cell starts with works,
 // at-risk or **fails**, and every row belongs to one case.
 func checkReadmeMatrix(t *testing.T, scenarios []clientScenario, seen *observed) {
-	const header = "| server | curl | lftp | python-ftplib | java | go |"
+	const header = "| server | curl | lftp | python-ftplib | java | go | rclone | node | php |"
 	b, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
 	if err != nil {
 		t.Fatal(err)
@@ -72,15 +75,15 @@ func checkReadmeMatrix(t *testing.T, scenarios []clientScenario, seen *observed)
 	if !ok {
 		t.Fatalf("README.md has no table headed %q", header)
 	}
-	families := strings.Split(strings.Trim(header, "| "), " | ")[1:]
-	rows := map[string][]string{}                         // first cell → the families' cells
-	for _, line := range strings.Split(table, "\n")[1:] { // after the |---| line
+	columns := strings.Split(strings.Trim(header, "| "), " | ")[1:] // the clients
+	rows := map[string][]string{}                                   // first cell → the clients' cells
+	for _, line := range strings.Split(table, "\n")[1:] {           // after the |---| line
 		if !strings.HasPrefix(line, "| ") {
 			break
 		}
 		cells := strings.Split(strings.Trim(line, "| "), " | ")
-		if len(cells) != len(families)+1 {
-			t.Errorf("README matrix row has %d cells, want %d: %s", len(cells), len(families)+1, line)
+		if len(cells) != len(columns)+1 {
+			t.Errorf("README matrix row has %d cells, want %d: %s", len(cells), len(columns)+1, line)
 			continue
 		}
 		rows[cells[0]] = cells[1:]
@@ -104,13 +107,13 @@ func checkReadmeMatrix(t *testing.T, scenarios []clientScenario, seen *observed)
 			t.Errorf("README matrix: no row starts with %q (case %s)", prefix, sc.name)
 			continue
 		}
-		for i, family := range families {
-			got, ran := seen.classes[sc.name+"/"+family]
+		for i, client := range columns {
+			got, ran := seen.classes[sc.name+"/"+client]
 			if !ran {
 				continue // skipped here: nothing to compare
 			}
 			if cell := strings.TrimLeft(cells[i], "*"); !strings.HasPrefix(cell, got) {
-				t.Errorf("README matrix, %s / %s: says %q, but the client %s", prefix, family, cells[i], got)
+				t.Errorf("README matrix, %s / %s: says %q, but the client %s", prefix, client, cells[i], got)
 			}
 		}
 	}

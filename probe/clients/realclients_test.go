@@ -147,6 +147,14 @@ func TestRealClients(t *testing.T) {
 		{name: "fake-third-transfer-refused", fake: &ftpstest.Config{RefuseAfterTransfers: 2}, findings: []cause.ID{cause.TLS13TicketLifecycle}},
 		// AUTH TLS answered 200 instead of 234 (some embedded servers).
 		{name: "fake-auth-200", fake: &ftpstest.Config{Replies: map[string]string{"AUTH TLS": "200 AUTH command ok; starting SSL connection."}}, findings: []cause.ID{cause.AuthNonstandardSuccess}},
+		// The 150 only once the data handshake is done, and 425 when no
+		// ClientHello came within 5 s, as the Node.js server of issue 15:
+		// clients that wait for the 150 wait until then.
+		{name: "fake-150-after-data-tls", fake: &ftpstest.Config{Mark150AfterDataTLS: true, IdleTimeout: 5 * time.Second}, findings: []cause.ID{cause.Data150AfterTLS}},
+		// PASV not implemented, EPSV answered (issue 15's Python asyncio server).
+		{name: "fake-pasv-refused", fake: &ftpstest.Config{Replies: map[string]string{"PASV": "502 Command not implemented."}}, findings: []cause.ID{cause.PASVRefusedEPSVWorks}},
+		// Replies with nothing after the code, as a real server answers PBSZ and PROT.
+		{name: "fake-reply-text-missing", fake: &ftpstest.Config{Replies: map[string]string{"PBSZ 0": "200 ", "PROT P": "200 "}}, findings: []cause.ID{cause.ReplyTextMissing}},
 		{name: "proftpd-pasv-other-loopback", kind: ftpdtest.ProFTPD,
 			opts:     ftpdtest.Options{TLS: true, Cert: good, Extra: []string{"TLSRequired on", "TLSOptions NoSessionReuseRequired", "MasqueradeAddress 127.0.0.2"}},
 			findings: []cause.ID{cause.PASVAddressMismatch}},
@@ -194,7 +202,7 @@ func TestRealClients(t *testing.T) {
 				}
 			}
 			for _, c := range realClients {
-				t.Run(c.family, func(t *testing.T) {
+				t.Run(c.name, func(t *testing.T) {
 					checkClient(t, sc.name, c, at, res, seen)
 				})
 			}
@@ -232,26 +240,41 @@ type clientRun struct {
 }
 
 // outcome is what a client did: whether it listed the home directory,
-// the line that says why not, and its sanitised transcript.
+// the line that says why not, and its sanitised transcript. quiet: the
+// client printed no error of its own (PHP's ftp_login returns false
+// without a warning when the server closes), so explain has nothing to read.
 type outcome struct {
 	ok         bool
 	key        string
 	transcript string
+	quiet      bool
 }
 
-// realClient runs one client family against a server.
+// realClient runs one client of a family against a server.
 type realClient struct {
+	name   string // the subtest and the README matrix column
 	family string // the family id in result.ClientVerdict.Client
 	tool   string // the program it needs; "" for the Go client
 	run    func(ctx context.Context, t *testing.T, at clientRun) outcome
+	// failsFor are the reasons of an at-risk verdict that name this
+	// client's build among those that fail: it is held to fails there.
+	failsFor []string
 }
 
 var realClients = []realClient{
-	{family: "curl", tool: "curl", run: runCurl},
-	{family: "lftp", tool: "lftp", run: runLftp},
-	{family: "python-ftplib", tool: python3(), run: runFtplib},
-	{family: "java", tool: "javac", run: runJava},
-	{family: "go", run: runGo},
+	{name: "curl", family: "curl", tool: "curl", run: runCurl},
+	{name: "lftp", family: "lftp", tool: "lftp", run: runLftp},
+	{name: "python-ftplib", family: "python-ftplib", tool: python3(), run: runFtplib},
+	{name: "java", family: "java", tool: "javac", run: runJava},
+	{name: "go", family: "go", run: runGo},
+	// Debian 12's rclone 1.60, built with Go 1.19.8: the Go program most
+	// users mean, and an older crypto/tls than the Go client's.
+	// The go verdict is at-risk with hello-retry-request where Go 1.19.6
+	// to 1.20.3 fail (golang/go#59424).
+	{name: "rclone", family: "go", tool: "rclone", run: runRclone, failsFor: []string{"hello-retry-request"}},
+	// Node.js is not a Debian package here: runNode looks for it.
+	{name: "node", family: "node", run: runNode},
+	{name: "php", family: "php", tool: "php", run: runPHP},
 }
 
 // clientTimeout bounds each client run.
@@ -305,15 +328,25 @@ func checkClient(t *testing.T, scenario string, c realClient, at clientRun, res 
 	if v == nil {
 		t.Fatalf("ftpsdiag judged no %s client (status %s: %s)", c.family, res.Status, res.Verdict)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), clientTimeout)
-	defer cancel()
-	out := c.run(ctx, t, at)
+	if v.Verdict == clients.AtRisk && slices.ContainsFunc(v.Reasons, func(r string) bool { return slices.Contains(c.failsFor, r) }) {
+		held := *v
+		held.Verdict = clients.Fails
+		v = &held
+	}
+	out := runClient(t, c, at)
+	// Some failures are races the client loses most of the time, not
+	// always (node's data ClientHello against pyftpdlib: 15 of 18 runs in
+	// the issue): a "fails" verdict stands when any of three runs fails.
+	for try := 1; out.ok && v.Verdict == clients.Fails && try < 3; try++ {
+		t.Logf("%s/%s listed where ftpsdiag says it fails: run %d of 3", scenario, c.name, try+1)
+		out = runClient(t, c, at)
+	}
 	did := "listed"
 	if !out.ok {
 		did = "failed: " + out.key
 	}
-	t.Logf("matrix %s/%s: client %s | ftpsdiag %s %v: %s", scenario, c.family, did, v.Verdict, v.Reasons, v.Detail)
-	seen.record(scenario, c.family, out.ok, v.Verdict)
+	t.Logf("matrix %s/%s: client %s | ftpsdiag %s %v: %s", scenario, c.name, did, v.Verdict, v.Reasons, v.Detail)
+	seen.record(scenario, c.name, out.ok, v.Verdict)
 
 	var mismatch string
 	switch {
@@ -324,7 +357,7 @@ func checkClient(t *testing.T, scenario string, c realClient, at clientRun, res 
 	case !out.ok && v.Verdict != clients.Fails:
 		mismatch = "the client failed, ftpsdiag says " + v.Verdict
 	}
-	key := scenario + "/" + c.family
+	key := scenario + "/" + c.name
 	known, isKnown := knownMismatch[key]
 	switch {
 	case mismatch == "" && isKnown:
@@ -337,9 +370,17 @@ func checkClient(t *testing.T, scenario string, c realClient, at clientRun, res 
 		t.Errorf("%s: %s\nverdict: %s %v: %s\nfindings: %v\nclient transcript:\n%s",
 			key, mismatch, v.Verdict, v.Reasons, v.Detail, findingIDs(res), out.transcript)
 	}
-	if !out.ok && v.Verdict == clients.Fails {
+	if !out.ok && v.Verdict == clients.Fails && !out.quiet {
 		checkExplain(t, key, out.key, v.Reasons)
 	}
+}
+
+// runClient runs one real client against the server, within clientTimeout.
+func runClient(t *testing.T, c realClient, at clientRun) outcome {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), clientTimeout)
+	defer cancel()
+	return c.run(ctx, t, at)
 }
 
 // checkExplain runs `ftpsdiag explain` on the error a real client printed:
@@ -671,20 +712,22 @@ func goList(ctx context.Context, at clientRun, tr io.Writer) error {
 	if _, err := c.tp.Cmd("LIST"); err != nil {
 		return fmt.Errorf("sending LIST: %w", err)
 	}
+	// The 1xx first, then the data handshake, as jlaffaye/ftp (rclone)
+	// does: its tls.Client hand-shakes at the first read of the listing.
+	if _, _, err := c.reply(1, "LIST"); err != nil {
+		return err
+	}
 	data := tls.Client(dc, cfg)
 	if err := data.HandshakeContext(ctx); err != nil {
 		// The reply says why, when the server sends one.
 		conn.SetDeadline(time.Now().Add(2 * time.Second))
-		_, _, rerr := c.reply(1, "LIST")
+		_, _, rerr := c.reply(2, "LIST")
 		return fmt.Errorf("data TLS handshake: %w (control: %v)", err, rerr)
 	}
 	fmt.Fprintf(tr, "* data TLS: %s, resumed %v\n", tls.VersionName(data.ConnectionState().Version), data.ConnectionState().DidResume)
 	listing, rerr := io.ReadAll(io.LimitReader(data, 1<<20))
 	data.Close()
 	fmt.Fprintf(tr, "%s", listing)
-	if _, _, err := c.reply(1, "LIST"); err != nil {
-		return err
-	}
 	if _, _, err := c.reply(226, "LIST"); err != nil {
 		return err
 	}
@@ -758,4 +801,98 @@ func runJava(ctx context.Context, t *testing.T, at clientRun) outcome {
 	}
 	key := keyLine(all, func(l string) bool { return strings.HasPrefix(l, "FAIL ") })
 	return outcome{key: fmt.Sprintf("%v: %s", err, key), transcript: all}
+}
+
+// runRclone lists the directory with Debian's rclone through an
+// on-the-fly FTP remote (:ftp:) configured by environment variables,
+// trusting the test CA through SSL_CERT_FILE as any Go program on Linux
+// does. One try, no retries, so that a failure is the first one.
+func runRclone(ctx context.Context, t *testing.T, at clientRun) outcome {
+	host, port, _ := net.SplitHostPort(at.addr)
+	// rclone takes the password obscured; obscure reads it from stdin so
+	// that it never appears in a command line.
+	cmd := exec.CommandContext(ctx, "rclone", "obscure", "-")
+	cmd.Stdin = strings.NewReader(at.password + "\n")
+	obscured, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("rclone obscure: %v", err)
+	}
+	mode := "RCLONE_FTP_EXPLICIT_TLS=true"
+	if at.implicit {
+		mode = "RCLONE_FTP_TLS=true"
+	}
+	env := []string{"SSL_CERT_FILE=" + at.caFile, mode, "RCLONE_CONFIG=/dev/null",
+		"RCLONE_FTP_HOST=" + host, "RCLONE_FTP_PORT=" + port, "RCLONE_FTP_USER=" + at.user,
+		"RCLONE_FTP_PASS=" + strings.TrimSpace(string(obscured))}
+	stdout, all, err := runTool(ctx, t, at, env, "rclone", "lsf", ":ftp:",
+		"-vv", "--retries", "1", "--low-level-retries", "1", "--contimeout", "10s", "--timeout", "10s")
+	// -vv echoes the obscured password, from which the password is revealed.
+	all = strings.ReplaceAll(all, strings.TrimSpace(string(obscured)), "********")
+	if err == nil && listed(stdout) {
+		return outcome{ok: true, transcript: all}
+	}
+	// The last "Failed to ..." sums up, with the errors themselves on
+	// the "\t* ..." lines after it.
+	summary := all[max(strings.LastIndex(all, "Failed to "), 0):]
+	return outcome{key: fmt.Sprintf("%v: %s", err, strings.Join(strings.Fields(summary), " ")), transcript: all}
+}
+
+// basicFTP is where testdata/servers/install.sh installs basic-ftp from
+// npm: node_modules under the servers' cache folder.
+func basicFTP() (string, error) {
+	dir := filepath.Join(cmp.Or(os.Getenv("FTPSDIAG_SERVER_CACHE"), "/var/cache/ftpsdiag-servers"), "node", "node_modules")
+	if _, err := os.Stat(filepath.Join(dir, "basic-ftp")); err != nil {
+		return "", fmt.Errorf("basic-ftp (npm): %w", err)
+	}
+	return dir, nil
+}
+
+// runNode lists the directory with Node's basic-ftp (ftpslist.js),
+// trusting the test CA through NODE_EXTRA_CA_CERTS. Node.js comes with
+// the machine, not from install.sh: without it the case is skipped,
+// except in CI, which has it.
+func runNode(ctx context.Context, t *testing.T, at clientRun) outcome {
+	if _, err := exec.LookPath("node"); err != nil && os.Getenv("CI") == "" {
+		t.Skipf("%v (Node.js is not installed by testdata/servers/install.sh)", err)
+	}
+	requireTool(t, "node")
+	modules, err := basicFTP()
+	requireInstalled(t, err)
+	script, err := filepath.Abs(filepath.Join("testdata", "ftpslist.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return runScript(ctx, t, at, []string{"NODE_PATH=" + modules, "NODE_EXTRA_CA_CERTS=" + at.caFile}, "node", script, "implicit")
+}
+
+// runPHP lists the directory with PHP's ftp extension (ftpslist.php).
+// PHP has no implicit TLS: against an implicit port it sends AUTH TLS
+// in clear and waits for a greeting that never comes, as a PHP
+// application would.
+func runPHP(ctx context.Context, t *testing.T, at clientRun) outcome {
+	return runScript(ctx, t, at, nil, "php", filepath.Join("testdata", "ftpslist.php"), "")
+}
+
+// runScript runs a client script as `interpreter script HOST PORT [MODE]
+// USER` with the password in FTP_PASSWORD; the script prints the names,
+// or a line starting "FAIL " with the client's error, or "QUIET " where
+// the client printed none. implicit is the MODE argument for an implicit
+// port ("" where the script takes none).
+func runScript(ctx context.Context, t *testing.T, at clientRun, env []string, interpreter, script, implicit string) outcome {
+	host, port, _ := net.SplitHostPort(at.addr)
+	args := []string{script, host, port}
+	if implicit != "" {
+		mode := "explicit"
+		if at.implicit {
+			mode = implicit
+		}
+		args = append(args, mode)
+	}
+	args = append(args, at.user)
+	stdout, all, err := runTool(ctx, t, at, append(env, "FTP_PASSWORD="+at.password), interpreter, args...)
+	if err == nil && listed(stdout) {
+		return outcome{ok: true, transcript: all}
+	}
+	key := keyLine(all, func(l string) bool { return strings.HasPrefix(l, "FAIL ") || strings.HasPrefix(l, "QUIET ") })
+	return outcome{key: fmt.Sprintf("%v: %s", err, key), transcript: all, quiet: strings.HasPrefix(key, "QUIET ")}
 }

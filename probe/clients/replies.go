@@ -85,9 +85,25 @@ var (
 	auth200 = textRule{"AUTH accepted with 200 instead of 234", `AUTH command ok; starting SSL`, []because{
 		{cause.AuthNonstandardSuccess, "the server accepts AUTH with a non-234 reply, which strict clients treat as a failure."},
 	}}
-	// S: curl lib/ftp.c (tries AUTH SSL then TLS), ProFTPD without mod_tls; R: FileZilla logs (myvesta/vesta#48).
-	authNotSupported = textRule{"AUTH TLS not supported", `AUTH not understood|does not support FTP over TLS|Requested SSL level failed`, []because{
+	// S: curl lib/ftp.c (tries AUTH SSL then TLS), ProFTPD without mod_tls; R: FileZilla logs (myvesta/vesta#48);
+	// M: a Python asyncio server (aioftp) without TLS answers "502 'auth' not implemented" (issue 15).
+	authNotSupported = textRule{"AUTH TLS not supported", `AUTH not understood|'AUTH' not implemented|does not support FTP over TLS|Requested SSL level failed`, []because{
 		{cause.AuthNotSupported, "the server refuses AUTH TLS and AUTH SSL: TLS is not enabled (and FileZilla in \"if available\" mode goes on in plain FTP)."},
+	}}
+	// S: vsftpd prelogin.c (AUTH is a command only with ssl_enable=YES; before login any other gets this); R: FAILURES.md §1.
+	vsftpdAuthRefused = textRule{"vsftpd 530 \"Please login with USER and PASS\"", `Please login with USER and PASS`, []because{
+		{cause.AuthNotSupported, "vsftpd with ssl_enable=NO answers AUTH TLS with this, as it answers any command but USER and PASS before login: TLS is not enabled."},
+	}}
+	// M: a Node.js FTP server that sends 150 only after the data handshake, giving up after 5 s (issue 15, FAILURES.md).
+	noConnectionEstablished = textRule{"425 \"No connection established\"", `425 "?No connection established`, []because{ // quoted as Go 1.26's textproto.Error prints it
+		{cause.Data150AfterTLS, "the server waited for the data connection's TLS handshake before sending 150, while the client (lftp, Go, Commons Net, ftplib, PHP) waited for the 150 before starting it, until the server gave up."},
+		{cause.DataConnectTimeout, "the client's data connection never reached the server: the passive port range is filtered."},
+	}}
+	// D: RFC 959 §4.2 (502 Command not implemented); M: a server refusing PASV while answering EPSV (issue 15); R: servers without TLS refusing AUTH (FAILURES.md §1).
+	notImplemented = textRule{"502 \"Command not implemented\"", `Command not implemented`, []because{
+		{cause.PASVRefusedEPSVWorks, "in reply to PASV: the server answers only EPSV, and clients that send PASV (Python ftplib, Commons Net, lftp, PHP) cannot open a data connection."},
+		{cause.PassiveRefused, "in reply to EPSV as well: the server offers no passive mode at all."},
+		{cause.AuthNotSupported, "in reply to AUTH TLS: TLS is not enabled."},
 	}}
 	// R: pastebin, hassio-addons/app-ftp#7, ArchWiki vsftpd.
 	vsftpdOOPS = textRule{"vsftpd \"500 OOPS\"", `500 OOPS`, []because{

@@ -39,6 +39,7 @@ const (
 	reasonReuseUnknown = "session-reuse-not-measured"
 	reasonEarlyUnknown = "data-tls-before-command-not-measured"
 	reasonEMSUnknown   = "extended-master-secret-not-measured"
+	reasonHelloRetry   = "hello-retry-request"
 )
 
 // facts is what the rules read: one usable attempt of the diagnosis.
@@ -56,6 +57,8 @@ type facts struct {
 	ems          *bool             // Extended Master Secret at TLS 1.2; nil when not measured or no TLS 1.2
 	version      string            // TLS version of the data handshake, else of the control one
 	ticket       bool              // the control handshake issued a session ticket
+	resumable    *bool             // the control handshake left a session to resume (ticket, or session ID below TLS 1.3); nil when not recorded
+	helloRetry   bool              // the server answered our x25519 key shares with a HelloRetryRequest, as it does clients offering only x25519
 	pasv         netip.Addr        // the address a 227 named where it is not the server's (pasv-address-mismatch); else invalid
 	peer         netip.Addr        // the server's address: the control connection's peer
 	epsv         bool              // the protected listing used EPSV, so a client trying EPSV first never reads a 227
@@ -308,7 +311,8 @@ func derive(r *result.Result, a *result.Attempt) *facts {
 		f.notTested = "login failed"
 	}
 	if a.TLS != nil {
-		f.ticket = a.TLS.SessionTicket
+		f.ticket, f.resumable = a.TLS.SessionTicket, a.TLS.Resumable
+		f.helloRetry = a.TLS.HelloRetry != nil && *a.TLS.HelloRetry
 		if f.version == "" {
 			f.version = a.TLS.Version
 		}

@@ -8,7 +8,7 @@ import (
 
 // winscp is WinSCP, on OpenSSL, whose FTP core comes from FileZilla.
 var winscp = family{id: "winscp", implicit: true, works: "WinSCP (OpenSSL) resumes the session and meets nothing it refuses", rules: slices.Concat([]rule{
-	asksUser, sha1Unknown, weakKeyUnknown, legacyUnknown, laterTransferFailed, epsvBlockedUnknown, authNonstandardUnknown, authRaceUnknown,
+	asksUser, sha1Unknown, weakKeyUnknown, legacyUnknown, laterTransferFailed, epsvBlockedUnknown, authNonstandardUnknown, authRaceUnknown, momentUnknown,
 	opensAtOnce(3, "background transfers open their own connections beside the session's, 2 at a time by default",
 		"D: WinSCP documentation, Preferences > Background: \"Maximal number of transfers at the same time\" (default 2), each background transfer in a new session"),
 }, pasvRules(nil, filezillaReplaces, Unknown, filezillaWhen,

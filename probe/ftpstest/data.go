@@ -96,22 +96,22 @@ func (ss *session) transfer(verb, arg string) error {
 		ss.s.untrack(dc)
 	}()
 	dc.SetDeadline(time.Now().Add(ss.cfg.IdleTimeout))
+	var tc *tls.Conn
+	if ss.protP && ss.cfg.Mark150AfterDataTLS {
+		if tc = ss.dataHandshake(dc); tc == nil {
+			return ss.reply("425 No connection established")
+		}
+	}
 	if err := ss.reply(mark); err != nil {
 		return err
 	}
 
 	var w io.Writer = dc
-	var tc *tls.Conn
 	if ss.protP {
-		ss.dataHandshakes++
-		conf := cmp.Or(ss.cfg.DataTLS, ss.cfg.TLS)
-		if every := ss.cfg.DataTLSEvery; every > 1 && ss.dataHandshakes%every != 0 {
-			conf = ss.cfg.TLS
-		}
-		tc = tls.Server(dc, conf)
-		if err := tc.Handshake(); err != nil {
-			ss.s.logf("ftpstest: %s: data TLS handshake: %v", verb, err)
-			return ss.reply("522 SSL connection failed.")
+		if tc == nil {
+			if tc = ss.dataHandshake(dc); tc == nil {
+				return ss.reply("522 SSL connection failed.")
+			}
 		}
 		if ss.cfg.ReuseRefusal != "" && !tc.ConnectionState().DidResume {
 			return ss.reply(ss.cfg.ReuseRefusal)
@@ -135,6 +135,22 @@ func (ss *session) transfer(verb, arg string) error {
 	}
 	dc.Close()
 	return ss.reply(ss.cfg.TransferComplete)
+}
+
+// dataHandshake runs the server side of a data TLS handshake, with DataTLS
+// where the config serves it; nil when the handshake failed.
+func (ss *session) dataHandshake(dc net.Conn) *tls.Conn {
+	ss.dataHandshakes++
+	conf := cmp.Or(ss.cfg.DataTLS, ss.cfg.TLS)
+	if every := ss.cfg.DataTLSEvery; every > 1 && ss.dataHandshakes%every != 0 {
+		conf = ss.cfg.TLS
+	}
+	tc := tls.Server(dc, conf)
+	if err := tc.Handshake(); err != nil {
+		ss.s.logf("ftpstest: data TLS handshake: %v", err)
+		return nil
+	}
+	return tc
 }
 
 // dataLines derives the lines of verb from the configured `ls -l` listing.

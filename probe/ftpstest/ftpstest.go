@@ -101,6 +101,12 @@ type Config struct {
 	// when a NOOP arrives before the transfer command, like pyftpdlib with
 	// a data handshake started early (curl's order).
 	ResetEarlyData bool
+	// Mark150AfterDataTLS sends the 1xx to a protected transfer only once the
+	// data TLS handshake is done, and answers "425 No connection established"
+	// when no ClientHello came within IdleTimeout, like the Node.js server
+	// measured in issue 15: clients that wait for the 150 before their
+	// handshake wait until it gives up.
+	Mark150AfterDataTLS bool
 	// SkipCloseNotify ends protected data connections without a TLS close_notify.
 	SkipCloseNotify bool
 	// TransferComplete is the reply after a successful transfer; default "226 Transfer complete.".

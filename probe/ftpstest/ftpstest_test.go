@@ -427,9 +427,11 @@ func TestVsftpdTranscript(t *testing.T) {
 	}
 }
 
-func TestReuseRefusal(t *testing.T) {
-	p := newPKI(t)
-	srv := start(t, ftpstest.Config{TLS: ftpstest.NewTLSConfig(p.cert), ReuseRefusal: ftpstest.VsftpdReuseRefusal})
+// protectedSession logs in anonymously to a server started with cfg
+// (its TLS set from p) and asks for PROT P.
+func protectedSession(t *testing.T, p pki, cfg ftpstest.Config) *client {
+	cfg.TLS = ftpstest.NewTLSConfig(p.cert)
+	srv := start(t, cfg)
 	c := dial(t, srv.Addr)
 	c.expect(220)
 	c.cmd("AUTH TLS", 234)
@@ -438,6 +440,12 @@ func TestReuseRefusal(t *testing.T) {
 	c.cmd("PASS x", 230)
 	c.cmd("PBSZ 0", 200)
 	c.cmd("PROT P", 200)
+	return c
+}
+
+func TestReuseRefusal(t *testing.T) {
+	p := newPKI(t)
+	c := protectedSession(t, p, ftpstest.Config{ReuseRefusal: ftpstest.VsftpdReuseRefusal})
 
 	dc, err := net.Dial("tcp", c.pasv())
 	if err != nil {
@@ -695,4 +703,33 @@ func TestCloseWithLiveSessions(t *testing.T) {
 	if _, err := net.Dial("tcp", srv.Addr); err == nil {
 		t.Error("server still accepts after Close")
 	}
+}
+
+// With Mark150AfterDataTLS the 150 follows the data handshake; a client
+// that waits for it instead gets 425 once IdleTimeout has passed.
+func TestMark150AfterDataTLS(t *testing.T) {
+	p := newPKI(t)
+	c := protectedSession(t, p, ftpstest.Config{Mark150AfterDataTLS: true, IdleTimeout: 300 * time.Millisecond})
+
+	// Waiting for the 150 first: the server gives up.
+	dc, err := net.Dial("tcp", c.pasv())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dc.Close()
+	if got := c.cmd("LIST", 425); got != "425 No connection established" {
+		t.Errorf("got %q", got)
+	}
+
+	// The handshake first: the 150 comes once it is done.
+	dc2, err := net.Dial("tcp", c.pasv())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dc2.Close()
+	c.send("LIST")
+	if err := tls.Client(dc2, p.clientConfig()).Handshake(); err != nil {
+		t.Fatalf("data handshake: %v", err)
+	}
+	c.expect(150)
 }

@@ -74,7 +74,7 @@ type NotTested struct {
 // trusting the same CAs as this diagnosis, would log in and list a
 // directory over a protected data channel.
 type ClientVerdict struct {
-	Client  string   `json:"client"`  // family id: filezilla, winscp, curl, lftp, python-ftplib, go, java, dotnet
+	Client  string   `json:"client"`  // family id: filezilla, winscp, curl, lftp, python-ftplib, go, java, dotnet, node, php
 	Verdict string   `json:"verdict"` // works, fails, at-risk or unknown
 	Reasons []string `json:"reasons"` // finding ids or measured facts that lead there
 	Detail  string   `json:"detail"`  // one line of explanation
@@ -189,21 +189,23 @@ type Transfer struct {
 // Policy holds the server policies the audit connections measured. A nil
 // field was not tested.
 type Policy struct {
-	SessionReuseRequired   *bool  `json:"session_reuse_required,omitempty"`   // a data connection that did not resume the control session was refused
-	SessionReuseEvidence   string `json:"session_reuse_evidence,omitempty"`   // the reply that showed it
-	ClearDataAllowed       *bool  `json:"clear_data_allowed,omitempty"`       // a PROT C (unprotected) listing worked
-	ClearDataEvidence      string `json:"clear_data_evidence,omitempty"`      // the reply that showed it
-	CleartextLoginAllowed  *bool  `json:"cleartext_login_allowed,omitempty"`  // USER before AUTH got 331/230 (explicit only)
-	CleartextLoginEvidence string `json:"cleartext_login_evidence,omitempty"` // the reply to that USER
-	PBSZRequired           *bool  `json:"pbsz_required,omitempty"`            // PROT before PBSZ was refused
-	PBSZEvidence           string `json:"pbsz_evidence,omitempty"`            // the reply to that PROT
-	CCCAccepted            *bool  `json:"ccc_accepted,omitempty"`             // CCC answered 200 (--ccc only)
-	CCCEvidence            string `json:"ccc_evidence,omitempty"`             // the reply to CCC
-	CCCControlUsable       *bool  `json:"ccc_control_usable,omitempty"`       // after an accepted CCC, the clear control channel still answered
-	DataTLSBeforeCommand   *bool  `json:"data_tls_before_command,omitempty"`  // a data handshake started before the transfer command (as curl does) worked
-	DataTLSBeforeEvidence  string `json:"data_tls_before_evidence,omitempty"` // what that transfer showed
-	ExtendedMasterSecret   *bool  `json:"extended_master_secret,omitempty"`   // at TLS 1.2 the server agreed to Extended Master Secret (RFC 7627); absent when TLS 1.2 was not accepted
-	EMSEvidence            string `json:"ems_evidence,omitempty"`             // the TLS 1.2 handshake that showed it
+	SessionReuseRequired    *bool  `json:"session_reuse_required,omitempty"`      // a data connection that did not resume the control session was refused
+	SessionReuseEvidence    string `json:"session_reuse_evidence,omitempty"`      // the reply that showed it
+	ClearDataAllowed        *bool  `json:"clear_data_allowed,omitempty"`          // a PROT C (unprotected) listing worked
+	ClearDataEvidence       string `json:"clear_data_evidence,omitempty"`         // the reply that showed it
+	CleartextLoginAllowed   *bool  `json:"cleartext_login_allowed,omitempty"`     // USER before AUTH got 331/230 (explicit only)
+	CleartextLoginEvidence  string `json:"cleartext_login_evidence,omitempty"`    // the reply to that USER
+	PBSZRequired            *bool  `json:"pbsz_required,omitempty"`               // PROT before PBSZ was refused
+	PBSZEvidence            string `json:"pbsz_evidence,omitempty"`               // the reply to that PROT
+	CCCAccepted             *bool  `json:"ccc_accepted,omitempty"`                // CCC answered 200 (--ccc only)
+	CCCEvidence             string `json:"ccc_evidence,omitempty"`                // the reply to CCC
+	CCCControlUsable        *bool  `json:"ccc_control_usable,omitempty"`          // after an accepted CCC, the clear control channel still answered
+	DataTLSBeforeCommand    *bool  `json:"data_tls_before_command,omitempty"`     // a data handshake started before the transfer command (as curl does) worked
+	DataTLSBeforeEvidence   string `json:"data_tls_before_evidence,omitempty"`    // what that transfer showed
+	DataTLSAfter150         *bool  `json:"data_tls_after_150,omitempty"`          // a data handshake started only after the 150 (as lftp, Go, Commons Net, ftplib, PHP do) worked: the server sent its 150 without waiting for it
+	DataTLSAfter150Evidence string `json:"data_tls_after_150_evidence,omitempty"` // what that transfer showed
+	ExtendedMasterSecret    *bool  `json:"extended_master_secret,omitempty"`      // at TLS 1.2 the server agreed to Extended Master Secret (RFC 7627); absent when TLS 1.2 was not accepted
+	EMSEvidence             string `json:"ems_evidence,omitempty"`                // the TLS 1.2 handshake that showed it
 }
 
 // Audit is an extra control connection opened to test a server policy.
@@ -230,6 +232,8 @@ type TLSInfo struct {
 	SNISent           bool    `json:"sni_sent"`              // whether a server_name extension was sent
 	Resumed           bool    `json:"resumed"`               // session resumption happened
 	SessionTicket     bool    `json:"session_ticket"`        // server issued a resumable session (ticket)
+	Resumable         *bool   `json:"resumable,omitempty"`   // control handshake only: it left a session to resume, a ticket (TLS 1.2 or 1.3) or below TLS 1.3 a session ID; absent on data handshakes
+	HelloRetry        *bool   `json:"hello_retry,omitempty"` // control handshake only: the server answered our ClientHello (key shares X25519MLKEM768 and x25519) with a HelloRetryRequest, as it does every client offering only an x25519 share; absent on data handshakes
 	OCSPStapled       bool    `json:"ocsp_stapled"`          // server stapled an OCSP response
 	ClientCertRequest bool    `json:"client_cert_requested"` // server sent a CertificateRequest
 	HandshakeMS       float64 `json:"handshake_ms"`          // handshake duration, milliseconds

@@ -4,8 +4,11 @@
 # cache folder, because Debian lets only one ftp-server package be installed),
 # plus openssl, curl and sslscan (to check the TLS scan against), and the
 # real clients and Python server the client verdicts are checked with: lftp,
-# Python 3 and pyftpdlib (with pyOpenSSL, which its TLS needs), and a JDK
-# with Apache Commons Net (the Java client is compiled by the test).
+# Python 3 and pyftpdlib (with pyOpenSSL, which its TLS needs), a JDK
+# with Apache Commons Net (the Java client is compiled by the test), PHP's
+# command line with its ftp extension, Debian's rclone (an older Go than the
+# test's), and basic-ftp from npm for the Node.js found on PATH (no Node, no
+# basic-ftp: the test then skips the node client, except in CI).
 # Idempotent and non-interactive; run as root.
 #
 #   sudo bash testdata/servers/install.sh
@@ -15,6 +18,7 @@ set -euo pipefail
 
 cache=${FTPSDIAG_SERVER_CACHE:-/var/cache/ftpsdiag-servers}
 extracted=(proftpd-core proftpd-mod-crypto pure-ftpd)
+basic_ftp_version=6.2.6
 
 if [[ $(id -u) -ne 0 ]]; then
 	echo "install.sh: must run as root" >&2
@@ -41,12 +45,24 @@ binary_of() {
 	esac
 }
 
+# php_ftps reports whether PHP's ftp extension has TLS (ftp_ssl_connect).
+php_ftps() { [[ $(php -r 'echo function_exists("ftp_ssl_connect") ? "yes" : "no";' 2>/dev/null) == yes ]]; }
+
+# node_ready reports whether the pinned basic-ftp is in the cache, or there
+# is no Node.js to use it with.
+node_ready() {
+	! command -v node >/dev/null ||
+		[[ $(node -p "require('$cache/node/node_modules/basic-ftp/package.json').version" 2>/dev/null) == "$basic_ftp_version" ]]
+}
+
 # missing_libs prints the shared libraries a binary needs that are not installed.
 missing_libs() { ldd "$1" 2>/dev/null | awk '/not found/ {print $1}'; }
 
 ready() {
 	command -v openssl >/dev/null && command -v curl >/dev/null && command -v sslscan >/dev/null || return 1
 	command -v lftp >/dev/null && command -v javac >/dev/null || return 1
+	command -v rclone >/dev/null && php_ftps || return 1
+	node_ready || return 1
 	[[ -e /usr/share/java/commons-net.jar ]] || return 1
 	# Debian's Python modules are for Debian's python3, whatever PATH says.
 	/usr/bin/python3 -c 'import pyftpdlib.handlers, OpenSSL' 2>/dev/null || return 1
@@ -132,9 +148,19 @@ fi
 mkdir -p /usr/share/man/man1
 apt-get install -y -q --no-install-recommends openssl curl sslscan lftp \
 	python3 python3-pyftpdlib python3-openssl default-jdk-headless libcommons-net-java \
-	"${vsftpd[@]}" "${libs[@]}"
+	php-cli rclone "${vsftpd[@]}" "${libs[@]}"
 
 fail=0
+if ! php_ftps; then
+	echo "install.sh: PHP's ftp extension lacks ftp_ssl_connect" >&2
+	fail=1
+fi
+if command -v node >/dev/null && command -v npm >/dev/null; then
+	npm install --prefix "$cache/node" --no-audit --no-fund "basic-ftp@$basic_ftp_version"
+else
+	echo "install.sh: no node and npm on PATH: basic-ftp not installed" >&2
+fi
+
 for p in vsftpd "${extracted[@]}"; do
 	f=$(binary_of "$p")
 	if [[ ! -e $f ]]; then
