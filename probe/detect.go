@@ -29,16 +29,9 @@ func detect(ctx context.Context, cfg *Config, start time.Time, addr netip.AddrPo
 	explicit := newAttempt(cfg, start, result.ModeExplicit, addr)
 	implicit := newAttempt(cfg, start, result.ModeImplicit, addr)
 
-	type outcome struct {
-		a       *attempt
-		banner  rfc2228.Reply
-		err     error
-		decided bool          // this outcome tells the port's kind
-		plain   rfc2228.Reply // the plaintext reply that answered the ClientHello
-	}
-	done := make(chan outcome, 2)
+	done := make(chan detectLeg, 2)
 	go func() {
-		o := outcome{a: explicit, err: errNotConnected}
+		o := detectLeg{a: explicit, err: errNotConnected}
 		if explicit.dial(raceCtx) {
 			o.banner, o.err = explicit.readGreeting(raceCtx)
 			// An FTP reply in clear; a refusal for the connection limit
@@ -48,7 +41,7 @@ func detect(ctx context.Context, cfg *Config, start time.Time, addr netip.AddrPo
 		done <- o
 	}()
 	go func() {
-		o := outcome{a: implicit, err: errNotConnected}
+		o := detectLeg{a: implicit, err: errNotConnected}
 		if implicit.dial(raceCtx) {
 			o.err = implicit.handshake(raceCtx)
 			_, alerted := receivedAlert(o.err)
@@ -60,7 +53,7 @@ func detect(ctx context.Context, cfg *Config, start time.Time, addr netip.AddrPo
 		done <- o
 	}()
 
-	outcomes := map[*attempt]outcome{}
+	outcomes := map[*attempt]detectLeg{}
 	for range 2 {
 		o := <-done
 		outcomes[o.a] = o
@@ -85,11 +78,27 @@ func detect(ctx context.Context, cfg *Config, start time.Time, addr netip.AddrPo
 		return implicit, true
 	}
 
-	// Neither connection learnt the port's kind.
+	return undecided(ctx, cfg, outcomes[explicit], outcomes[implicit])
+}
+
+// detectLeg is what one detection connection learnt.
+type detectLeg struct {
+	a       *attempt
+	banner  rfc2228.Reply // the explicit leg's greeting
+	err     error
+	decided bool          // this leg tells the port's kind
+	plain   rfc2228.Reply // the plaintext reply that answered the implicit leg's ClientHello
+}
+
+// undecided settles a detection in which neither connection learnt the
+// port's kind: a refusal for the connection limit (decided false: the race
+// must run again), or the explicit leg's silence or garbage, reported as
+// the explicit attempt's.
+func undecided(ctx context.Context, cfg *Config, e, i detectLeg) (a *attempt, decided bool) {
+	explicit, implicit := e.a, i.a
 	defer implicit.discard()
 	defer explicit.close()
 	explicit.res.DetectedBy = "auto: neither a plaintext greeting nor a TLS ServerHello arrived"
-	e, i := outcomes[explicit], outcomes[implicit]
 	refused := e.err == nil && limitRefusal(e.banner, true)
 	switch {
 	case refused && i.plain.Code == rfc2228.CodeServiceReady:
