@@ -5,6 +5,7 @@
 # versions and cipher suites. See bench/README.md.
 #
 #   bash bench/compare.sh [--latency MS] [--no-testssl] [--servers LIST] [--keep DIR]
+#                         [--diagnose N [--baseline BIN]]
 #
 # Run as root from anywhere in the checkout. Exit status: 0 all tools ran,
 # agreed and the target was met; 1 a tool failed, findings differ or the
@@ -25,6 +26,10 @@ usage: bash bench/compare.sh [options]
                      (default: all four)
   --keep DIR         keep every tool's raw output in DIR
   --ftpsdiag BIN     use this ftpsdiag binary instead of building the checkout
+  --diagnose N       also time N plain diagnoses (ftpsdiag --format json
+                     ftpes://HOST:PORT, no --scan) of each server, with medians
+  --baseline BIN     another ftpsdiag (an older build) to time in --diagnose,
+                     interleaved with the first run by run
   --no-install       do not apt-get / install.sh anything
   -h, --help         this text
 EOF
@@ -38,6 +43,8 @@ servers=vsftpd,proftpd,vsftpd-legacy,pure-ftpd
 keep=""
 install=1
 prebuilt=""
+diagnose=0
+baseline=""
 while (($#)); do
 	case $1 in
 	--latency) latency=${2:?--latency needs milliseconds}; shift ;;
@@ -53,6 +60,10 @@ while (($#)); do
 	--no-install) install=0 ;;
 	--ftpsdiag) prebuilt=${2:?--ftpsdiag needs a path}; shift ;;
 	--ftpsdiag=*) prebuilt=${1#*=} ;;
+	--diagnose) diagnose=${2:?--diagnose needs a count}; shift ;;
+	--diagnose=*) diagnose=${1#*=} ;;
+	--baseline) baseline=${2:?--baseline needs a path}; shift ;;
+	--baseline=*) baseline=${1#*=} ;;
 	-h | --help) usage; exit 0 ;;
 	*) echo "compare.sh: unknown argument $1" >&2; usage >&2; exit 2 ;;
 	esac
@@ -81,6 +92,11 @@ server_pids=()
 
 [[ -z $keep ]] || keep=$(realpath -m "$keep")
 [[ -z $prebuilt ]] || prebuilt=$(realpath -e "$prebuilt")
+[[ -z $baseline ]] || baseline=$(realpath -e "$baseline")
+if ! [[ $diagnose =~ ^[0-9]+$ ]]; then
+	echo "compare.sh: --diagnose wants a count, got $diagnose" >&2
+	exit 2
+fi
 tmp=$(mktemp -d /tmp/ftpsdiag-bench.XXXXXX)
 chmod 755 "$tmp" # the servers' unprivileged users read their roots below it
 cd "$tmp"        # whatever a tool writes by itself lands here
@@ -436,6 +452,30 @@ srv_port=""
 srv_login=() # command prefix for ftpsdiag (its password in the environment)
 srv_user=()  # ftpsdiag's login flags
 
+# diagnoses PASS KIND DIR TARGET times $diagnose plain diagnoses of
+# TARGET with ftpsdiag (and the baseline build, alternately), keeping
+# each JSON report for its round trips.
+diagnoses() {
+	local pass=$1 kind=$2 dir=$3 target=$4 i label bin
+	for ((i = 1; i <= diagnose; i++)); do
+		for label in ${baseline:+baseline} ftpsdiag; do
+			bin=$ftpsdiag
+			[[ $label == baseline ]] && bin=$baseline
+			[[ -n $bin ]] || continue
+			timed "$pass" "$kind" "diag:$label" "$dir/diag-$label-$i.json" "$dir/diag-$label-$i.err" \
+				"${srv_login[@]}" "$bin" --format json "${srv_user[@]}" "ftpes://$target"
+			diag_rts+=("$pass|$kind|diag:$label|$(jq -r '.attempts[0].round_trips // "-"' "$dir/diag-$label-$i.json" 2>/dev/null || echo -)")
+		done
+	done
+}
+
+# median prints the median of its arguments.
+median() {
+	printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+diag_rts=() # pass|server|tool|round_trips of each --diagnose run
+
 # run_pass NAME: starts every server, runs the three tools against each,
 # compares their findings, stops the servers.
 run_pass() {
@@ -471,6 +511,7 @@ run_pass() {
 				--jsonfile "$dir/testssl.json" "$target"
 			compare_args+=(--testssl "$dir/testssl.json")
 		fi
+		diagnoses "$pass" "$kind" "$dir" "$target"
 		stop_group "${server_pids[-1]}"
 		unset 'server_pids[-1]'
 
@@ -593,5 +634,27 @@ for p in loopback "${pass:-}"; do
 	fi
 done
 echo "$target ($target_why)"
+
+if ((diagnose)); then
+	echo
+	echo "=== plain diagnosis (--diagnose $diagnose): medians; round_trips is the JSON's (attempts[0])"
+	printf '%-12s %-14s %-15s %9s %11s\n' pass server tool seconds round_trips
+	declare -A seen=()
+	for r in "${rows[@]}"; do
+		IFS='|' read -r p s t _ _ <<<"$r"
+		[[ $t == diag:* && -z ${seen[$p/$s/$t]:-} ]] || continue
+		seen[$p/$s/$t]=1
+		secs=() rts=()
+		for q in "${rows[@]}"; do
+			IFS='|' read -r qp qs qt qsecs qrc <<<"$q"
+			[[ $qp == "$p" && $qs == "$s" && $qt == "$t" && $qrc =~ ^[0-2]$ ]] && secs+=("$qsecs")
+		done
+		for q in "${diag_rts[@]}"; do
+			IFS='|' read -r qp qs qt qrt <<<"$q"
+			[[ $qp == "$p" && $qs == "$s" && $qt == "$t" && $qrt != - ]] && rts+=("$qrt")
+		done
+		printf '%-12s %-14s %-15s %9s %11s\n' "$p" "$s" "$t" "$(median "${secs[@]}")" "$(median "${rts[@]}")"
+	done
+fi
 [[ $target == "TARGET MET" ]] || status=1
 exit "$status"

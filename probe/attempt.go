@@ -33,7 +33,9 @@ type attempt struct {
 	certAsked  bool           // the server sent a CertificateRequest
 	sessionID  bool           // the control ServerHello, below TLS 1.3, carried a session ID to resume by
 	tlsAt      time.Time      // when the handshake started
+	dialedAt   time.Time      // when the first TCP connect started: the critical path's start
 	maxVersion uint16         // highest TLS version offered; 0 = TLS 1.3
+	group      tls.CurveID    // the group a TLS 1.3 handshake to this server negotiated, offered first by later ones; 0 before
 	raced      string         // the reply to a ClientHello the server read as a command: this connection is the retry (race.go)
 
 	failed   error            // the error that ended the attempt (fail)
@@ -186,8 +188,11 @@ func (a *attempt) dial(ctx context.Context) bool {
 	defer cancel()
 	a.event(result.FromNet, "TCP connect to "+a.addr.String())
 	began := a.cfg.Clock()
+	if a.dialedAt.IsZero() {
+		a.dialedAt = began
+	}
 	c, err := a.cfg.Dial(ctx, "tcp", a.addr.String())
-	a.res.RoundTrips++
+	a.res.RoundTrips++ // SYN, SYN-ACK
 	if err != nil {
 		err = fmt.Errorf("connecting to %s: %w", a.addr, err)
 		switch {

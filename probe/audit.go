@@ -62,16 +62,27 @@ func (a *attempt) startAudits(ctx context.Context, checks []policyCheck) (wait f
 	audits := make([]result.Audit, len(checks))
 	outcomes := make([]auditOutcome, len(checks))
 	leaves := make([]auditLeaf, len(checks))
+	forked := a.res.RoundTrips // where the audits leave the critical path
+	reached := make([]int, len(checks))
 	var ran, wg sync.WaitGroup
 	ran.Add(len(checks))
 	for i, c := range checks {
 		wg.Go(func() {
 			audits[i] = result.Audit{Purpose: c.purpose}
-			outcomes[i], leaves[i] = a.runAudit(ctx, c, &audits[i], func() { ran.Done(); ran.Wait() })
+			outcomes[i], leaves[i] = a.runAudit(ctx, c, &audits[i], func(aux *attempt) {
+				reached[i] = aux.res.RoundTrips
+				ran.Done()
+				ran.Wait()
+			})
 		})
 	}
 	return func() {
 		ran.Wait()
+		// QUIT waits for the longest branch; the audits' own QUITs go
+		// beside it.
+		for _, n := range reached {
+			a.res.RoundTrips = max(a.res.RoundTrips, forked+n)
+		}
 		a.quit(ctx)
 		wg.Wait()
 		if slices.ContainsFunc(outcomes, func(o auditOutcome) bool { return o.state == auditLimited }) {
@@ -93,20 +104,35 @@ func (a *attempt) startAudits(ctx context.Context, checks []policyCheck) (wait f
 }
 
 // runAudit runs one check on its own connection, adding its steps to the
-// audit's timeline; hold returns when the session may end.
-func (a *attempt) runAudit(ctx context.Context, c policyCheck, audit *result.Audit, hold func()) (auditOutcome, auditLeaf) {
-	aux := newAttempt(a.cfg, a.start, a.res.Mode, a.addr)
-	aux.res.AuthMechanism = a.res.AuthMechanism
+// audit's timeline; hold, given that connection once it has measured,
+// returns when the session may end.
+func (a *attempt) runAudit(ctx context.Context, c policyCheck, audit *result.Audit, hold func(aux *attempt)) (auditOutcome, auditLeaf) {
+	aux := a.sibling()
 	o := c.run(aux, ctx)
 	o.verdicts = append(o.verdicts, aux.raceVerdicts()...)
 	if a.cfg.cut() { // what it measured may be our own limit's doing
 		o = auditOutcome{state: auditIncomplete, why: "cut short by our own deadline or cancellation"}
 	}
 	leaf := aux.leaf()
-	hold()
+	hold(aux)
 	aux.quit(ctx)
 	audit.Timeline = append(audit.Timeline, aux.res.Timeline...)
 	return o, leaf
+}
+
+// sibling prepares another session to the same server, which logs in as
+// the main one did and offers the key share its handshake settled on.
+func (a *attempt) sibling() *attempt {
+	s := newAttempt(a.cfg, a.start, a.res.Mode, a.addr)
+	s.res.AuthMechanism = a.res.AuthMechanism
+	s.group = a.group
+	return s
+}
+
+// waitedFor adds the round trips of a session made while this one waited
+// for it, after its own last step: the critical path runs through it.
+func (a *attempt) waitedFor(s *attempt) {
+	a.res.RoundTrips += s.res.RoundTrips
 }
 
 // rerun makes again, one at a time and after the main session ended, a
@@ -119,7 +145,9 @@ func (a *attempt) rerun(ctx context.Context, c policyCheck, audit *result.Audit)
 		if err != nil {
 			return auditOutcome{state: auditIncomplete, why: shortErr(err)}, auditLeaf{}
 		}
-		o, leaf := a.runAudit(ctx, c, audit, func() {})
+		var aux *attempt
+		o, leaf := a.runAudit(ctx, c, audit, func(s *attempt) { aux = s })
+		a.waitedFor(aux)
 		release()
 		if o.state != auditLimited || !pause(ctx, reapPauses, try) {
 			return o, leaf
@@ -192,6 +220,7 @@ func (a *attempt) retryWithoutSNI(ctx context.Context) {
 	aux.res.AuthMechanism = a.res.AuthMechanism
 	ok := aux.connect(ctx, true)
 	aux.quit(ctx)
+	a.waitedFor(aux)
 	a.res.Audits = append(a.res.Audits, result.Audit{Purpose: "SNI: the same handshake without a server name", Timeline: aux.res.Timeline})
 	if ok {
 		a.annotate(cause.TLSSNIUnrecognized, "; without SNI the handshake succeeds: "+a.cfg.ServerName+" matches no virtual host on this server")

@@ -49,6 +49,7 @@ func (a *attempt) retryAllSuites(ctx context.Context, hsErr error) {
 	aux.res.AuthMechanism = a.res.AuthMechanism
 	r, got := aux.helloAllSuites(ctx)
 	aux.close()
+	a.waitedFor(aux)
 	a.res.Audits = append(a.res.Audits, result.Audit{Purpose: "cipher suites: a ClientHello offering every suite in the IANA registry", Timeline: aux.res.Timeline})
 	offer := fmt.Sprintf("offered all %d suites of the IANA registry (DHE, CCM, CAMELLIA, ARIA included) on its own connection, got ", len(everySuite))
 	switch {

@@ -542,8 +542,12 @@ func (a *attempt) receive(ctx context.Context, data net.Conn, hs chan error, t *
 		}
 		cs := data.(*tls.Conn).ConnectionState()
 		t.tlsState = &cs
-		a.res.RoundTrips++ // the handshake's last flight, before any data
-		a.dataEvent(result.FromTLS, "handshake done: "+describeTLS(a.tlsInfo(cs)))
+		a.res.RoundTrips += dataHandshakeRoundTrips(cs, t.moment)
+		done := "handshake done: " + describeTLS(a.tlsInfo(cs))
+		if cs.HelloRetryRequest { // a round trip more, shown where it is counted
+			done += ", after a HelloRetryRequest"
+		}
+		a.dataEvent(result.FromTLS, done)
 	}
 	n, lines, err := readListing(ctx, data)
 	t.truncated = n >= maxListing
@@ -566,6 +570,24 @@ func (a *attempt) receive(ctx context.Context, data net.Conn, hs chan error, t *
 	data.Close()       // sends our close_notify on TLS
 	a.res.RoundTrips++ // servers send the final reply once the data connection is closed
 	return a.reply(ctx, "reading the reply after the transfer")
+}
+
+// dataHandshakeRoundTrips counts what a data handshake adds, beyond the
+// reply to the transfer command, before the listing's first bytes. The
+// server sends them once it has our last flight: two round trips from the
+// ClientHello for every kind of handshake (a full TLS 1.2 one ends with
+// the server's Finished, which the data follows), one more after a
+// HelloRetryRequest. The first came back beside the reply to the command
+// when the ClientHello went with or before it.
+func dataHandshakeRoundTrips(cs tls.ConnectionState, moment dataMoment) int {
+	n := 2
+	if cs.HelloRetryRequest {
+		n++
+	}
+	if moment != after1xx {
+		n--
+	}
+	return n
 }
 
 // readListing counts a listing up to maxListing bytes. crypto/tls reports

@@ -321,6 +321,7 @@ func (a *attempt) measureLimit(ctx context.Context) {
 	defer func() {
 		for _, s := range held {
 			s.quit(ctx)
+			a.waitedFor(s)
 		}
 	}()
 	lim := &result.ConnLimit{Evidence: b.firstRefusal()}
@@ -348,18 +349,19 @@ func (a *attempt) measureLimit(ctx context.Context) {
 // for its limit each time; ok is false when it failed otherwise.
 func (a *attempt) oneMoreSession(ctx context.Context) (s *attempt, refusal string, ok bool) {
 	for try := 0; ; try++ {
-		s = newAttempt(a.cfg, a.start, a.res.Mode, a.addr)
-		s.res.AuthMechanism = a.res.AuthMechanism
+		s = a.sibling()
 		connected := s.connect(ctx, true) && s.login(ctx)
 		if !s.limited() {
 			if !connected && !s.has(cause.LoginFailed) {
 				s.quit(ctx)
+				a.waitedFor(s)
 				return nil, "", false
 			}
-			return s, "", true
+			return s, "", true // measureLimit adds its round trips once it has quit
 		}
 		refusal = s.evidence(cause.TooManyConnections)
 		s.quit(ctx)
+		a.waitedFor(s)
 		if !pause(ctx, confirmPauses, try) {
 			return nil, refusal, true
 		}

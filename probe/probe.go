@@ -251,6 +251,11 @@ func runPlan(ctx context.Context, cfg *Config, start time.Time, mode result.Mode
 		if prior != nil {
 			a.res.Timeline = append(prior.res.Timeline, a.res.Timeline...)
 			a.res.DetectedBy = cmp.Or(a.res.DetectedBy, prior.res.DetectedBy)
+			a.res.RoundTrips += prior.res.RoundTrips
+			a.dialedAt = prior.dialedAt
+		}
+		if !a.dialedAt.IsZero() {
+			a.res.CriticalPathMS = ms(cfg.Clock().Sub(a.dialedAt))
 		}
 		if !a.limited() || !pause(ctx, reapPauses, try) {
 			return a

@@ -245,7 +245,8 @@ func TestRealServerTickets(t *testing.T) {
 // the real servers: vsftpd and Pure-FTPd take only P-256 key shares (a
 // HelloRetryRequest for our x25519 ones), Pure-FTPd leaves nothing to
 // resume at TLS 1.3 (PHP then refuses to open data connections), and
-// none waits for the data handshake before its 150.
+// none waits for the data handshake before its 150; the round trips
+// follow from the HelloRetryRequest.
 func TestRealServerHello(t *testing.T) {
 	want := map[ftpdtest.Kind]struct{ retry, resumable bool }{
 		ftpdtest.Vsftpd:   {retry: true, resumable: true},
@@ -269,6 +270,15 @@ func TestRealServerHello(t *testing.T) {
 			}
 			if p := a.Policy; p == nil || p.DataTLSAfter150 == nil || !*p.DataTLSAfter150 {
 				t.Errorf("policy = %+v, want data_tls_after_150 true", p)
+			}
+			// TestRoundTrips's 26, one more for the control handshake's
+			// HelloRetryRequest (the data and audit handshakes pay none).
+			want := 26
+			if *a.TLS.HelloRetry {
+				want++
+			}
+			if a.RoundTrips != want {
+				t.Errorf("round trips = %d, want %d", a.RoundTrips, want)
 			}
 		})
 	}

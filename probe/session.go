@@ -79,6 +79,9 @@ func (a *attempt) greeting(ctx context.Context) (rfc2228.Reply, bool) {
 func (a *attempt) readGreeting(ctx context.Context) (rfc2228.Reply, error) {
 	ctx, cancel := a.step(ctx)
 	defer cancel()
+	// The server sends it once our last flight has reached it (the ACK
+	// of the TCP handshake, or our TLS Finished on an implicit port).
+	a.res.RoundTrips++
 	r, err := a.reply(ctx, "reading the greeting")
 	for err == nil && r.Code == rfc2228.CodeServiceReadySoon {
 		r, err = a.reply(ctx, "reading the greeting after 120")

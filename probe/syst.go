@@ -26,6 +26,7 @@ func (a *attempt) checkMaskedSYST(ctx context.Context) {
 		aux.quit(ctx)
 	}
 	aux.close()
+	a.waitedFor(aux)
 	a.res.Audits = append(a.res.Audits, result.Audit{Purpose: "firewall marker: SYST in clear, whose reply Cisco ASA FTP inspection masks", Timeline: aux.res.Timeline})
 	if err == nil && maskedSYST(r) {
 		a.annotate(cause.ALGBreaksTLSAfter234, "; SYST in clear on another connection got "+firstLine(r)+": FTP inspection masks the reply (Cisco ASA mask-syst-reply), so an inspecting firewall is in the path")

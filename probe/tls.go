@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -45,11 +46,12 @@ var offeredSuites = func() []uint16 {
 	return ids
 }()
 
-// tlsConfig offers TLS 1.0 to 1.3 and every suite Go knows. It does not
+// tlsConfig offers TLS 1.0 to 1.3 and every suite Go knows, and a key
+// share for the group the server negotiated before, if any. It does not
 // verify the chain: verification is done afterwards and recorded as data,
 // so that an untrusted server still shows its certificate.
 func (a *attempt) tlsConfig() *tls.Config {
-	return &tls.Config{
+	c := &tls.Config{
 		ServerName:         a.cfg.ServerName,
 		InsecureSkipVerify: true,
 		MinVersion:         tls.VersionTLS10,
@@ -61,6 +63,59 @@ func (a *attempt) tlsConfig() *tls.Config {
 			return &tls.Certificate{}, nil // no certificate: that is the point
 		},
 	}
+	if a.maxVersion == 0 { // a TLS 1.2 ClientHello carries no key shares
+		c.CurvePreferences = sharing(a.group)
+	}
+	return c
+}
+
+// goGroups is crypto/tls's own order of key exchange groups (Go 1.26,
+// crypto/tls/defaults.go): it ignores CurvePreferences' order, keeps this
+// one, and sends key shares for the first group offered only, a hybrid
+// with its ECDH part's share beside it (hybridECDH).
+var goGroups = []tls.CurveID{
+	tls.X25519MLKEM768, tls.SecP256r1MLKEM768, tls.SecP384r1MLKEM1024,
+	tls.X25519, tls.CurveP256, tls.CurveP384, tls.CurveP521,
+}
+
+// hybridECDH is the ECDH group whose share crypto/tls sends beside each
+// hybrid's.
+var hybridECDH = map[tls.CurveID]tls.CurveID{
+	tls.X25519MLKEM768:     tls.X25519,
+	tls.SecP256r1MLKEM768:  tls.CurveP256,
+	tls.SecP384r1MLKEM1024: tls.CurveP384,
+}
+
+// sharing is the CurvePreferences whose ClientHello carries a key share
+// for group, the one the server negotiated before, so that it needs no
+// HelloRetryRequest: goGroups from the first that shares it (P-256 by
+// SecP256r1MLKEM768's side share). The groups after it stay offered, so a
+// server that changed its mind still negotiates, after a retry. nil (Go's
+// default, X25519MLKEM768 and x25519 shares) before any handshake, when
+// the default already shares group, or for a group Go does not know.
+func sharing(group tls.CurveID) []tls.CurveID {
+	i := slices.IndexFunc(goGroups, func(g tls.CurveID) bool {
+		ecdh, hybrid := hybridECDH[g]
+		return g == group || hybrid && ecdh == group
+	})
+	if i <= 0 {
+		return nil
+	}
+	return goGroups[i:]
+}
+
+// keyShares names the groups a ClientHello with CurvePreferences prefs
+// sends key shares for.
+func keyShares(prefs []tls.CurveID) string {
+	first := goGroups[0]
+	if len(prefs) > 0 {
+		first = prefs[0]
+	}
+	names := []string{tlswire.GroupName(uint16(first))}
+	if g, ok := hybridECDH[first]; ok {
+		names = append(names, tlswire.GroupName(uint16(g)))
+	}
+	return strings.Join(names, ", ")
 }
 
 // handshake runs the TLS handshake on the control connection now, so that a
@@ -251,8 +306,11 @@ func (a *attempt) recordTLS(cs tls.ConnectionState) {
 		info.HelloRetry = &retry
 		a.sessionID = sessionID && cs.Version < tls.VersionTLS13 // at TLS 1.3 it only echoes ours
 		if retry {
-			a.event(result.FromTLS, "HelloRetryRequest: the server took none of the key shares offered (X25519MLKEM768, x25519) and asked for "+cmp.Or(info.Group, "another group"))
+			a.event(result.FromTLS, "HelloRetryRequest: the server took none of the key shares offered ("+keyShares(sharing(a.group))+") and asked for "+cmp.Or(info.Group, "another group"))
 		}
+	}
+	if cs.Version >= tls.VersionTLS13 { // below, the ClientHello carries no key shares
+		a.group = cs.CurveID // later handshakes offer its share first
 	}
 	a.event(result.FromTLS, "handshake done: "+describeTLS(info))
 	for i, c := range cs.PeerCertificates {
@@ -297,12 +355,19 @@ func describeTLS(info *result.TLSInfo) string {
 	return s
 }
 
-// handshakeRoundTrips counts what a full or resumed handshake costs.
+// handshakeRoundTrips counts what a control handshake costs before the
+// next command can go: one at TLS 1.3 or resumed (our Finished goes with
+// that command), two for a full TLS 1.2 one, and one more when the server
+// answered our first ClientHello with a HelloRetryRequest.
 func handshakeRoundTrips(cs tls.ConnectionState) int {
+	n := 2
 	if cs.Version >= tls.VersionTLS13 || cs.DidResume {
-		return 1
+		n = 1
 	}
-	return 2
+	if cs.HelloRetryRequest {
+		n++
+	}
+	return n
 }
 
 // finishTLS notes what only shows after the handshake: TLS 1.3 tickets

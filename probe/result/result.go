@@ -82,29 +82,30 @@ type ClientVerdict struct {
 
 // Attempt is one connection strategy (implicit or explicit) on one port.
 type Attempt struct {
-	Mode          Mode          `json:"mode"`                       // implicit or explicit
-	Port          int           `json:"port"`                       // TCP port
-	Address       string        `json:"address,omitempty"`          // ip:port connected to; empty if never connected
-	ConnectMS     float64       `json:"connect_ms,omitempty"`       // TCP connect time of the control connection, milliseconds; absent if never connected
-	DetectedBy    string        `json:"detected_by,omitempty"`      // how --mode auto chose this mode; empty otherwise
-	OK            bool          `json:"ok"`                         // control channel reached TLS and the server answered inside it
-	Server        string        `json:"server,omitempty"`           // server software guessed from banner/replies (vsftpd, ProFTPD, ...)
-	Banner        []string      `json:"banner,omitempty"`           // the 220 greeting, all lines
-	AuthMechanism string        `json:"auth_mechanism,omitempty"`   // AUTH argument that got 234 (explicit only)
-	FeatBeforeTLS *Features     `json:"feat_before_tls,omitempty"`  // FEAT in clear; absent if not sent
-	FeatAfterTLS  *Features     `json:"feat_after_tls,omitempty"`   // FEAT inside TLS; absent if not sent
-	TLS           *TLSInfo      `json:"tls,omitempty"`              // absent if no handshake completed
-	Certificates  []Certificate `json:"certificates,omitempty"`     // chain as sent by the server, leaf first
-	Verification  *Verification `json:"verification,omitempty"`     // our own verification of that chain
-	Login         *Login        `json:"login,omitempty"`            // absent if no login was tried
-	DataChannel   *DataChannel  `json:"data_channel,omitempty"`     // absent if the control channel never reached TLS
-	Policy        *Policy       `json:"policy,omitempty"`           // server policy checks; absent if none ran
-	Audits        []Audit       `json:"audits,omitempty"`           // extra connections the policy checks opened
-	ConnLimit     *ConnLimit    `json:"connection_limit,omitempty"` // the server's limit on sessions from this address; absent unless it refused one of ours for it
-	TLSScan       *TLSScan      `json:"tls_scan,omitempty"`         // full protocol and cipher enumeration (--scan); absent when not run
-	RoundTrips    int           `json:"round_trips"`                // sequential network round trips this attempt cost
-	Timeline      []Event       `json:"timeline"`                   // every step, in order
-	Error         string        `json:"error,omitempty"`            // the step that ended the attempt, if it failed
+	Mode           Mode          `json:"mode"`                       // implicit or explicit
+	Port           int           `json:"port"`                       // TCP port
+	Address        string        `json:"address,omitempty"`          // ip:port connected to; empty if never connected
+	ConnectMS      float64       `json:"connect_ms,omitempty"`       // TCP connect time of the control connection, milliseconds; absent if never connected
+	DetectedBy     string        `json:"detected_by,omitempty"`      // how --mode auto chose this mode; empty otherwise
+	OK             bool          `json:"ok"`                         // control channel reached TLS and the server answered inside it
+	Server         string        `json:"server,omitempty"`           // server software guessed from banner/replies (vsftpd, ProFTPD, ...)
+	Banner         []string      `json:"banner,omitempty"`           // the 220 greeting, all lines
+	AuthMechanism  string        `json:"auth_mechanism,omitempty"`   // AUTH argument that got 234 (explicit only)
+	FeatBeforeTLS  *Features     `json:"feat_before_tls,omitempty"`  // FEAT in clear; absent if not sent
+	FeatAfterTLS   *Features     `json:"feat_after_tls,omitempty"`   // FEAT inside TLS; absent if not sent
+	TLS            *TLSInfo      `json:"tls,omitempty"`              // absent if no handshake completed
+	Certificates   []Certificate `json:"certificates,omitempty"`     // chain as sent by the server, leaf first
+	Verification   *Verification `json:"verification,omitempty"`     // our own verification of that chain
+	Login          *Login        `json:"login,omitempty"`            // absent if no login was tried
+	DataChannel    *DataChannel  `json:"data_channel,omitempty"`     // absent if the control channel never reached TLS
+	Policy         *Policy       `json:"policy,omitempty"`           // server policy checks; absent if none ran
+	Audits         []Audit       `json:"audits,omitempty"`           // extra connections the policy checks opened
+	ConnLimit      *ConnLimit    `json:"connection_limit,omitempty"` // the server's limit on sessions from this address; absent unless it refused one of ours for it
+	TLSScan        *TLSScan      `json:"tls_scan,omitempty"`         // full protocol and cipher enumeration (--scan); absent when not run
+	RoundTrips     int           `json:"round_trips"`                // round trips along the attempt's critical path, its audits' included (README "Speed" says how they are counted)
+	CriticalPathMS float64       `json:"critical_path_ms,omitempty"` // wall time from the attempt's first TCP connect to the end of the last step it waited for, milliseconds
+	Timeline       []Event       `json:"timeline"`                   // every step, in order
+	Error          string        `json:"error,omitempty"`            // the step that ended the attempt, if it failed
 }
 
 // ConnLimit is the server's limit on sessions at once from this address,

@@ -40,7 +40,7 @@ var (
 		"1 if the server refused a data connection that did not resume the control TLS session, else 0; absent when not measured.",
 		[]string{"mode", "port"}, nil)
 	roundTripsDesc = prometheus.NewDesc("ftps_round_trips",
-		"Sequential network round trips the attempt cost.",
+		"Round trips along the attempt's critical path, its audit connections included.",
 		[]string{"mode", "port"}, nil)
 	clientDesc = prometheus.NewDesc("ftps_client_verdict",
 		"1 for the verdict on each client family (works, at-risk, fails, unknown), 0 for the others: whether that client at its default settings would log in and list over a protected data channel.",
@@ -70,7 +70,7 @@ var statuses = []result.Status{result.StatusOK, result.StatusWarning, result.Sta
 //	ftps_tls_version_info{mode,port,version,cipher_suite}   1 per attempt whose control connection completed a handshake
 //	ftps_data_channel_ok{mode,port}                         the protected listing completed; absent when not tried
 //	ftps_session_reuse_required{mode,port}                  an unresumed data TLS session was refused; absent when not measured
-//	ftps_round_trips{mode,port}                             sequential network round trips of the attempt
+//	ftps_round_trips{mode,port}                             round trips along the attempt's critical path
 //	ftps_finding{id,severity}                               number of attempts that reported the finding (ignored ones left out)
 //	ftps_client_verdict{client,verdict}                     1 for each client family's verdict, 0 for the other verdicts
 //

@@ -1,0 +1,80 @@
+package probe
+
+import (
+	"crypto/tls"
+	"strings"
+	"testing"
+
+	"github.com/ftpsdiag/ftpsdiag/probe/ftpstest"
+	"github.com/ftpsdiag/ftpsdiag/probe/testcert"
+)
+
+// round_trips counts every round trip along the attempt's critical path,
+// by README's rules ("Speed"). Derived by hand for a healthy fake server
+// (TLS 1.3, resumed data handshakes):
+//
+// Explicit main session: TCP connect 1, greeting 1, FEAT 1, AUTH TLS 1,
+// handshake 1 (+1 for a HelloRetryRequest), FEAT 1, USER 1, PASS 1: 8
+// when the audits start. Then PBSZ 1, PROT 1 and per listing EPSV 1, data
+// connect 1, LIST 1 (its 150 comes back beside the data ClientHello's
+// first flight), the listing after our Finished 1, the 226 once the data
+// connection is closed 1: 10 + 5 per listing.
+//
+// Longest audit, data TLS before the command: connect 1, greeting 1, AUTH
+// TLS 1, handshake 1, USER 1, PASS 1, PBSZ 1, PROT 1, EPSV 1, data
+// connect 1, two NOOPs 2, LIST 1, listing 1, 226 1: 15, from the 8 where
+// the audits started: 23. The main session's QUIT 1 waits for the longer
+// branch.
+//
+// Implicit: connect 1, handshake 1, greeting 1 (sent once our Finished
+// arrived), USER 1, PASS 1: 5 when the audits start, whose longest is 14
+// (the same audit, with the greeting after the handshake and no AUTH TLS).
+func TestRoundTrips(t *testing.T) {
+	tests := []struct {
+		name      string
+		implicit  bool
+		transfers int
+		p256Only  bool // the server takes only P-256 key shares, as vsftpd 3.0.3 does
+		want      int
+	}{
+		// 8 + 2 + 3×5 = 25 beats 8 + 15 = 23; QUIT.
+		{name: "explicit, 3 transfers", transfers: 3, want: 26},
+		// 8 + 2 + 5 = 15 loses to 23: the audits are the critical path.
+		{name: "explicit, 1 transfer", transfers: 1, want: 24},
+		// The control handshake's HelloRetryRequest: 9 at the fork, 26
+		// before QUIT. Later handshakes (data, audits) offer the P-256
+		// share the control one negotiated: no retry.
+		{name: "explicit, 3 transfers, P-256 only", transfers: 3, p256Only: true, want: 27},
+		{name: "explicit, 1 transfer, P-256 only", transfers: 1, p256Only: true, want: 25},
+		// 5 + 2 + 3×5 = 22 beats 5 + 14 = 19; QUIT.
+		{name: "implicit, 3 transfers", implicit: true, transfers: 3, want: 23},
+		// 5 + 2 + 5 = 12 loses to 19; QUIT.
+		{name: "implicit, 1 transfer", implicit: true, transfers: 1, want: 20},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			conf := ftpstest.NewTLSConfig(localCert(t, testcert.Options{}))
+			if tt.p256Only {
+				conf.CurvePreferences = []tls.CurveID{tls.CurveP256}
+			}
+			srv := serve(t, ftpstest.Config{Implicit: tt.implicit, TLS: conf})
+			r := diagnose(t, srv.Addr, func(c *Config) {
+				c.Mode, c.Transfers = ModeExplicit, tt.transfers
+				if tt.implicit {
+					c.Mode = ModeImplicit
+				}
+			})
+			wantFindings(t, r, strict()...)
+			a := r.Attempts[0]
+			if a.RoundTrips != tt.want {
+				t.Errorf("round trips = %d, want %d:\n%s", a.RoundTrips, tt.want, strings.Join(timelineTexts(a), "\n"))
+			}
+			if retry := a.TLS != nil && a.TLS.HelloRetry != nil && *a.TLS.HelloRetry; retry != tt.p256Only {
+				t.Errorf("hello_retry = %v, want %v", retry, tt.p256Only)
+			}
+			if last := a.Timeline[len(a.Timeline)-1].AtMS; a.CriticalPathMS < last-a.Timeline[0].AtMS {
+				t.Errorf("critical_path_ms = %.1f, shorter than the timeline (%.1f to %.1f)", a.CriticalPathMS, a.Timeline[0].AtMS, last)
+			}
+		})
+	}
+}
