@@ -35,7 +35,8 @@ Usage:
   ftpsdiag [flags] TARGET
   ftpsdiag demo [flags]       diagnose a built-in faulty server on 127.0.0.1
   ftpsdiag explain "TEXT"|-   what a client's error message most likely means (-: read it from stdin)
-  ftpsdiag serve [--listen ADDR] [--config FILE]
+  ftpsdiag serve [--listen ADDR] [--config FILE] [--max-probes N]
+                [--allow-hosts LIST] [--allow-ports LIST]
                               Prometheus exporter: /probe?target=HOST&module=NAME
 
 TARGET is HOST, HOST:PORT, [IPv6]:PORT, ftps://HOST[:PORT] (implicit TLS,
