@@ -37,6 +37,8 @@ type attempt struct {
 	maxVersion uint16         // highest TLS version offered; 0 = TLS 1.3
 	group      tls.CurveID    // the group a TLS 1.3 handshake to this server negotiated, offered first by later ones; 0 before
 	raced      string         // the reply to a ClientHello the server read as a command: this connection is the retry (race.go)
+	early      *earlyAudits   // audit connections opened beside this session's own start (overlap.go)
+	connected  *bool          // an early audit connection's connect outcome, for its check's connect
 
 	failed   error            // the error that ended the attempt (fail)
 	withheld []result.Finding // made once Run's own limit had fired (interrupt.go)
@@ -61,6 +63,7 @@ func (a *attempt) run(ctx context.Context) {
 	if !a.dial(ctx) {
 		return
 	}
+	defer a.abandonEarly()
 	switch a.res.Mode {
 	case result.ModeImplicit:
 		a.implicit(ctx, a.handshake(ctx))

@@ -20,6 +20,8 @@ import (
 // next to the main data test's.
 type policyCheck struct {
 	purpose string
+	clear   bool   // its connection stays in clear: no AUTH, no handshake
+	version uint16 // the highest TLS version its handshake offers; 0 = TLS 1.3
 	run     func(aux *attempt, ctx context.Context) auditOutcome
 }
 
@@ -42,10 +44,12 @@ var (
 	}
 	checkEMS = policyCheck{
 		purpose: "Extended Master Secret: a TLS 1.2 handshake",
+		version: tls.VersionTLS12,
 		run:     (*attempt).checkEMS,
 	}
 	checkCleartextLogin = policyCheck{
 		purpose: "cleartext login: USER before AUTH TLS (no password is sent)",
+		clear:   true,
 		run:     (*attempt).checkCleartextLogin,
 	}
 )
@@ -59,6 +63,7 @@ var (
 // on every run, not only when the timing happens to overlap them. The
 // refused checks are made again, one at a time, once the others ended.
 func (a *attempt) startAudits(ctx context.Context, checks []policyCheck) (wait func()) {
+	a.early.keepOnly(checks)
 	audits := make([]result.Audit, len(checks))
 	outcomes := make([]auditOutcome, len(checks))
 	leaves := make([]auditLeaf, len(checks))
@@ -107,7 +112,11 @@ func (a *attempt) startAudits(ctx context.Context, checks []policyCheck) (wait f
 // audit's timeline; hold, given that connection once it has measured,
 // returns when the session may end.
 func (a *attempt) runAudit(ctx context.Context, c policyCheck, audit *result.Audit, hold func(aux *attempt)) (auditOutcome, auditLeaf) {
-	aux := a.sibling()
+	aux := a.early.take(c, a.res.RoundTrips)
+	if aux == nil {
+		aux = a.sibling()
+		aux.maxVersion = c.version
+	}
 	o := c.run(aux, ctx)
 	o.verdicts = append(o.verdicts, aux.raceVerdicts()...)
 	if a.cfg.cut() { // what it measured may be our own limit's doing
@@ -240,6 +249,10 @@ func (a *attempt) policy() *result.Policy {
 // connect brings an audit connection to the greeting, inside TLS when
 // secure (implicit connections always are).
 func (aux *attempt) connect(ctx context.Context, secure bool) bool {
+	if ok := aux.connected; ok != nil { // opened early (overlap.go)
+		aux.connected = nil
+		return *ok
+	}
 	if !aux.dial(ctx) {
 		return false
 	}
@@ -398,7 +411,6 @@ func (aux *attempt) checkDataTLSAfter150(ctx context.Context) auditOutcome {
 // negotiated TLS 1.3: Windows and Java clients that stop at TLS 1.2
 // resume only with Extended Master Secret.
 func (aux *attempt) checkEMS(ctx context.Context) auditOutcome {
-	aux.maxVersion = tls.VersionTLS12
 	if !aux.connect(ctx, true) {
 		// No TLS 1.2 here: nothing to resume at TLS 1.2, and clients
 		// without TLS 1.3 cannot connect at all.

@@ -1,6 +1,7 @@
 package probe
 
 import (
+	"crypto/tls"
 	"slices"
 	"strings"
 	"testing"
@@ -23,7 +24,7 @@ func racyServer(t *testing.T, race func(int) time.Duration) *ftpstest.Server {
 // pause, works: a warning, and the session is diagnosed as on a server
 // without the race.
 func TestAuthRaceMain(t *testing.T) {
-	srv := racyServer(t, ftpstest.FirstAuths(1))
+	srv := racyServer(t, ftpstest.FirstSessions(1))
 	r := diagnose(t, srv.Addr, explicitOnly)
 	wantFindings(t, r, strict(warning(cause.AuthTLSRace))...)
 	a := r.Attempts[0]
@@ -73,14 +74,15 @@ func TestAuthRaceEveryTime(t *testing.T) {
 }
 
 // TestAuthRaceAudits: every audit connection's first ClientHello is read
-// as a command (AUTH 2 to 5: the main session's is the first, the
-// audits' follow it). Each retries; the findings and the policy are those
-// of the same server without the race, plus the warning: no false
-// tls12-refused, no policy left "not tested".
+// as a command (connections 2 on: the main session's is the first, the
+// audits' follow it; their retries come after). Each retries; the
+// findings and the policy are those of the same server without the race,
+// plus the warning: no false tls12-refused, no policy left "not tested".
 func TestAuthRaceAudits(t *testing.T) {
+	audits := len(explicitAudits())
 	calm := diagnose(t, racyServer(t, nil).Addr, explicitOnly)
 	racy := diagnose(t, racyServer(t, func(n int) time.Duration {
-		if n >= 2 && n <= 5 {
+		if n >= 2 && n <= 1+audits {
 			return time.Hour
 		}
 		return 0
@@ -98,6 +100,13 @@ func TestAuthRaceAudits(t *testing.T) {
 	if p, q := calm.Attempts[0].Policy, racy.Attempts[0].Policy; q == nil || !samePolicyValues(q, p) {
 		t.Errorf("policy = %+v, want %+v", q, p)
 	}
+}
+
+// explicitAudits are the checks of an explicit session that logged in
+// with TLS 1.3: one audit connection each.
+func explicitAudits() []policyCheck {
+	a := attempt{res: result.Attempt{Mode: result.ModeExplicit}}
+	return a.auditChecks(true, tls.VersionTLS13)
 }
 
 // TestAuthRaceScan: with --scan, on every connection but the main one the

@@ -30,6 +30,7 @@ func (a *attempt) explicit(ctx context.Context, banner *rfc2228.Reply) {
 		return
 	}
 	a.res.Banner = banner.Lines
+	a.openEarly(ctx) // the server greets us: the audits need not wait for more
 	feat := a.feat(ctx)
 	if feat == nil {
 		return
@@ -39,6 +40,7 @@ func (a *attempt) explicit(ctx context.Context, banner *rfc2228.Reply) {
 		return
 	}
 	if err := a.handshake(ctx); err != nil {
+		a.abandonEarly() // before the retries' own connections
 		a.retryWithoutSNI(ctx)
 		a.retryAllSuites(ctx, err)
 		a.checkMaskedSYST(ctx)
@@ -61,6 +63,9 @@ func (a *attempt) implicit(ctx context.Context, hsErr error) {
 		a.retryAllSuites(ctx, hsErr)
 		return
 	}
+	// The server speaks TLS: the audits need not wait for its greeting,
+	// which comes in the same round trip as theirs.
+	a.openEarly(ctx)
 	r, ok := a.greeting(ctx)
 	if !ok {
 		return
@@ -210,22 +215,10 @@ func (a *attempt) secured(ctx context.Context, featAgain bool) {
 		return
 	}
 	defer a.emsMismatch() // after the audits: it needs their reuse verdict
-	checks := []policyCheck{}
-	if loggedIn {
-		checks = append(checks, checkReuse, checkClearData, checkEarlyDataTLS, checkDataTLSAfter150)
+	if v, ok := emsMeasured(a.tlsConn.ConnectionState(), "the control handshake"); ok {
+		a.apply(v)
 	}
-	if a.res.Mode == result.ModeExplicit {
-		checks = append(checks, checkCleartextLogin)
-	}
-	switch a.tlsConn.ConnectionState().Version {
-	case tls.VersionTLS13:
-		checks = append(checks, checkEMS)
-	case tls.VersionTLS12:
-		if v, ok := emsMeasured(a.tlsConn.ConnectionState(), "the control handshake"); ok {
-			a.apply(v)
-		}
-	}
-	defer a.startAudits(ctx, checks)()
+	defer a.startAudits(ctx, a.auditChecks(loggedIn, a.tlsConn.ConnectionState().Version))()
 
 	r, ok, err := a.protect(ctx, rfc2228.ProtPrivate)
 	switch {
@@ -247,6 +240,23 @@ func (a *attempt) secured(ctx context.Context, featAgain bool) {
 		a.ccc(ctx)
 	}
 	// The session ends (QUIT) once every audit has measured: see startAudits.
+}
+
+// auditChecks are the policy checks for a session in this mode: those
+// that list only after a login worked, EMS only where the control
+// handshake was TLS 1.3 (a TLS 1.2 one shows it itself).
+func (a *attempt) auditChecks(loggedIn bool, version uint16) []policyCheck {
+	var checks []policyCheck
+	if loggedIn {
+		checks = append(checks, checkReuse, checkClearData, checkEarlyDataTLS, checkDataTLSAfter150)
+	}
+	if a.res.Mode == result.ModeExplicit {
+		checks = append(checks, checkCleartextLogin)
+	}
+	if version == tls.VersionTLS13 {
+		checks = append(checks, checkEMS)
+	}
+	return checks
 }
 
 // firstLine is a reply's first line, or its code when it has none.

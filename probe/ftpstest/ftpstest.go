@@ -124,12 +124,13 @@ type Config struct {
 	AfterAuth func(c net.Conn)
 	// AuthRace, if set, makes the server switch to TLS late after a 234, like a server that
 	// wraps its socket only once its 234 is written (ftp-srv). It is asked about every AUTH
-	// the server accepts, n counting them from 1 over all connections, and returns how long
-	// after the 234 the server still reads the connection as FTP commands (0: not at all). A
-	// ClientHello that arrives within that window is read as a command and answered
-	// "502 Command not allowed: " and the record's first bytes, in clear; the server then
-	// waits for a new ClientHello on the same connection. FirstAuths(n) races the first n
-	// whenever their ClientHello comes.
+	// the server accepts, n being its connection's number in the order the server accepted
+	// them (from 1: the order the client's connects completed, whatever the order of their
+	// AUTHs), and returns how long after the 234 the server still reads the connection as
+	// FTP commands (0: not at all). A ClientHello that arrives within that window is read as
+	// a command and answered "502 Command not allowed: " and the record's first bytes, in
+	// clear; the server then waits for a new ClientHello on the same connection.
+	// FirstSessions(n) races the first n connections whenever their ClientHello comes.
 	AuthRace func(n int) time.Duration
 
 	// MaxSessions, if set, is how many sessions the server holds at once, like vsftpd
@@ -150,19 +151,19 @@ type Server struct {
 	Addr string // "127.0.0.1:port", or "[::1]:port"
 	Port int
 
-	cfg     Config
-	replies map[string]string // cfg.Replies with normalised keys
-	ln      net.Listener
-	done    chan struct{} // closed by Close
-	wg      sync.WaitGroup
-	once    sync.Once
-	lnErr   error
+	cfg      Config
+	replies  map[string]string // cfg.Replies with normalised keys
+	ln       net.Listener
+	accepted int           // connections accepted: the next one's number, for AuthRace (the accept loop's own)
+	done     chan struct{} // closed by Close
+	wg       sync.WaitGroup
+	once     sync.Once
+	lnErr    error
 
 	mu     sync.Mutex
 	closed bool
 	live   map[io.Closer]struct{} // control and data connections, passive listeners
 	cmds   []string
-	auths  int // AUTH commands accepted, for AuthRace
 	held   int // sessions counted against MaxSessions
 }
 
@@ -367,7 +368,8 @@ func (s *Server) acceptLoop() {
 			return
 		}
 		s.wg.Add(1)
-		go s.serve(c)
+		s.accepted++
+		go s.serve(c, s.accepted)
 	}
 }
 

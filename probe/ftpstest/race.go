@@ -10,9 +10,9 @@ import (
 	"time"
 )
 
-// FirstAuths is an AuthRace under which the first n AUTH commands lose the race, however
-// late their ClientHello comes.
-func FirstAuths(n int) func(int) time.Duration {
+// FirstSessions is an AuthRace under which the AUTH of the first n connections loses the
+// race, however late their ClientHello comes.
+func FirstSessions(n int) func(int) time.Duration {
 	return func(i int) time.Duration {
 		if i <= n {
 			return time.Hour
@@ -21,26 +21,16 @@ func FirstAuths(n int) func(int) time.Duration {
 	}
 }
 
-// raceWindow counts an accepted AUTH and returns how long after its 234 the server still
-// reads commands (Config.AuthRace).
-func (s *Server) raceWindow() time.Duration {
-	if s.cfg.AuthRace == nil {
-		return 0
-	}
-	s.mu.Lock()
-	s.auths++
-	n := s.auths
-	s.mu.Unlock()
-	return s.cfg.AuthRace(n)
-}
-
 // race plays the window after the 234, sent at the latest at sent, in which the server
 // still reads commands: a ClientHello that arrives within it is read as one
 // (helloAsCommand). Nothing arriving within it leaves the connection to the TLS handshake.
 // Counting from sent, not from now, keeps a client that waits longer than the window out
 // of it however late this goroutine runs.
 func (ss *session) race(sent time.Time) error {
-	window := min(ss.s.raceWindow(), ss.cfg.IdleTimeout)
+	if ss.cfg.AuthRace == nil {
+		return nil
+	}
+	window := min(ss.cfg.AuthRace(ss.num), ss.cfg.IdleTimeout)
 	if window <= 0 {
 		return nil
 	}

@@ -8,13 +8,13 @@ import (
 	"github.com/ftpsdiag/ftpsdiag/probe/ftpstest"
 )
 
-// AuthRace: the first AUTH's ClientHello is read as a command and answered
+// AuthRace: the first connection's ClientHello is read as a command and answered
 // 502 in clear, quoting its first bytes, as ftp-srv does; a new ClientHello
 // on the same connection then gets the handshake, as on ftp-srv; the
-// second AUTH, on another connection, is not raced.
+// second connection is not raced.
 func TestAuthRace(t *testing.T) {
 	p := newPKI(t)
-	srv := start(t, ftpstest.Config{TLS: ftpstest.NewTLSConfig(p.cert), AuthRace: ftpstest.FirstAuths(1)})
+	srv := start(t, ftpstest.Config{TLS: ftpstest.NewTLSConfig(p.cert), AuthRace: ftpstest.FirstSessions(1)})
 
 	c := dial(t, srv.Addr)
 	c.expect(220)

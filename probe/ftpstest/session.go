@@ -22,6 +22,7 @@ var (
 type session struct {
 	s   *Server
 	cfg *Config
+	num int // the connection's number in accept order, from 1
 	raw net.Conn
 	// step is raw as crypto/tls sees it (see stepConn).
 	step *stepConn
@@ -60,8 +61,8 @@ func (c *stepConn) Read(p []byte) (int, error) {
 // serve runs one control connection, or OnConnect in its place, and then
 // closes it: the pending passive listener, a close_notify under TLS, and
 // the TCP connection gently.
-func (s *Server) serve(raw net.Conn) {
-	ss := &session{s: s, cfg: &s.cfg, raw: raw, step: &stepConn{Conn: raw}}
+func (s *Server) serve(raw net.Conn, num int) {
+	ss := &session{s: s, cfg: &s.cfg, num: num, raw: raw, step: &stepConn{Conn: raw}}
 	ss.c = ss.step
 	ss.r = bufio.NewReaderSize(ss.c, maxLine)
 	defer func() {

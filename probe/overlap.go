@@ -1,0 +1,121 @@
+package probe
+
+import (
+	"context"
+	"crypto/tls"
+	"sync"
+)
+
+// earlyAudits are the audit connections opened as soon as the main
+// session's own TCP connect succeeded: at a distance their greeting, AUTH
+// and handshake then run beside the main session's instead of after its
+// login. A check still logs in only once the main login worked
+// (startAudits hands each its connection after it), so a wrong password
+// is tried once. An early connection that failed for a reason other than
+// the server's connection limit (a guess that did not hold: the AUTH
+// mechanism, the key share) is dropped, and its check connects afresh, as
+// it would have without the overlap.
+type earlyAudits struct {
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+	mu     sync.Mutex
+	open   map[string]*earlyAudit // by check purpose, until taken or closed
+}
+
+// earlyAudit is one early connection and its connect's outcome.
+type earlyAudit struct {
+	aux    *attempt
+	opened int // the main session's round trips when it was opened
+	ok     bool
+	ready  chan struct{} // closed once connect returned
+}
+
+// openEarly opens a connection for every check the session may run, the
+// ones that need a login included. Not once the server has refused one
+// of our connections for its limit: the main session then goes first,
+// and the refused audits one at a time (startAudits).
+func (a *attempt) openEarly(ctx context.Context) {
+	if a.cfg.conns.limited() {
+		return
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	e := &earlyAudits{cancel: cancel, open: map[string]*earlyAudit{}}
+	for _, c := range a.auditChecks(true, tls.VersionTLS13) {
+		aux := a.sibling()
+		aux.res.AuthMechanism = authMechanisms[0] // the main session has not tried one yet
+		// Every TLS 1.3 server takes a P-256 key share (RFC 8446, 9.1):
+		// no HelloRetryRequest before the main handshake shows the group.
+		aux.group = tls.CurveP256
+		aux.maxVersion = c.version
+		ea := &earlyAudit{aux: aux, opened: a.res.RoundTrips, ready: make(chan struct{})}
+		e.open[c.purpose] = ea
+		e.wg.Go(func() {
+			defer close(ea.ready)
+			ea.ok = aux.connect(ctx, !c.clear)
+		})
+	}
+	a.early = e
+}
+
+// take hands check c its early connection once its connect returned; nil
+// when there is none, or when it failed for a guess. forked is the main
+// session's round trips now: the check's next step waits for both it and
+// the connection's own steps, which ran beside the main session's.
+func (e *earlyAudits) take(c policyCheck, forked int) *attempt {
+	if e == nil {
+		return nil
+	}
+	e.mu.Lock()
+	ea := e.open[c.purpose]
+	delete(e.open, c.purpose)
+	e.mu.Unlock()
+	if ea == nil {
+		return nil
+	}
+	<-ea.ready
+	aux := ea.aux
+	if !ea.ok && !aux.limited() {
+		aux.discard()
+		return nil
+	}
+	aux.connected = &ea.ok
+	aux.res.RoundTrips = max(ea.opened+aux.res.RoundTrips, forked) - forked
+	return aux
+}
+
+// keepOnly closes, once connected, the early connections of checks the
+// session will not run: those that need the login it did not get, EMS
+// where the control handshake showed it.
+func (e *earlyAudits) keepOnly(checks []policyCheck) {
+	if e == nil {
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for purpose, ea := range e.open {
+		planned := false
+		for _, c := range checks {
+			planned = planned || c.purpose == purpose
+		}
+		if !planned {
+			delete(e.open, purpose)
+			e.wg.Go(func() {
+				<-ea.ready
+				ea.aux.close()
+			})
+		}
+	}
+}
+
+// abandonEarly stops and closes the early connections no check took: the
+// main session ended before its audits, or failed in a way its retries
+// (on connections of their own) explain. It may be called again.
+func (a *attempt) abandonEarly() {
+	e := a.early
+	if e == nil {
+		return
+	}
+	e.cancel()
+	e.keepOnly(nil)
+	e.wg.Wait()
+}
