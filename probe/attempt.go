@@ -39,6 +39,7 @@ type attempt struct {
 	raced      string         // the reply to a ClientHello the server read as a command: this connection is the retry (race.go)
 	early      *earlyAudits   // audit connections opened beside this session's own start (overlap.go)
 	connected  *bool          // an early audit connection's connect outcome, for its check's connect
+	userReply  *rfc2228.Reply // the reply to the USER an early audit connection sent, for its check's login
 
 	failed   error            // the error that ended the attempt (fail)
 	withheld []result.Finding // made once Run's own limit had fired (interrupt.go)

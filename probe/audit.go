@@ -21,6 +21,7 @@ import (
 type policyCheck struct {
 	purpose string
 	clear   bool   // its connection stays in clear: no AUTH, no handshake
+	login   bool   // it logs in, which it does only after the main session did
 	version uint16 // the highest TLS version its handshake offers; 0 = TLS 1.3
 	run     func(aux *attempt, ctx context.Context) auditOutcome
 }
@@ -28,18 +29,22 @@ type policyCheck struct {
 var (
 	checkReuse = policyCheck{
 		purpose: "session reuse: a protected listing that does not resume the control TLS session",
+		login:   true,
 		run:     (*attempt).checkReuse,
 	}
 	checkClearData = policyCheck{
 		purpose: "clear data: PROT before PBSZ, the PASV address, then a PROT C (unprotected) listing",
+		login:   true,
 		run:     (*attempt).checkClearData,
 	}
 	checkEarlyDataTLS = policyCheck{
 		purpose: "data TLS before the transfer command: a protected listing whose data handshake starts before LIST, as curl does",
+		login:   true,
 		run:     (*attempt).checkEarlyDataTLS,
 	}
 	checkDataTLSAfter150 = policyCheck{
 		purpose: "data TLS after 150: a protected listing whose data handshake waits for the 1xx, as lftp, Go, Commons Net, ftplib and PHP do",
+		login:   true,
 		run:     (*attempt).checkDataTLSAfter150,
 	}
 	checkEMS = policyCheck{
@@ -74,7 +79,7 @@ func (a *attempt) startAudits(ctx context.Context, checks []policyCheck) (wait f
 	for i, c := range checks {
 		wg.Go(func() {
 			audits[i] = result.Audit{Purpose: c.purpose}
-			outcomes[i], leaves[i] = a.runAudit(ctx, c, &audits[i], func(aux *attempt) {
+			outcomes[i], leaves[i] = a.runAudit(ctx, c, forked, &audits[i], func(aux *attempt) {
 				reached[i] = aux.res.RoundTrips
 				ran.Done()
 				ran.Wait()
@@ -103,16 +108,18 @@ func (a *attempt) startAudits(ctx context.Context, checks []policyCheck) (wait f
 		for _, o := range outcomes {
 			a.record(o)
 		}
+		a.featMissingAuth()
 		a.compareLeaves(leaves)
 		a.measureLimit(ctx)
 	}
 }
 
 // runAudit runs one check on its own connection, adding its steps to the
-// audit's timeline; hold, given that connection once it has measured,
-// returns when the session may end.
-func (a *attempt) runAudit(ctx context.Context, c policyCheck, audit *result.Audit, hold func(aux *attempt)) (auditOutcome, auditLeaf) {
-	aux := a.early.take(c, a.res.RoundTrips)
+// audit's timeline; forked is the main session's round trips when the
+// check began. hold, given that connection once it has measured, returns
+// when the session may end.
+func (a *attempt) runAudit(ctx context.Context, c policyCheck, forked int, audit *result.Audit, hold func(aux *attempt)) (auditOutcome, auditLeaf) {
+	aux := a.early.take(c, forked)
 	if aux == nil {
 		aux = a.sibling()
 		aux.maxVersion = c.version
@@ -155,7 +162,7 @@ func (a *attempt) rerun(ctx context.Context, c policyCheck, audit *result.Audit)
 			return auditOutcome{state: auditIncomplete, why: shortErr(err)}, auditLeaf{}
 		}
 		var aux *attempt
-		o, leaf := a.runAudit(ctx, c, audit, func(s *attempt) { aux = s })
+		o, leaf := a.runAudit(ctx, c, a.res.RoundTrips, audit, func(s *attempt) { aux = s })
 		a.waitedFor(aux)
 		release()
 		if o.state != auditLimited || !pause(ctx, reapPauses, try) {
@@ -533,12 +540,24 @@ func clearDataVerdict(prot rfc2228.Reply, protOK bool, t transfer) (v verdict, o
 	return v, true
 }
 
-// checkCleartextLogin sends USER (never PASS) before AUTH on an explicit
+// checkCleartextLogin sends FEAT (for the main session, which leaves it
+// to this connection), then USER (never PASS) before AUTH on an explicit
 // connection.
 func (aux *attempt) checkCleartextLogin(ctx context.Context) auditOutcome {
 	if !aux.connect(ctx, false) {
 		return aux.unmeasured("no greeting")
 	}
+	feat := aux.feat(ctx)
+	if feat == nil {
+		return aux.unmeasured("no reply to FEAT")
+	}
+	o := aux.cleartextUser(ctx)
+	o.featBeforeTLS = feat
+	return o
+}
+
+// cleartextUser sends USER in clear and says whether the server accepted it.
+func (aux *attempt) cleartextUser(ctx context.Context) auditOutcome {
 	user, _, _ := aux.credentials()
 	r, err := aux.cmd(ctx, "USER "+user)
 	if err != nil && len(r.Lines) == 0 {

@@ -27,7 +27,7 @@ func (a *attempt) login(ctx context.Context) bool {
 	user, password, anonymous := a.credentials()
 	l := &result.Login{User: user, Anonymous: anonymous}
 	a.res.Login = l
-	r, err := a.cmd(ctx, "USER "+user)
+	r, err := a.user(ctx)
 	if err != nil {
 		a.fail(err)
 		return false
@@ -53,4 +53,15 @@ func (a *attempt) login(ctx context.Context) bool {
 		a.findAs(cause.LoginFailed, severity, fmt.Sprintf("USER %s: %s", user, r.String()))
 	}
 	return l.OK
+}
+
+// user sends USER, or returns the reply to the USER an early audit
+// connection sent while the main session logged in (overlap.go).
+func (a *attempt) user(ctx context.Context) (rfc2228.Reply, error) {
+	if r := a.userReply; r != nil {
+		a.userReply = nil
+		return *r, nil
+	}
+	user, _, _ := a.credentials()
+	return a.cmd(ctx, "USER "+user)
 }

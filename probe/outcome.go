@@ -33,6 +33,8 @@ type auditOutcome struct {
 	pasvAddress     netip.AddrPort // an advertised address that is not the control peer's
 	ipv6PASVRefusal string         // over IPv6, PASV's refusal: the evidence
 	pasvRefusal     string         // over IPv4, PASV refused as not implemented (500, 502): the evidence
+
+	featBeforeTLS *result.Features // the cleartext-login check's FEAT in clear, sent for the main session
 }
 
 // A verdict is one thing a check established: a policy value, a finding,
@@ -104,6 +106,9 @@ func (aux *attempt) unmeasured(why string) auditOutcome {
 // attempt's policy record and findings. A finding the main session made
 // itself is not made twice.
 func (a *attempt) record(o auditOutcome) {
+	if a.res.FeatBeforeTLS == nil {
+		a.res.FeatBeforeTLS = o.featBeforeTLS
+	}
 	if o.state != auditMeasured {
 		return // its policy stays "not tested"
 	}

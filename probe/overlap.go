@@ -31,12 +31,13 @@ type earlyAudit struct {
 }
 
 // openEarly opens a connection for every check the session may run, the
-// ones that need a login included. Not once the server has refused one
-// of our connections for its limit: the main session then goes first,
-// and the refused audits one at a time (startAudits).
-func (a *attempt) openEarly(ctx context.Context) {
+// ones that need a login included, and reports whether it did. Not once
+// the server has refused one of our connections for its limit: the main
+// session then goes first, and the refused audits one at a time
+// (startAudits).
+func (a *attempt) openEarly(ctx context.Context) bool {
 	if a.cfg.conns.limited() {
-		return
+		return false
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	e := &earlyAudits{cancel: cancel, open: map[string]*earlyAudit{}}
@@ -51,10 +52,25 @@ func (a *attempt) openEarly(ctx context.Context) {
 		e.open[c.purpose] = ea
 		e.wg.Go(func() {
 			defer close(ea.ready)
-			ea.ok = aux.connect(ctx, !c.clear)
+			ea.ok = aux.connect(ctx, !c.clear) && (!c.login || aux.earlyUser(ctx))
 		})
 	}
 	a.early = e
+	return true
+}
+
+// earlyUser sends USER, which shows no secret, while the main session
+// logs in; PASS waits for its login to work. A server that answers the
+// first command after a TLS 1.3 handshake late (its tickets, then the
+// reply, each held for the other's acknowledgement) costs nothing here.
+func (aux *attempt) earlyUser(ctx context.Context) bool {
+	user, _, _ := aux.credentials()
+	r, err := aux.cmd(ctx, "USER "+user)
+	if err != nil {
+		return false
+	}
+	aux.userReply = &r
+	return true
 }
 
 // take hands check c its early connection once its connect returned; nil

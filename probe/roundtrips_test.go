@@ -13,25 +13,26 @@ import (
 // by README's rules ("Speed"). Derived by hand for a healthy fake server
 // (TLS 1.3, resumed data handshakes):
 //
-// Explicit main session: TCP connect 1, greeting 1, FEAT 1, AUTH TLS 1,
-// handshake 1 (+1 for a HelloRetryRequest), FEAT 1, USER 1, PASS 1: 8
-// when the audits start. Then PBSZ 1, PROT 1 and per listing EPSV 1, data
-// connect 1, LIST 1 (its 150 comes back beside the data ClientHello's
-// first flight), the listing after our Finished 1, the 226 once the data
-// connection is closed 1: 10 + 5 per listing.
+// Explicit main session: TCP connect 1, greeting 1, AUTH TLS 1,
+// handshake 1 (+1 for a HelloRetryRequest), FEAT 1, USER 1, PASS 1: 7
+// when the audits log in (the FEAT in clear goes on an audit's
+// connection). Then PBSZ 1, PROT 1 and per listing EPSV 1, data connect
+// 1, LIST 1 (its 150 comes back beside the data ClientHello's first
+// flight), the listing after our Finished 1, the 226 once the data
+// connection is closed 1: 9 + 5 per listing.
 //
 // The audit connections open once the main session was greeted (2), and
 // run beside it until it logged in: connect 1, greeting 1, AUTH TLS 1,
-// handshake 1 (a P-256 key share: no retry), done at 6, before the main
-// session's 8. From there the longest audit,
-// data TLS before the command: USER 1, PASS 1, PBSZ 1, PROT 1, EPSV 1,
-// data connect 1, two NOOPs 2, LIST 1, listing 1, 226 1: 11, so 19. The
-// main session's QUIT 1 waits for the longer branch.
+// handshake 1 (a P-256 key share: no retry), USER 1, done at 7 with the
+// main session. From there the longest audit, data TLS before the
+// command: PASS 1, PBSZ 1, PROT 1, EPSV 1, data connect 1, two NOOPs 2,
+// LIST 1, listing 1, 226 1: 10, so 17. The main session's QUIT 1 waits
+// for the longer branch.
 //
 // Implicit: connect 1, handshake 1, greeting 1 (sent once our Finished
-// arrived), USER 1, PASS 1: 5 when the audits (opened after the main
-// handshake, 2; greeted at 5) log in,
-// whose longest is the same 11: 16.
+// arrived), USER 1, PASS 1: 5 when the main session logged in. The
+// audits, opened after the main handshake (2), have their reply to USER
+// at 6; then the longest takes the same 10: 16.
 func TestRoundTrips(t *testing.T) {
 	tests := []struct {
 		name      string
@@ -40,17 +41,17 @@ func TestRoundTrips(t *testing.T) {
 		p256Only  bool // the server takes only P-256 key shares, as vsftpd 3.0.3 does
 		want      int
 	}{
-		// 8 + 2 + 3×5 = 25 beats 8 + 11 = 19; QUIT.
-		{name: "explicit, 3 transfers", transfers: 3, want: 26},
-		// 8 + 2 + 5 = 15 loses to 19: the audits are the critical path.
-		{name: "explicit, 1 transfer", transfers: 1, want: 20},
-		// The control handshake's HelloRetryRequest: 9 at the fork, 26
+		// 7 + 2 + 3×5 = 24 beats 7 + 10 = 17; QUIT.
+		{name: "explicit, 3 transfers", transfers: 3, want: 25},
+		// 7 + 2 + 5 = 14 loses to 17: the audits are the critical path.
+		{name: "explicit, 1 transfer", transfers: 1, want: 18},
+		// The control handshake's HelloRetryRequest: 8 at the fork, 25
 		// before QUIT. The data handshakes offer the P-256 share the
 		// control one negotiated, the audits' offer it from the start:
 		// no retry.
-		{name: "explicit, 3 transfers, P-256 only", transfers: 3, p256Only: true, want: 27},
-		{name: "explicit, 1 transfer, P-256 only", transfers: 1, p256Only: true, want: 21},
-		// 5 + 2 + 3×5 = 22 beats 5 + 11 = 16; QUIT.
+		{name: "explicit, 3 transfers, P-256 only", transfers: 3, p256Only: true, want: 26},
+		{name: "explicit, 1 transfer, P-256 only", transfers: 1, p256Only: true, want: 19},
+		// 5 + 2 + 3×5 = 22 beats 16; QUIT.
 		{name: "implicit, 3 transfers", implicit: true, transfers: 3, want: 23},
 		// 5 + 2 + 5 = 12 loses to 16; QUIT.
 		{name: "implicit, 1 transfer", implicit: true, transfers: 1, want: 17},

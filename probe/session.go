@@ -30,13 +30,21 @@ func (a *attempt) explicit(ctx context.Context, banner *rfc2228.Reply) {
 		return
 	}
 	a.res.Banner = banner.Lines
-	a.openEarly(ctx) // the server greets us: the audits need not wait for more
-	feat := a.feat(ctx)
-	if feat == nil {
+	// The server greets us: the audits need not wait for more. The
+	// cleartext-login audit sends the FEAT in clear, off this session's
+	// path (a server that writes each FEAT line apart makes it take two
+	// round trips); without the audits, this session sends it.
+	if !a.openEarly(ctx) && a.featInClear(ctx) == nil {
 		return
 	}
-	a.res.FeatBeforeTLS = feat
 	if !a.auth(ctx) {
+		if a.res.FeatBeforeTLS == nil && a.tap != nil && !a.limited() {
+			// What the server says it offers, beside the refusal; a
+			// failure here changes nothing of the attempt's outcome.
+			if r, err := a.cmd(ctx, "FEAT"); err == nil {
+				a.res.FeatBeforeTLS = features(r)
+			}
+		}
 		return
 	}
 	if err := a.handshake(ctx); err != nil {
@@ -46,10 +54,24 @@ func (a *attempt) explicit(ctx context.Context, banner *rfc2228.Reply) {
 		a.checkMaskedSYST(ctx)
 		return
 	}
-	if !feat.AuthTLS {
-		a.find(cause.FeatMissingAuth, fmt.Sprintf("FEAT (%d) lists %s; AUTH %s got 234", feat.Code, featSummary(feat), a.res.AuthMechanism))
-	}
 	a.secured(ctx, true)
+}
+
+// featInClear sends FEAT before AUTH and keeps its answer; nil when the
+// exchange failed.
+func (a *attempt) featInClear(ctx context.Context) *result.Features {
+	a.res.FeatBeforeTLS = a.feat(ctx)
+	return a.res.FeatBeforeTLS
+}
+
+// featMissingAuth notes a FEAT in clear that does not offer the AUTH the
+// server then accepted.
+func (a *attempt) featMissingAuth() {
+	feat := a.res.FeatBeforeTLS
+	if feat == nil || feat.AuthTLS || a.tlsConn == nil {
+		return
+	}
+	a.find(cause.FeatMissingAuth, fmt.Sprintf("FEAT (%d) lists %s; AUTH %s got 234", feat.Code, featSummary(feat), a.res.AuthMechanism))
 }
 
 // implicit runs an implicit-TLS session on a connection whose handshake
@@ -65,7 +87,7 @@ func (a *attempt) implicit(ctx context.Context, hsErr error) {
 	}
 	// The server speaks TLS: the audits need not wait for its greeting,
 	// which comes in the same round trip as theirs.
-	a.openEarly(ctx)
+	_ = a.openEarly(ctx)
 	r, ok := a.greeting(ctx)
 	if !ok {
 		return
@@ -139,6 +161,11 @@ func (a *attempt) feat(ctx context.Context) *result.Features {
 		a.fail(err)
 		return nil
 	}
+	return features(r)
+}
+
+// features is what a reply to FEAT offers.
+func features(r rfc2228.Reply) *result.Features {
 	f := rfc2228.ParseFeat(r)
 	return &result.Features{
 		Code:    r.Code,
@@ -247,14 +274,14 @@ func (a *attempt) secured(ctx context.Context, featAgain bool) {
 // handshake was TLS 1.3 (a TLS 1.2 one shows it itself).
 func (a *attempt) auditChecks(loggedIn bool, version uint16) []policyCheck {
 	var checks []policyCheck
-	if loggedIn {
-		checks = append(checks, checkReuse, checkClearData, checkEarlyDataTLS, checkDataTLSAfter150)
-	}
-	if a.res.Mode == result.ModeExplicit {
-		checks = append(checks, checkCleartextLogin)
-	}
-	if version == tls.VersionTLS13 {
-		checks = append(checks, checkEMS)
+	for _, c := range []policyCheck{checkReuse, checkClearData, checkEarlyDataTLS, checkDataTLSAfter150, checkCleartextLogin, checkEMS} {
+		switch {
+		case c.login && !loggedIn:
+		case c.clear && a.res.Mode != result.ModeExplicit: // an implicit port has no clear
+		case c.version == tls.VersionTLS12 && version != tls.VersionTLS13:
+		default:
+			checks = append(checks, c)
+		}
 	}
 	return checks
 }
