@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -23,7 +24,7 @@ import (
 // tables are the text report's, without colour; every text is escaped so
 // that nothing a server sent becomes markup, a link, a mention or HTML.
 func Markdown(w io.Writer, results []*result.Result) error {
-	if len(results) == 0 || results[0] == nil {
+	if len(results) == 0 || slices.Contains(results, nil) {
 		return errors.New("report: no result")
 	}
 	m := &mdDoc{pal: newPalette(false)}
@@ -53,9 +54,6 @@ func (m *mdDoc) fleet(results []*result.Result) {
 	}
 	m.table(append([]string{"#"}, summaryHeader...), rows)
 	for i, r := range results {
-		if r == nil {
-			return
-		}
 		m.heading(3, fmt.Sprintf("%d. %s", i+1, Sanitize(r.Target)))
 		m.result(r, 4)
 	}
@@ -102,9 +100,9 @@ func (m *mdDoc) attempt(r *result.Result, a *result.Attempt, h int) {
 	if a.DetectedBy != "" {
 		lines = append(lines, [2]string{"detected by: ", Sanitize(a.DetectedBy)})
 	}
-	lines = append(lines, statement(m.pal.outcome(a)))
+	lines = append(lines, listItem(m.pal.outcome(a)))
 	if a.Login != nil {
-		lines = append(lines, statement(m.pal.login(a.Login)))
+		lines = append(lines, listItem(m.pal.login(a.Login)))
 	}
 	m.list(lines)
 	m.heading(h+1, "Timeline")
@@ -121,8 +119,8 @@ func (m *mdDoc) attempt(r *result.Result, a *result.Attempt, h int) {
 	m.dataChannel(a.DataChannel, a.Policy, h+1)
 }
 
-// statement is a head and text as a list item's label and text.
-func statement(head, text string) [2]string {
+// listItem is a statement's head and text as a list item's label and text.
+func listItem(head, text string) [2]string {
 	if text == "" {
 		return [2]string{head, ""}
 	}

@@ -238,6 +238,9 @@ func TestMarkdownEmpty(t *testing.T) {
 	if err := Markdown(&bytes.Buffer{}, nil); err == nil {
 		t.Error("Markdown(nil) returned no error")
 	}
+	if err := Markdown(&bytes.Buffer{}, []*result.Result{healthyVsftpd(), nil}); err == nil {
+		t.Error("Markdown with a nil result returned no error")
+	}
 	if err := Markdown(failingWriter{os.ErrClosed}, []*result.Result{healthyVsftpd()}); err != os.ErrClosed {
 		t.Errorf("Markdown returned %v, want %v", err, os.ErrClosed)
 	}
