@@ -213,9 +213,9 @@ func unsentIssuer(chain []*x509.Certificate) (cause.ID, string) {
 	top := chain[len(chain)-1]
 	sent := fmt.Sprintf("the server sent %s ending at %s, issued by %s, which it did not send and no trusted root matches", plural(len(chain), "certificate"), top.Subject, top.Issuer)
 	if urls := top.IssuingCertificateURL; len(urls) > 0 {
-		return cause.CertChainIncomplete, sent + fmt.Sprintf("; the certificate names where its issuer is published (AIA caIssuers %s), as a public CA's do: most likely an intermediate the server should send (if %s is your organisation's own CA, check with --ca-file instead)", strings.Join(urls, ", "), top.Issuer)
+		return cause.CertChainIncomplete, sent + fmt.Sprintf("; the certificate names where its issuer is published (AIA caIssuers %s), as public CAs' certificates do: most likely an intermediate the server should send (if %s is your organisation's own CA, check with --ca-file instead)", strings.Join(urls, ", "), top.Issuer)
 	}
-	return cause.CertUntrusted, sent + fmt.Sprintf("; the certificate names no URL for its issuer (no AIA caIssuers), as a private CA's usually do and a public CA's do not: most likely %s is a private CA, to check with --ca-file (if it is a public CA's intermediate, the server should send it)", top.Issuer)
+	return cause.CertUntrusted, sent + fmt.Sprintf("; the certificate names no URL for its issuer (no AIA caIssuers): public CAs' certificates name one, private CAs' usually do not, so most likely %s is a private CA, to check with --ca-file (were it a public CA's intermediate, the server should send it)", top.Issuer)
 }
 
 // has reports an earlier finding of cause id on this attempt.
