@@ -119,6 +119,8 @@ func renderAll(w io.Writer, results []*result.Result, o *options, status result.
 		return enc.Encode(results)
 	case "nagios":
 		return report.Nagios(w, results, status, o.warnDays, o.critDays)
+	case "markdown":
+		return report.Markdown(w, results)
 	}
 	opts := report.Options{Color: useColor(w, o.noColor)}
 	for i, r := range results {

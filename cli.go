@@ -251,7 +251,7 @@ func newFlagSet(stdout io.Writer) (*pflag.FlagSet, *options) {
 	fs.StringVar(&o.caFile, "ca-file", "", "PEM file of extra trusted root certificates")
 	fs.DurationVar(&o.timeout, "timeout", defaultTimeout, "limit for each step (connect, each reply, handshake)")
 	fs.DurationVar(&o.deadline, "deadline", 60*time.Second, "limit for each target's whole diagnosis")
-	fs.StringVar(&o.format, "format", "text", "output format: text, json, jsonl (one JSON document per line) or nagios")
+	fs.StringVar(&o.format, "format", "text", "output format: text, json, jsonl (one JSON document per line), nagios or markdown (for an issue or ticket)")
 	fs.BoolVar(&o.noColor, "no-color", false, "no colour (also off when NO_COLOR is set or output is not a terminal)")
 	fs.IntVar(&o.warnDays, "warn-days", probe.DefaultWarnDays, "warn when the certificate expires within this many days")
 	fs.IntVar(&o.critDays, "crit-days", probe.DefaultCritDays, "critical when the certificate expires within this many days")
@@ -302,9 +302,9 @@ func (o *options) check() error {
 		return usageError{fmt.Sprintf("--mode %q: want implicit, explicit, both or auto", o.mode)}
 	}
 	switch o.format {
-	case "text", "json", "jsonl", "nagios":
+	case "text", "json", "jsonl", "nagios", "markdown":
 	default:
-		return usageError{fmt.Sprintf("--format %q: want text, json, jsonl or nagios", o.format)}
+		return usageError{fmt.Sprintf("--format %q: want text, json, jsonl, nagios or markdown", o.format)}
 	}
 	switch o.failOn {
 	case "info", "warning", "critical":

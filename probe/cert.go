@@ -196,10 +196,26 @@ func (a *attempt) verifyTrust(chain []*x509.Certificate, v *result.Verification)
 	case selfSigned(top):
 		a.find(cause.CertUntrusted, fmt.Sprintf("the chain ends at root %s, which is not a trusted root", top.Subject))
 	case errors.As(err, new(x509.UnknownAuthorityError)):
-		a.find(cause.CertChainIncomplete, fmt.Sprintf("the server sent %s ending at %s, issued by %s, which it did not send and no trusted root matches", plural(len(chain), "certificate"), top.Subject, top.Issuer))
+		a.find(unsentIssuer(chain))
 	default:
 		a.find(cause.CertUntrusted, err.Error())
 	}
+}
+
+// unsentIssuer classifies a chain whose last certificate's issuer was
+// neither sent nor trusted, from what that certificate shows: one naming
+// the URL its issuer is published at (AIA caIssuers), as public CAs'
+// certificates do, points to an intermediate the server should send; one
+// naming none, as private CAs' usually do, points to a private CA that
+// the client must be given (cert-untrusted). The evidence says which and
+// why, since either reading can be wrong.
+func unsentIssuer(chain []*x509.Certificate) (cause.ID, string) {
+	top := chain[len(chain)-1]
+	sent := fmt.Sprintf("the server sent %s ending at %s, issued by %s, which it did not send and no trusted root matches", plural(len(chain), "certificate"), top.Subject, top.Issuer)
+	if urls := top.IssuingCertificateURL; len(urls) > 0 {
+		return cause.CertChainIncomplete, sent + fmt.Sprintf("; the certificate names where its issuer is published (AIA caIssuers %s), as public CAs' certificates do: most likely an intermediate the server should send (if %s is your organisation's own CA, check with --ca-file instead)", strings.Join(urls, ", "), top.Issuer)
+	}
+	return cause.CertUntrusted, sent + fmt.Sprintf("; the certificate names no URL for its issuer (no AIA caIssuers): public CAs' certificates name one, private CAs' usually do not, so most likely %s is a private CA, to check with --ca-file (were it a public CA's intermediate, the server should send it)", top.Issuer)
 }
 
 // has reports an earlier finding of cause id on this attempt.

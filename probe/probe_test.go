@@ -512,6 +512,11 @@ func TestCertificateFindings(t *testing.T) {
 	}
 	leafOnly := interLeaf
 	leafOnly.Certificate = leafOnly.Certificate[:1]
+	leafOnlyAIA, err := inter.Issue(testcert.Options{DNSNames: []string{"localhost"}, IssuingCertificateURL: "http://127.0.0.1:9/inter.crt"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	leafOnlyAIA.Certificate = leafOnlyAIA.Certificate[:1]
 	selfSigned, err := testcert.SelfSigned(testcert.Options{DNSNames: []string{"localhost"}, IPs: []net.IP{net.IPv4(127, 0, 0, 1)}})
 	if err != nil {
 		t.Fatal(err)
@@ -543,7 +548,9 @@ func TestCertificateFindings(t *testing.T) {
 		{"IP without IP SAN", localCert(t, testcert.Options{IPs: []net.IP{net.IPv4(127, 0, 0, 2)}}), "127.0.0.1", nil, []string{critical(cause.CertNameMismatch)}},
 		{"self-signed", selfSigned, "localhost", nil, []string{critical(cause.CertSelfSigned)}},
 		{"expired and self-signed", expiredSelfSigned, "localhost", nil, []string{critical(cause.CertExpired), critical(cause.CertSelfSigned)}},
-		{"intermediate missing", leafOnly, "localhost", nil, []string{critical(cause.CertChainIncomplete)}},
+		// No issuer URL (AIA) in the leaf: read as a private CA (TestUnsentIssuer).
+		{"intermediate missing, no AIA", leafOnly, "localhost", nil, []string{critical(cause.CertUntrusted)}},
+		{"intermediate missing", leafOnlyAIA, "localhost", nil, []string{critical(cause.CertChainIncomplete)}},
 		{"private root not trusted", withRoot, "localhost", x509.NewCertPool(), []string{critical(cause.CertUntrusted)}},
 		{"weak key", localCert(t, testcert.Options{RSABits: 1024}), "localhost", nil, []string{critical(cause.CertWeakKey)}},
 		{"SHA-1 signature", localCert(t, testcert.Options{SignatureAlgorithm: x509.ECDSAWithSHA1}), "localhost", nil, []string{critical(cause.CertWeakSignature)}},

@@ -15,6 +15,9 @@ const (
 	maxSANs    = 8 // SANs listed per certificate; the rest are counted
 )
 
+// certHeader heads the certificate chain table.
+var certHeader = []string{"#", "subject", "issuer", "SANs", "validity", "key\nsignature"}
+
 // writeCertificates writes the chain the server sent, one row per
 // certificate, then our verification of it.
 func (p *printer) writeCertificates(a *result.Attempt) {
@@ -22,13 +25,25 @@ func (p *printer) writeCertificates(a *result.Attempt) {
 		p.line("certificates: none received")
 		return
 	}
-	p.subhead(fmt.Sprintf("certificate chain (%d, leaf first)", len(a.Certificates)))
-	rows := make([][]string, len(a.Certificates))
-	for i, c := range a.Certificates {
+	p.subhead(chainTitle(a.Certificates))
+	p.writeTable(certHeader, certRows(a.Certificates), tw.On)
+	for _, l := range p.pal.verificationLines(a.Verification) {
+		p.wrapped(l[0], l[1])
+	}
+}
+
+// chainTitle is e.g. "certificate chain (2, leaf first)".
+func chainTitle(certs []result.Certificate) string {
+	return fmt.Sprintf("certificate chain (%d, leaf first)", len(certs))
+}
+
+// certRows are the certificates as table rows, leaf first.
+func certRows(certs []result.Certificate) [][]string {
+	rows := make([][]string, len(certs))
+	for i, c := range certs {
 		rows[i] = certRow(i+1, c)
 	}
-	p.writeTable([]string{"#", "subject", "issuer", "SANs", "validity", "key\nsignature"}, rows, tw.On)
-	p.writeVerification(a.Verification)
+	return rows
 }
 
 // certRow is one certificate as table cells.
@@ -104,31 +119,32 @@ func bits(n int) string {
 	return strconv.Itoa(n)
 }
 
-// writeVerification states whether we trust the chain, and why not.
-func (p *printer) writeVerification(v *result.Verification) {
+// verificationLines state whether we trust the chain, and why not, as
+// (label, text) pairs.
+func (p palette) verificationLines(v *result.Verification) [][2]string {
 	if v == nil {
-		p.line("verification: not performed")
-		return
+		return [][2]string{{"verification: ", "not performed"}}
 	}
-	p.wrapped("verification: ", fmt.Sprintf("trusted %s · name matches %s · time valid %s",
-		p.mark(v.Trusted), p.mark(v.NameMatches), p.mark(v.TimeValid)))
+	lines := [][2]string{{"verification: ", fmt.Sprintf("trusted %s · name matches %s · time valid %s",
+		p.mark(v.Trusted), p.mark(v.NameMatches), p.mark(v.TimeValid))}}
 	if v.Error != "" {
-		p.wrapped("  error: ", Sanitize(v.Error))
+		lines = append(lines, [2]string{"  error: ", Sanitize(v.Error)})
 	}
 	if len(v.VerifiedPath) > 0 {
 		path := make([]string, len(v.VerifiedPath))
 		for i, s := range v.VerifiedPath {
 			path[i] = Sanitize(s)
 		}
-		p.wrapped("  verified path: ", strings.Join(path, " → "))
+		lines = append(lines, [2]string{"  verified path: ", strings.Join(path, " → ")})
 	}
+	return lines
 }
 
 // mark is a coloured yes or no.
-func (p *printer) mark(b bool) string {
-	c := p.pal.critical
+func (p palette) mark(b bool) string {
+	c := p.critical
 	if b {
-		c = p.pal.ok
+		c = p.ok
 	}
 	return c.Sprint(yesNo(b))
 }

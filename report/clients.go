@@ -17,6 +17,14 @@ func (p *printer) writeClients(cs []result.ClientVerdict) {
 	}
 	p.line("")
 	p.rule("clients")
+	p.writeTable(clientHeader, p.pal.clientRows(cs), tw.Off)
+}
+
+// clientHeader heads the client verdicts table.
+var clientHeader = []string{"client", "verdict", "reasons", "detail"}
+
+// clientRows are the client verdicts as table rows, server text sanitized.
+func (p palette) clientRows(cs []result.ClientVerdict) [][]string {
 	rows := make([][]string, len(cs))
 	for i, c := range cs {
 		reasons := make([]string, len(c.Reasons))
@@ -25,12 +33,12 @@ func (p *printer) writeClients(cs []result.ClientVerdict) {
 		}
 		rows[i] = []string{
 			Sanitize(c.Client),
-			p.pal.clientVerdict(Sanitize(c.Verdict)),
+			p.clientVerdict(Sanitize(c.Verdict)),
 			strings.Join(reasons, "\n"),
 			sanitizeLines(c.Detail),
 		}
 	}
-	p.writeTable([]string{"client", "verdict", "reasons", "detail"}, rows, tw.Off)
+	return rows
 }
 
 // clientVerdict colours a client verdict: fails red, at-risk yellow,

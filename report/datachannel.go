@@ -22,7 +22,7 @@ func (p *printer) writeDataChannel(d *result.DataChannel, pol *result.Policy) {
 	case !d.Attempted:
 		p.wrapped("not attempted: ", orNone(d.NotAttempted))
 	default:
-		p.writeTable(nil, p.dataRows(d), tw.Off)
+		p.writeTable(nil, p.pal.dataRows(d), tw.Off)
 	}
 	p.line("")
 	p.writePolicy(pol)
@@ -30,7 +30,7 @@ func (p *printer) writeDataChannel(d *result.DataChannel, pol *result.Policy) {
 
 // dataRows is the data connection as rows of two cells; server text is
 // sanitized.
-func (p *printer) dataRows(d *result.DataChannel) [][]string {
+func (p palette) dataRows(d *result.DataChannel) [][]string {
 	rows := [][]string{
 		{"passive mode", passiveMode(d)},
 		{"address advertised", p.advertised(d)},
@@ -53,7 +53,7 @@ func (p *printer) dataRows(d *result.DataChannel) [][]string {
 
 // transfers summarises the session's listings: how many worked, which
 // resumed, and what ended the first that failed.
-func (p *printer) transfers(ts []result.Transfer) string {
+func (p palette) transfers(ts []result.Transfer) string {
 	ok, resumed := 0, 0
 	failed := ""
 	for i, t := range ts {
@@ -68,7 +68,7 @@ func (p *printer) transfers(ts []result.Transfer) string {
 	}
 	s := fmt.Sprintf("%d of %d worked, %d resumed", ok, len(ts), resumed)
 	if failed != "" {
-		return p.pal.critical.Sprint(s + failed)
+		return p.critical.Sprint(s + failed)
 	}
 	return s
 }
@@ -84,14 +84,14 @@ func passiveMode(d *result.DataChannel) string {
 
 // advertised is the address a 227 reply named, highlighted when it is not
 // the address used; EPSV names only a port.
-func (p *printer) advertised(d *result.DataChannel) string {
+func (p palette) advertised(d *result.DataChannel) string {
 	switch {
 	case d.AdvertisedAddress == "" && d.PassiveCommand == "EPSV":
 		return "port only (EPSV)"
 	case d.AdvertisedAddress == "" || d.UsedAddress == "" || d.AdvertisedAddress == d.UsedAddress:
 		return orNone(d.AdvertisedAddress)
 	}
-	return p.pal.warning.Sprint(Sanitize(d.AdvertisedAddress) + " DIFFERS from the address used")
+	return p.warning.Sprint(Sanitize(d.AdvertisedAddress) + " DIFFERS from the address used")
 }
 
 // dataTLSRows describe the data connection's handshake.

@@ -10,6 +10,9 @@ import (
 	"github.com/ftpsdiag/ftpsdiag/probe/result"
 )
 
+// findingHeader heads the findings table.
+var findingHeader = []string{"severity", "finding", "stage", "evidence", "remedy"}
+
 // writeFindings writes the findings worst first, keeping the given order
 // within a severity.
 func (p *printer) writeFindings(findings []result.Finding) {
@@ -17,6 +20,12 @@ func (p *printer) writeFindings(findings []result.Finding) {
 		p.line("no findings")
 		return
 	}
+	p.writeTable(findingHeader, p.pal.findingRows(findings), tw.On)
+}
+
+// findingRows are the findings as table rows, worst first, keeping the
+// given order within a severity.
+func (p palette) findingRows(findings []result.Finding) [][]string {
 	sorted := slices.Clone(findings)
 	slices.SortStableFunc(sorted, func(a, b result.Finding) int {
 		return cmp.Compare(b.Severity.Rank(), a.Severity.Rank())
@@ -25,18 +34,18 @@ func (p *printer) writeFindings(findings []result.Finding) {
 	for i, f := range sorted {
 		rows[i] = p.findingRow(f)
 	}
-	p.writeTable([]string{"severity", "finding", "stage", "evidence", "remedy"}, rows, tw.On)
+	return rows
 }
 
 // findingRow is one finding as table cells; server text is sanitized line
 // by line so a multi-line reply stays multi-line.
-func (p *printer) findingRow(f result.Finding) []string {
+func (p palette) findingRow(f result.Finding) []string {
 	stage := Sanitize(f.Stage)
 	if f.Mode != "" {
 		stage += "\n" + Sanitize(string(f.Mode)) + ":" + strconv.Itoa(f.Port)
 	}
 	return []string{
-		p.pal.severity(f.Severity).Sprint(Sanitize(string(f.Severity))),
+		p.severity(f.Severity).Sprint(Sanitize(string(f.Severity))),
 		Sanitize(f.ID) + "\n" + sanitizeLines(f.Title),
 		stage,
 		sanitizeLines(f.Evidence),

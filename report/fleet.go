@@ -18,18 +18,26 @@ func Summary(w io.Writer, results []*result.Result, o Options) error {
 	p := newPrinter(w, o)
 	p.line("")
 	p.rule(fmt.Sprintf("summary: %d targets", len(results)))
+	p.writeTable(summaryHeader, p.pal.summaryRows(results), tw.Off)
+	return p.err
+}
+
+// summaryHeader heads the summary table of a run over several targets.
+var summaryHeader = []string{"target", "status", "worst finding", "cert days left", "TLS versions"}
+
+// summaryRows are one row per target for the summary table.
+func (p palette) summaryRows(results []*result.Result) [][]string {
 	rows := make([][]string, len(results))
 	for i, r := range results {
 		rows[i] = []string{
 			Sanitize(r.Target),
-			p.pal.status(r.Status).Sprint(string(r.Status)),
+			p.status(r.Status).Sprint(string(r.Status)),
 			worstFinding(r),
 			certDays(r),
 			strings.Join(tlsVersions(r), ", "),
 		}
 	}
-	p.writeTable([]string{"target", "status", "worst finding", "cert days left", "TLS versions"}, rows, tw.Off)
-	return p.err
+	return rows
 }
 
 // worstFinding is a summary row's worst finding (findings come sorted

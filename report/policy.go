@@ -21,12 +21,20 @@ func (p *printer) writePolicy(pol *result.Policy) {
 		p.line("server policy: not tested")
 		return
 	}
+	p.writeTable(policyHeader, p.pal.policyRows(pol), tw.Off)
+}
+
+// policyHeader heads the server policy table.
+var policyHeader = []string{"server policy", "answer", "evidence"}
+
+// policyRows are pol's checks as table rows, evidence sanitized.
+func (p palette) policyRows(pol *result.Policy) [][]string {
 	checks := policyChecks(pol)
 	rows := make([][]string, len(checks))
 	for i, c := range checks {
 		rows[i] = []string{c.name, p.answer(c), sanitizeLines(c.evidence)}
 	}
-	p.writeTable([]string{"server policy", "answer", "evidence"}, rows, tw.Off)
+	return rows
 }
 
 // policyChecks lists pol's checks in table order.
@@ -46,10 +54,10 @@ func policyChecks(pol *result.Policy) []policyCheck {
 
 // answer is the check's yes, no or "not tested", in the warning colour
 // when the answer weakens security.
-func (p *printer) answer(c policyCheck) string {
+func (p palette) answer(c policyCheck) string {
 	s := tested(c.answer)
 	if c.riskyWhenOn && c.answer != nil && *c.answer {
-		return p.pal.warning.Sprint(s)
+		return p.warning.Sprint(s)
 	}
 	return s
 }

@@ -53,11 +53,16 @@ func (p *printer) writeIgnored(ignored []result.Finding) {
 	if len(ignored) == 0 {
 		return
 	}
+	p.wrapped("ignored (--ignore): ", ignoredList(ignored))
+}
+
+// ignoredList is e.g. "cert-self-signed (critical), tls13-unsupported (info)".
+func ignoredList(ignored []result.Finding) string {
 	ids := make([]string, len(ignored))
 	for i, f := range ignored {
 		ids[i] = Sanitize(f.ID) + " (" + Sanitize(string(f.Severity)) + ")"
 	}
-	p.wrapped("ignored (--ignore): ", strings.Join(ids, ", "))
+	return strings.Join(ids, ", ")
 }
 
 // writeNotTested lists what this run could not show, one line each.
@@ -135,20 +140,25 @@ func (p *printer) ruleOf(bar, title string) {
 
 // writeSummary names the target and the run.
 func (p *printer) writeSummary(r *result.Result) {
+	for _, l := range summaryLines(r) {
+		p.wrapped("", l)
+	}
+}
+
+// summaryLines name the tool, the target and the run, sanitized.
+func summaryLines(r *result.Result) []string {
 	host := r.Host
 	if host == r.Target {
 		host = ""
 	}
-	p.wrapped("", joinNonEmpty(" · ",
-		Sanitize(r.Tool),
-		labelled("target", r.Target),
-		labelled("host", host),
-		labelled("server name", r.ServerName)))
 	started := ""
 	if !r.StartedAt.IsZero() {
 		started = "started " + r.StartedAt.Format(time.RFC3339)
 	}
-	p.wrapped("", joinNonEmpty(" · ", started, fmt.Sprintf("took %.1f ms", r.DurationMS), plural(len(r.Attempts), "attempt")))
+	return []string{
+		joinNonEmpty(" · ", Sanitize(r.Tool), labelled("target", r.Target), labelled("host", host), labelled("server name", r.ServerName)),
+		joinNonEmpty(" · ", started, fmt.Sprintf("took %.1f ms", r.DurationMS), plural(len(r.Attempts), "attempt")),
+	}
 }
 
 // writeAttempt writes one attempt: header, outcome and login, the
@@ -193,42 +203,55 @@ func (p *printer) subhead(title string) {
 
 // writeOutcome says whether the attempt worked and, if not, where it stopped.
 func (p *printer) writeOutcome(a *result.Attempt) {
-	if a.OK {
-		p.statement("result: "+p.okFailed(true), "TLS on the control connection works")
-		return
-	}
-	p.statement("result: "+p.okFailed(false), Sanitize(a.Error))
+	p.statement(p.pal.outcome(a))
 }
 
-// writeLogin says who logged in and what the server answered; the
-// password is never in the result.
-func (p *printer) writeLogin(l *result.Login) {
-	if l == nil {
-		return
+// outcome is whether the attempt worked and, if not, where it stopped, as
+// a statement's head and text.
+func (p palette) outcome(a *result.Attempt) (head, text string) {
+	if a.OK {
+		return "result: " + p.okFailed(true), "TLS on the control connection works"
 	}
+	return "result: " + p.okFailed(false), Sanitize(a.Error)
+}
+
+// writeLogin says who logged in and what the server answered.
+func (p *printer) writeLogin(l *result.Login) {
+	if l != nil {
+		p.statement(p.pal.login(l))
+	}
+}
+
+// login is who logged in and what the server answered, as a statement's
+// head and text; the password is never in the result.
+func (p palette) login(l *result.Login) (head, text string) {
 	user := Sanitize(l.User)
 	if l.Anonymous && l.User != "anonymous" {
 		user += " (anonymous)"
 	}
-	p.statement("login as "+user+": "+p.okFailed(l.OK), Sanitize(l.Reply))
+	return "login as " + user + ": " + p.okFailed(l.OK), Sanitize(l.Reply)
 }
 
 // okFailed is a coloured "ok" or "FAILED".
-func (p *printer) okFailed(ok bool) string {
+func (p palette) okFailed(ok bool) string {
 	if ok {
-		return p.pal.ok.Sprint("ok")
+		return p.ok.Sprint("ok")
 	}
-	return p.pal.critical.Sprint("FAILED")
+	return p.critical.Sprint("FAILED")
 }
 
 // writeVerdict writes the verdict: one line unless it is wider than the
 // report.
 func (p *printer) writeVerdict(r *result.Result) {
-	status := r.Status
-	if status == "" {
-		status = result.StatusUnknown
+	p.statement(p.pal.status(status(r)).Sprint("VERDICT: "+strings.ToUpper(Sanitize(string(status(r))))), Sanitize(r.Verdict))
+}
+
+// status is r's status, unknown when it has none.
+func status(r *result.Result) result.Status {
+	if r.Status == "" {
+		return result.StatusUnknown
 	}
-	p.statement(p.pal.status(status).Sprint("VERDICT: "+strings.ToUpper(Sanitize(string(status)))), Sanitize(r.Verdict))
+	return r.Status
 }
 
 // labelled is "label value", or "" when value is empty.

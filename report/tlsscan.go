@@ -33,11 +33,7 @@ func (p *printer) writeTLSScan(s *result.TLSScan) {
 	p.line("")
 	p.subhead("TLS scan")
 	versions := scannedVersions(s.Versions)
-	rows := make([][]string, len(versions))
-	for i, v := range versions {
-		rows[i] = p.versionRow(v)
-	}
-	p.writeTable([]string{"version", "accepted", "server preference", "groups", "DHE bits"}, rows, tw.Off)
+	p.writeTable(versionHeader, p.pal.versionRows(versions), tw.Off)
 	if lacksTLS13(versions) {
 		p.line("note: the server does not accept TLS 1.3")
 	}
@@ -70,8 +66,20 @@ func scannedVersions(got []result.VersionScan) []scannedVersion {
 	return out
 }
 
+// versionHeader heads the TLS scan's version table.
+var versionHeader = []string{"version", "accepted", "server preference", "groups", "DHE bits"}
+
+// versionRows are the versions as table rows.
+func (p palette) versionRows(versions []scannedVersion) [][]string {
+	rows := make([][]string, len(versions))
+	for i, v := range versions {
+		rows[i] = p.versionRow(v)
+	}
+	return rows
+}
+
 // versionRow is one version as table cells.
-func (p *printer) versionRow(v scannedVersion) []string {
+func (p palette) versionRow(v scannedVersion) []string {
 	if !v.probed {
 		return []string{v.Version, "not probed", none, none, none}
 	}
@@ -87,18 +95,18 @@ func (p *printer) versionRow(v scannedVersion) []string {
 // acceptedVersion is yes or no; an accepted SSL version is red, an
 // accepted TLS 1.0 or 1.1 yellow. A version whose probes did not finish is
 // unknown unless one was accepted, never "no".
-func (p *printer) acceptedVersion(v result.VersionScan) string {
+func (p palette) acceptedVersion(v result.VersionScan) string {
 	switch {
 	case !v.Accepted && v.Unfinished != "":
-		return p.pal.warning.Sprint("unknown (" + Sanitize(v.Unfinished) + ")")
+		return p.warning.Sprint("unknown (" + Sanitize(v.Unfinished) + ")")
 	case !v.Accepted:
 		return "no"
 	}
 	switch v.Version {
 	case "SSL 2.0", "SSL 3.0":
-		return p.pal.critical.Sprint("yes")
+		return p.critical.Sprint("yes")
 	case "TLS 1.0", "TLS 1.1":
-		return p.pal.warning.Sprint("yes")
+		return p.warning.Sprint("yes")
 	}
 	return "yes"
 }
@@ -128,11 +136,19 @@ func (p *printer) writeSuites(v result.VersionScan) {
 	if len(v.Suites) == 0 {
 		return
 	}
+	p.writeTable(suiteHeader, p.pal.suiteRows(v), tw.Off)
+}
+
+// suiteHeader heads a table of cipher suites.
+var suiteHeader = []string{"code", "IANA name", "key exchange", "bits", "strength"}
+
+// suiteRows are the cipher suites of v as table rows.
+func (p palette) suiteRows(v result.VersionScan) [][]string {
 	rows := make([][]string, len(v.Suites))
 	for i, s := range v.Suites {
 		rows[i] = []string{Sanitize(s.Code), Sanitize(s.Name), orNone(s.KeyExchange), cmp.Or(bits(s.Bits), none), p.strength(s.Strength)}
 	}
-	p.writeTable([]string{"code", "IANA name", "key exchange", "bits", "strength"}, rows, tw.Off)
+	return rows
 }
 
 // suitesCaption is e.g. "TLS 1.2: 4 cipher suites, in server preference
@@ -155,30 +171,38 @@ func suitesCaption(v result.VersionScan) string {
 
 // strength is a suite's rating: insecure red, weak yellow, strong green,
 // anything else plain.
-func (p *printer) strength(s string) string {
+func (p palette) strength(s string) string {
 	switch s {
 	case "insecure":
-		return p.pal.critical.Sprint(s)
+		return p.critical.Sprint(s)
 	case "weak":
-		return p.pal.warning.Sprint(s)
+		return p.warning.Sprint(s)
 	case "strong":
-		return p.pal.ok.Sprint(s)
+		return p.ok.Sprint(s)
 	}
 	return orNone(s)
 }
 
-// writeScanCost writes what the scan cost and the probes that failed,
-// sanitized, at most maxScanErrors of them.
+// writeScanCost writes what the scan cost and the probes that failed.
 func (p *printer) writeScanCost(s *result.TLSScan) {
+	for _, l := range scanCostLines(s) {
+		p.wrapped(l[0], l[1])
+	}
+}
+
+// scanCostLines are what the scan cost and the probes that failed,
+// sanitized, at most maxScanErrors of them, as (label, text) pairs.
+func scanCostLines(s *result.TLSScan) [][2]string {
 	cost := fmt.Sprintf("scan: %s (at most %d at once), %.1f ms", plural(s.Connections, "connection"), s.MaxConns, s.DurationMS)
 	if s.Backoffs > 0 {
 		cost += ", " + plural(s.Backoffs, "backoff") + " after 421"
 	}
-	p.wrapped("", cost)
+	lines := [][2]string{{"", cost}}
 	for _, e := range s.Errors[:min(len(s.Errors), maxScanErrors)] {
-		p.wrapped("scan error: ", Sanitize(e))
+		lines = append(lines, [2]string{"scan error: ", Sanitize(e)})
 	}
 	if n := len(s.Errors) - maxScanErrors; n > 0 {
-		p.line("… and " + plural(n, "more scan error"))
+		lines = append(lines, [2]string{"", "… and " + plural(n, "more scan error")})
 	}
+	return lines
 }

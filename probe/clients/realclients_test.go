@@ -124,7 +124,7 @@ func TestRealClients(t *testing.T) {
 		{name: "vsftpd-tls10-only", kind: ftpdtest.Vsftpd, opts: weak(vsftpd(rsa2048, noReuse), "TLSv1", "TLSv1"), findings: []cause.ID{cause.TLSLegacyVersion}},
 		{name: "vsftpd-rsa1024", kind: ftpdtest.Vsftpd, opts: weak(vsftpd(rsa1024, noReuse), "TLSv1.2", "TLSv1.3"), findings: []cause.ID{cause.CertWeakKey}},
 		{name: "vsftpd-sha1-signature", kind: ftpdtest.Vsftpd, opts: weak(vsftpd(sha1, noReuse), "TLSv1.2", "TLSv1.3"), findings: []cause.ID{cause.CertWeakSignature}},
-		{name: "vsftpd-untrusted-ca", kind: ftpdtest.Vsftpd, opts: vsftpd(untrusted, noReuse), findings: []cause.ID{cause.CertChainIncomplete}},
+		{name: "vsftpd-untrusted-ca", kind: ftpdtest.Vsftpd, opts: vsftpd(untrusted, noReuse), findings: []cause.ID{cause.CertUntrusted}}, // leaf only, no issuer URL: a private CA
 		{name: "vsftpd-expired", kind: ftpdtest.Vsftpd, opts: vsftpd(expired, noReuse), findings: []cause.ID{cause.CertExpired}},
 		{name: "vsftpd-name-mismatch", kind: ftpdtest.Vsftpd, opts: vsftpd(otherName, noReuse), findings: []cause.ID{cause.CertNameMismatch}},
 		// The 227 names 127.0.0.2 (MasqueradeAddress) while the server is

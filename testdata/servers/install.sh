@@ -8,7 +8,8 @@
 # with Apache Commons Net (the Java client is compiled by the test), PHP's
 # command line with its ftp extension, Debian's rclone (an older Go than the
 # test's), and basic-ftp from npm for the Node.js found on PATH (no Node, no
-# basic-ftp: the test then skips the node client, except in CI).
+# basic-ftp: the test then skips the node client, except in CI), and
+# mermaid from npm, whose parser checks the Markdown report's diagrams.
 # Idempotent and non-interactive; run as root.
 #
 #   sudo bash testdata/servers/install.sh
@@ -19,6 +20,7 @@ set -euo pipefail
 cache=${FTPSDIAG_SERVER_CACHE:-/var/cache/ftpsdiag-servers}
 extracted=(proftpd-core proftpd-mod-crypto pure-ftpd)
 basic_ftp_version=6.2.6
+mermaid_version=11.17.2 # report's Markdown tests parse their Mermaid diagrams with it
 
 if [[ $(id -u) -ne 0 ]]; then
 	echo "install.sh: must run as root" >&2
@@ -55,6 +57,13 @@ node_ready() {
 		[[ $(node -p "require('$cache/node/node_modules/basic-ftp/package.json').version" 2>/dev/null) == "$basic_ftp_version" ]]
 }
 
+# mermaid_ready reports whether the pinned mermaid (npm) is in the cache,
+# or there is no Node.js to use it with.
+mermaid_ready() {
+	! command -v node >/dev/null ||
+		[[ $(node -p "require('$cache/node/node_modules/mermaid/package.json').version" 2>/dev/null) == "$mermaid_version" ]]
+}
+
 # missing_libs prints the shared libraries a binary needs that are not installed.
 missing_libs() { ldd "$1" 2>/dev/null | awk '/not found/ {print $1}'; }
 
@@ -63,6 +72,7 @@ ready() {
 	command -v lftp >/dev/null && command -v javac >/dev/null || return 1
 	command -v rclone >/dev/null && php_ftps || return 1
 	node_ready || return 1
+	mermaid_ready || return 1
 	[[ -e /usr/share/java/commons-net.jar ]] || return 1
 	# Debian's Python modules are for Debian's python3, whatever PATH says.
 	/usr/bin/python3 -c 'import pyftpdlib.handlers, OpenSSL' 2>/dev/null || return 1
@@ -159,6 +169,11 @@ if command -v node >/dev/null && command -v npm >/dev/null; then
 	npm install --prefix "$cache/node" --no-audit --no-fund "basic-ftp@$basic_ftp_version"
 else
 	echo "install.sh: no node and npm on PATH: basic-ftp not installed" >&2
+fi
+# Mermaid's own parser for the report's Markdown tests; nothing it pulls
+# may download a browser.
+if command -v node >/dev/null && command -v npm >/dev/null; then
+	PUPPETEER_SKIP_DOWNLOAD=1 npm install --prefix "$cache/node" --no-audit --no-fund "mermaid@$mermaid_version"
 fi
 
 for p in vsftpd "${extracted[@]}"; do
