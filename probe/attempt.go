@@ -26,20 +26,21 @@ type attempt struct {
 	res      result.Attempt
 	findings []result.Finding
 
-	tap        *tapConn       // the TCP connection, recording what the server sent
-	ctrl       *rfc2228.Conn  // control channel, plaintext or TLS
-	tlsConn    *tls.Conn      // nil until the handshake
-	tickets    *ticketWatcher // sees session tickets arrive
-	certAsked  bool           // the server sent a CertificateRequest
-	sessionID  bool           // the control ServerHello, below TLS 1.3, carried a session ID to resume by
-	tlsAt      time.Time      // when the handshake started
-	dialedAt   time.Time      // when the first TCP connect started: the critical path's start
-	maxVersion uint16         // highest TLS version offered; 0 = TLS 1.3
-	group      tls.CurveID    // the group a TLS 1.3 handshake to this server negotiated, offered first by later ones; 0 before
-	raced      string         // the reply to a ClientHello the server read as a command: this connection is the retry (race.go)
-	early      *earlyAudits   // audit connections opened beside this session's own start (overlap.go)
-	connected  *bool          // an early audit connection's connect outcome, for its check's connect
-	userReply  *rfc2228.Reply // the reply to the USER an early audit connection sent, for its check's login
+	tap        *tapConn             // the TCP connection, recording what the server sent
+	ctrl       *rfc2228.Conn        // control channel, plaintext or TLS
+	tlsConn    *tls.Conn            // nil until the handshake
+	tickets    *ticketWatcher       // sees session tickets arrive
+	certAsked  bool                 // the server sent a CertificateRequest
+	sessionID  bool                 // the control ServerHello, below TLS 1.3, carried a session ID to resume by
+	tlsAt      time.Time            // when the handshake started
+	dialedAt   time.Time            // when the first TCP connect started: the critical path's start
+	maxVersion uint16               // highest TLS version offered; 0 = TLS 1.3
+	group      tls.CurveID          // the group a TLS 1.3 handshake to this server negotiated, offered first by later ones; 0 before
+	raced      string               // the reply to a ClientHello the server read as a command: this connection is the retry (race.go)
+	early      *earlyAudits         // audit connections opened beside this session's own start (overlap.go)
+	connected  *bool                // an early audit connection's connect outcome, for its check's connect
+	userReply  *rfc2228.Reply       // the reply to the USER an early audit connection sent, for its check's login
+	scanned    chan *result.TLSScan // the --scan running beside this session (scan.go)
 
 	failed   error            // the error that ended the attempt (fail)
 	withheld []result.Finding // made once Run's own limit had fired (interrupt.go)
@@ -64,7 +65,7 @@ func (a *attempt) run(ctx context.Context) {
 	if !a.dial(ctx) {
 		return
 	}
-	defer a.abandonEarly()
+	defer a.endBeside()
 	switch a.res.Mode {
 	case result.ModeImplicit:
 		a.implicit(ctx, a.handshake(ctx))

@@ -68,14 +68,14 @@ func detect(ctx context.Context, cfg *Config, start time.Time, addr netip.AddrPo
 			implicit.discard()
 			explicit.res.DetectedBy = "auto: a plaintext FTP greeting arrived; the TLS probe connection was closed"
 			defer explicit.close()
-			defer explicit.abandonEarly()
+			defer explicit.endBeside()
 			explicit.explicit(ctx, &o.banner)
 			return explicit, true
 		}
 		explicit.discard()
 		implicit.res.DetectedBy = "auto: the ClientHello was answered by a TLS server; the plaintext connection was closed"
 		defer implicit.close()
-		defer implicit.abandonEarly()
+		defer implicit.endBeside()
 		implicit.implicit(ctx, o.err)
 		return implicit, true
 	}

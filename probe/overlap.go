@@ -135,3 +135,10 @@ func (a *attempt) abandonEarly() {
 	e.keepOnly(nil)
 	e.wg.Wait()
 }
+
+// endBeside ends what ran beside the session on connections of its own:
+// the early audit connections no check took, and the scan.
+func (a *attempt) endBeside() {
+	a.abandonEarly()
+	a.finishScan()
+}

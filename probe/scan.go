@@ -14,12 +14,13 @@ import (
 	"github.com/ftpsdiag/ftpsdiag/rfc2228"
 )
 
-// startScan runs the full TLS enumeration (--scan) beside the main
-// session, on its own connections, and returns a function that waits for
-// it and records its findings.
-func (a *attempt) startScan(ctx context.Context) (wait func()) {
-	if !a.cfg.Scan {
-		return func() {}
+// startScan starts the full TLS enumeration (--scan) on connections of
+// its own, as soon as the main session has shown what they need (the AUTH
+// mechanism on an explicit port, TLS on an implicit one): beside the main
+// handshake, not after it. finishScan records it.
+func (a *attempt) startScan(ctx context.Context) {
+	if !a.cfg.Scan || a.scanned != nil {
+		return
 	}
 	done := make(chan *result.TLSScan, 1)
 	go func() {
@@ -31,10 +32,19 @@ func (a *attempt) startScan(ctx context.Context) (wait func()) {
 			Slot:       a.cfg.conns.acquire,
 		})
 	}()
-	return func() {
-		a.res.TLSScan = <-done
-		a.scanFindings(a.res.TLSScan)
+	a.scanned = done
+}
+
+// finishScan waits for a started scan and records it and its findings,
+// whatever became of the main session: what a server accepts is true of
+// it even when the main handshake failed.
+func (a *attempt) finishScan() {
+	if a.scanned == nil {
+		return
 	}
+	a.res.TLSScan = <-a.scanned
+	a.scanned = nil
+	a.scanFindings(a.res.TLSScan)
 }
 
 // scanOpener brings a connection to the point where a ClientHello goes:

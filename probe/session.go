@@ -47,6 +47,7 @@ func (a *attempt) explicit(ctx context.Context, banner *rfc2228.Reply) {
 		}
 		return
 	}
+	a.startScan(ctx) // its connections need only the mechanism
 	if err := a.handshake(ctx); err != nil {
 		a.abandonEarly() // before the retries' own connections
 		a.retryWithoutSNI(ctx)
@@ -88,6 +89,7 @@ func (a *attempt) implicit(ctx context.Context, hsErr error) {
 	// The server speaks TLS: the audits need not wait for its greeting,
 	// which comes in the same round trip as theirs.
 	_ = a.openEarly(ctx)
+	a.startScan(ctx)
 	r, ok := a.greeting(ctx)
 	if !ok {
 		return
@@ -232,7 +234,6 @@ func (a *attempt) secured(ctx context.Context, featAgain bool) {
 	}
 	// The server answered inside TLS: the control channel works.
 	a.res.OK = true
-	defer a.startScan(ctx)()
 	dc := &result.DataChannel{}
 	a.res.DataChannel = dc
 	loggedIn := a.login(ctx)
