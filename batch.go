@@ -119,6 +119,8 @@ func renderAll(w io.Writer, results []*result.Result, o *options, status result.
 		return enc.Encode(results)
 	case "nagios":
 		return report.Nagios(w, results, status, o.warnDays, o.critDays)
+	case "html":
+		return report.HTML(w, results, report.HTMLOptions{})
 	case "markdown":
 		return report.Markdown(w, results)
 	}

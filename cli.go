@@ -36,7 +36,7 @@ Usage:
   ftpsdiag demo [flags]       diagnose a built-in faulty server on 127.0.0.1
   ftpsdiag explain "TEXT"|-   what a client's error message most likely means (-: read it from stdin)
   ftpsdiag serve [--listen ADDR] [--config FILE] [--max-probes N]
-                [--allow-hosts LIST] [--allow-ports LIST]
+                [--allow-hosts LIST] [--allow-ports LIST] [--web]
                               Prometheus exporter: /probe?target=HOST&module=NAME
 
 TARGET is HOST, HOST:PORT, [IPv6]:PORT, ftps://HOST[:PORT] (implicit TLS,
@@ -85,6 +85,7 @@ type options struct {
 	maxProbes    int
 	allowHosts   []string
 	allowPorts   []string
+	web          bool
 	version      bool
 }
 
@@ -251,7 +252,7 @@ func newFlagSet(stdout io.Writer) (*pflag.FlagSet, *options) {
 	fs.StringVar(&o.caFile, "ca-file", "", "PEM file of extra trusted root certificates")
 	fs.DurationVar(&o.timeout, "timeout", defaultTimeout, "limit for each step (connect, each reply, handshake)")
 	fs.DurationVar(&o.deadline, "deadline", 60*time.Second, "limit for each target's whole diagnosis")
-	fs.StringVar(&o.format, "format", "text", "output format: text, json, jsonl (one JSON document per line), nagios or markdown (for an issue or ticket)")
+	fs.StringVar(&o.format, "format", "text", "output format: text, json, jsonl (one JSON document per line), nagios, html (one self-contained page) or markdown (for an issue or ticket)")
 	fs.BoolVar(&o.noColor, "no-color", false, "no colour (also off when NO_COLOR is set or output is not a terminal)")
 	fs.IntVar(&o.warnDays, "warn-days", probe.DefaultWarnDays, "warn when the certificate expires within this many days")
 	fs.IntVar(&o.critDays, "crit-days", probe.DefaultCritDays, "critical when the certificate expires within this many days")
@@ -264,6 +265,7 @@ func newFlagSet(stdout io.Writer) (*pflag.FlagSet, *options) {
 	fs.IntVar(&o.maxProbes, "max-probes", defaultMaxConcurrent, "serve: diagnoses at once; a scrape that finds none free in time gets 503")
 	fs.StringSliceVar(&o.allowHosts, "allow-hosts", nil, "serve: probe only these hosts: names, addresses, CIDR networks (comma-separated; default: any)")
 	fs.StringSliceVar(&o.allowPorts, "allow-ports", nil, "serve: probe only these control ports: numbers or LOW-HIGH ranges (comma-separated; default: any)")
+	fs.BoolVar(&o.web, "web", false, "serve: also a web page at /diagnose: a form (server, mode, module) answered with the HTML report")
 	fs.StringVar(&o.user, "user", "", "log in as this user (default: anonymous); the password comes from --password-file or $FTPSDIAG_PASSWORD")
 	fs.StringVar(&o.passwordFile, "password-file", "", "file whose first line is the password for --user")
 	fs.BoolVar(&o.ccc, "ccc", false, "also test CCC (clearing the control channel after login)")
@@ -302,9 +304,9 @@ func (o *options) check() error {
 		return usageError{fmt.Sprintf("--mode %q: want implicit, explicit, both or auto", o.mode)}
 	}
 	switch o.format {
-	case "text", "json", "jsonl", "nagios", "markdown":
+	case "text", "json", "jsonl", "nagios", "html", "markdown":
 	default:
-		return usageError{fmt.Sprintf("--format %q: want text, json, jsonl, nagios or markdown", o.format)}
+		return usageError{fmt.Sprintf("--format %q: want text, json, jsonl, nagios, html or markdown", o.format)}
 	}
 	switch o.failOn {
 	case "info", "warning", "critical":

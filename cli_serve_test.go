@@ -9,8 +9,6 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -20,37 +18,13 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 	"go.uber.org/goleak"
-
-	"github.com/ftpsdiag/ftpsdiag/probe/ftpdtest"
-	"github.com/ftpsdiag/ftpsdiag/probe/testcert"
 )
 
 // `ftpsdiag serve` end to end: a module file, a scrape of a real vsftpd
 // through /probe, the exposition parsed with Prometheus' own text parser,
 // and a clean stop when the context ends.
 func TestServeScrapesRealServer(t *testing.T) {
-	ftpdtest.Require(t, ftpdtest.Vsftpd)
-	ca, err := testcert.NewRoot("serve test root")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := ca.Issue(testcert.Options{DNSNames: []string{"localhost"}, IPs: []net.IP{net.IPv4(127, 0, 0, 1)}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := ftpdtest.Start(t, ftpdtest.Vsftpd, ftpdtest.Options{TLS: true, Cert: cert})
-	dir := t.TempDir()
-	write := func(name, content string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
-	caFile := write("ca.pem", string(ca.RootPEM()))
-	pwFile := write("pw", srv.Password+"\n")
-	config := write("modules.yml", "modules:\n  local:\n    mode: explicit\n    servername: localhost\n    ca_file: "+caFile+
-		"\n    user: "+srv.User+"\n    password_file: "+pwFile+"\n    timeout: 5s\n")
+	srv, config := vsftpdModule(t, "mode: explicit")
 
 	// Nothing the exporter starts may outlive it.
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())

@@ -51,6 +51,7 @@ type exporterOptions struct {
 	Allow         allowList                                                  // targets every module may probe (the serve flags); zero = any
 	Logf          func(format string, args ...any)                           // one line per probe and per refused scrape; nil = silent
 	Probe         func(ctx context.Context, cfg probe.Config) *result.Result // runs a diagnosis; nil = probe.Run (a seam for tests)
+	Web           bool                                                       // also serve the web page (exporter_page.go): a form answered with the HTML report
 }
 
 // exporter serves diagnoses as Prometheus metrics, in the style of
@@ -60,6 +61,8 @@ type exporter struct {
 	mods modules
 	opts exporterOptions
 	sem  *semaphore.Weighted // bounds probes across scrapes
+
+	webLimit *webLimiter // the web page's per-client rate
 
 	reg      *prometheus.Registry // the exporter's own metrics, on /metrics
 	probes   *prometheus.CounterVec
@@ -78,10 +81,11 @@ func newExporter(mods modules, opts exporterOptions) *exporter {
 		opts.Probe = probe.Run
 	}
 	s := &exporter{
-		mods: mods,
-		opts: opts,
-		sem:  semaphore.NewWeighted(int64(opts.MaxConcurrent)),
-		reg:  prometheus.NewRegistry(),
+		mods:     mods,
+		opts:     opts,
+		sem:      semaphore.NewWeighted(int64(opts.MaxConcurrent)),
+		webLimit: newWebLimiter(webEvery, webBurst),
+		reg:      prometheus.NewRegistry(),
 		probes: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "ftpsdiag_exporter_probes_total",
 			Help: "Diagnoses run, by module and result status.",
@@ -130,6 +134,9 @@ func (s *exporter) Handler() http.Handler {
 	mux.HandleFunc("GET /{$}", s.index)
 	mux.HandleFunc("GET /probe", s.probe)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
+	if s.opts.Web {
+		s.webRoutes(mux)
+	}
 	return mux
 }
 
@@ -143,9 +150,7 @@ func (s *exporter) probe(w http.ResponseWriter, r *http.Request) {
 		s.refuse(w, err)
 		return
 	}
-	ctx, cancel := context.WithDeadline(r.Context(), start.Add(sr.total))
-	defer cancel()
-	res, err := s.diagnose(ctx, sr, start)
+	res, err := s.diagnose(r.Context(), sr, start)
 	if err != nil {
 		s.refuse(w, err)
 		return
@@ -166,16 +171,22 @@ type scrapeRequest struct {
 
 // parse checks a /probe request's module, target and timeout header.
 func (s *exporter) parse(r *http.Request) (scrapeRequest, *refusal) {
+	q := r.URL.Query()
+	return s.request(q.Get("module"), q.Get("target"), probe.ModeDefault, r.Header)
+}
+
+// request checks a diagnosis request: the module (default when empty),
+// the target, a mode that overrides the module's (ModeDefault: the
+// module's), and the scrape timeout header (none for the web page).
+func (s *exporter) request(module, raw string, mode probe.ModeChoice, h http.Header) (scrapeRequest, *refusal) {
 	bad := func(format string, args ...any) (scrapeRequest, *refusal) {
 		return scrapeRequest{}, &refusal{reasonBadRequest, http.StatusBadRequest, fmt.Sprintf(format, args...)}
 	}
-	q := r.URL.Query()
-	sr := scrapeRequest{module: cmp.Or(q.Get("module"), defaultModule)}
+	sr := scrapeRequest{module: cmp.Or(module, defaultModule)}
 	var ok bool
 	if sr.mod, ok = s.mods[sr.module]; !ok {
 		return bad("unknown module %s", clip(sr.module))
 	}
-	raw := q.Get("target")
 	switch {
 	case raw == "":
 		return bad("missing target parameter: want ?target=HOST[:PORT], ftps://HOST[:PORT] or ftpes://HOST[:PORT]")
@@ -187,20 +198,24 @@ func (s *exporter) parse(r *http.Request) (scrapeRequest, *refusal) {
 		return bad("%v", err)
 	}
 	sr.cfg = sr.mod.config(target, s.opts.Tool)
+	sr.cfg.Mode = cmp.Or(mode, sr.cfg.Mode)
 	if err := sr.cfg.Validate(); err != nil {
 		return bad("module %q: %v", sr.module, err)
 	}
-	if sr.total, sr.budget, err = scrapeBudget(r.Header, sr.mod); err != nil {
+	if sr.total, sr.budget, err = scrapeBudget(h, sr.mod); err != nil {
 		return bad("%v", err)
 	}
 	return sr, nil
 }
 
 // diagnose runs the diagnosis sr asks for, if the allow-lists let it,
-// once a probe slot is free. Waiting for the slot never eats into the
-// diagnosis' budget: the scrape waits only as long as its deadline (ctx)
-// still leaves the whole budget after, and is refused as busy past that.
+// once a probe slot is free, within sr.total from start. Waiting for the
+// slot never eats into the diagnosis' budget: the scrape waits only as
+// long as its deadline still leaves the whole budget after, and is refused
+// as busy past that.
 func (s *exporter) diagnose(ctx context.Context, sr scrapeRequest, start time.Time) (*result.Result, *refusal) {
+	ctx, cancel := context.WithDeadline(ctx, start.Add(sr.total))
+	defer cancel()
 	notAllowed := func(err error) *refusal {
 		return &refusal{reasonNotAllowed, http.StatusForbidden, fmt.Sprintf("target %q: %v", sr.cfg.Target.Raw, err)}
 	}
@@ -314,6 +329,7 @@ var indexPage = template.Must(template.New("index").Parse(`<!DOCTYPE html>
 <body>
 <h1>ftpsdiag exporter</h1>
 <p>{{.Tool}}. Diagnose an FTPS server: <code>probe?target=HOST[:PORT]&amp;module=NAME</code>, where the target may also be <code>ftps://HOST[:PORT]</code> (implicit TLS) or <code>ftpes://HOST[:PORT]</code> (explicit TLS). The exporter's own metrics: <a href="metrics">metrics</a>.</p>
+{{if .Web}}<p>Diagnose a server in your browser: <a href="diagnose">diagnose</a>.</p>{{end}}
 <h2>Modules</h2>
 <ul>
 {{- range .Modules}}
@@ -340,7 +356,8 @@ func (s *exporter) index(w http.ResponseWriter, _ *http.Request) {
 	if err := indexPage.Execute(w, struct {
 		Tool    string
 		Modules []entry
-	}{cmp.Or(s.opts.Tool, "ftpsdiag"), mods}); err != nil {
+		Web     bool
+	}{cmp.Or(s.opts.Tool, "ftpsdiag"), mods, s.opts.Web}); err != nil {
 		s.opts.Logf("writing the index page: %v", err)
 	}
 }

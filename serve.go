@@ -58,8 +58,11 @@ func runServe(ctx context.Context, fs *pflag.FlagSet, o *options, stderr io.Writ
 		return usage(stderr, usageError{fmt.Sprintf("--listen %s: %v", o.listen, err)})
 	}
 	logf := func(format string, args ...any) { fmt.Fprintf(stderr, "ftpsdiag: "+format+"\n", args...) }
-	e := newExporter(mods, exporterOptions{Tool: "ftpsdiag " + version, MaxConcurrent: o.maxProbes, Allow: allow, Logf: logf})
+	e := newExporter(mods, exporterOptions{Tool: "ftpsdiag " + version, MaxConcurrent: o.maxProbes, Allow: allow, Logf: logf, Web: o.web})
 	logf("exporter listening on http://%s/ (probe: /probe?target=HOST&module=%s)", ln.Addr(), defaultModule)
+	if o.web {
+		logf("web page on http://%s%s", ln.Addr(), webPath)
+	}
 	if open := unrestricted(mods, allow); len(open) > 0 && !isLoopback(ln.Addr()) {
 		logf("warning: modules %s have no allow-list: whoever reaches %s can make the exporter connect to any host and port (see --allow-hosts)", strings.Join(open, ", "), ln.Addr())
 	}

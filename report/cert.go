@@ -27,7 +27,7 @@ func (p *printer) writeCertificates(a *result.Attempt) {
 	}
 	p.subhead(chainTitle(a.Certificates))
 	p.writeTable(certHeader, certRows(a.Certificates), tw.On)
-	for _, l := range p.pal.verificationLines(a.Verification) {
+	for _, l := range verificationLines(a.Verification, p.paint) {
 		p.wrapped(l[0], l[1])
 	}
 }
@@ -119,32 +119,51 @@ func bits(n int) string {
 	return strconv.Itoa(n)
 }
 
-// verificationLines state whether we trust the chain, and why not, as
-// (label, text) pairs.
-func (p palette) verificationLines(v *result.Verification) [][2]string {
+// verificationRows are our verification of the chain as rows of two
+// cells: the three checks, then the error and the verified path when
+// there are; nil when it was not performed.
+func verificationRows(v *result.Verification) [][]cell {
 	if v == nil {
-		return [][2]string{{"verification: ", "not performed"}}
+		return nil
 	}
-	lines := [][2]string{{"verification: ", fmt.Sprintf("trusted %s · name matches %s · time valid %s",
-		p.mark(v.Trusted), p.mark(v.NameMatches), p.mark(v.TimeValid))}}
+	rows := [][]cell{
+		{{text: "trusted"}, markCell(v.Trusted)},
+		{{text: "name matches"}, markCell(v.NameMatches)},
+		{{text: "time valid"}, markCell(v.TimeValid)},
+	}
 	if v.Error != "" {
-		lines = append(lines, [2]string{"  error: ", Sanitize(v.Error)})
+		rows = append(rows, plainCells("error", Sanitize(v.Error)))
 	}
 	if len(v.VerifiedPath) > 0 {
-		path := make([]string, len(v.VerifiedPath))
-		for i, s := range v.VerifiedPath {
-			path[i] = Sanitize(s)
-		}
-		lines = append(lines, [2]string{"  verified path: ", strings.Join(path, " → ")})
+		rows = append(rows, plainCells("verified path", verifiedPath(v)))
+	}
+	return rows
+}
+
+// verificationLines are verificationRows as (label, text) lines: the
+// three checks on one line, their answers through paint, then the error
+// and the verified path indented under it.
+func verificationLines(v *result.Verification, paint func(cell) string) [][2]string {
+	rows := verificationRows(v)
+	if rows == nil {
+		return [][2]string{{"verification: ", "not performed"}}
+	}
+	checks := make([]string, 3)
+	for i, r := range rows[:3] {
+		checks[i] = r[0].text + " " + paint(r[1])
+	}
+	lines := [][2]string{{"verification: ", strings.Join(checks, " · ")}}
+	for _, r := range rows[3:] {
+		lines = append(lines, [2]string{"  " + r[0].text + ": ", r[1].text})
 	}
 	return lines
 }
 
-// mark is a coloured yes or no.
-func (p palette) mark(b bool) string {
-	c := p.critical
-	if b {
-		c = p.ok
+// verifiedPath is the chain we verified, leaf to root, sanitized.
+func verifiedPath(v *result.Verification) string {
+	path := make([]string, len(v.VerifiedPath))
+	for i, s := range v.VerifiedPath {
+		path[i] = Sanitize(s)
 	}
-	return c.Sprint(yesNo(b))
+	return strings.Join(path, " → ")
 }

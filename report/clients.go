@@ -3,7 +3,6 @@ package report
 import (
 	"strings"
 
-	"github.com/fatih/color"
 	"github.com/olekukonko/tablewriter/tw"
 
 	"github.com/ftpsdiag/ftpsdiag/probe/result"
@@ -17,43 +16,45 @@ func (p *printer) writeClients(cs []result.ClientVerdict) {
 	}
 	p.line("")
 	p.rule("clients")
-	p.writeTable(clientHeader, p.pal.clientRows(cs), tw.Off)
+	p.writeTable(clientHeader, mapRows(clientRows(cs), p.paint), tw.Off)
 }
 
 // clientHeader heads the client verdicts table.
 var clientHeader = []string{"client", "verdict", "reasons", "detail"}
 
 // clientRows are the client verdicts as table rows, server text sanitized.
-func (p palette) clientRows(cs []result.ClientVerdict) [][]string {
-	rows := make([][]string, len(cs))
+func clientRows(cs []result.ClientVerdict) [][]cell {
+	rows := make([][]cell, len(cs))
 	for i, c := range cs {
-		reasons := make([]string, len(c.Reasons))
-		for j, r := range c.Reasons {
-			reasons[j] = Sanitize(r)
-		}
-		rows[i] = []string{
-			Sanitize(c.Client),
-			p.clientVerdict(Sanitize(c.Verdict)),
-			strings.Join(reasons, "\n"),
-			sanitizeLines(c.Detail),
-		}
+		rows[i] = clientRow(c)
 	}
 	return rows
 }
 
-// clientVerdict colours a client verdict: fails red, at-risk yellow,
-// works green, unknown plain.
-func (p palette) clientVerdict(v string) string {
-	var c *color.Color
+// clientRow is one client family's verdict as table cells.
+func clientRow(c result.ClientVerdict) []cell {
+	reasons := make([]string, len(c.Reasons))
+	for j, r := range c.Reasons {
+		reasons[j] = Sanitize(r)
+	}
+	return []cell{
+		{text: Sanitize(c.Client)},
+		{Sanitize(c.Verdict), verdictTone(c.Verdict)},
+		{text: strings.Join(reasons, "\n")},
+		{text: sanitizeLines(c.Detail)},
+	}
+}
+
+// verdictTone is the tone of a client verdict: fails critical, at-risk
+// warning, works ok, unknown plain.
+func verdictTone(v string) tone {
 	switch v {
 	case "fails":
-		c = p.critical
+		return toneCritical
 	case "at-risk":
-		c = p.warning
+		return toneWarning
 	case "works":
-		c = p.ok
-	default:
-		return v
+		return toneOK
 	}
-	return c.Sprint(v)
+	return plain
 }

@@ -35,9 +35,6 @@ func newPalette(on bool) palette {
 	return p
 }
 
-// severity is the colour of a finding's severity.
-func (p palette) severity(s result.Severity) *color.Color { return p.level(string(s)) }
-
 // status is the colour of an overall verdict.
 func (p palette) status(s result.Status) *color.Color { return p.level(string(s)) }
 

@@ -22,7 +22,7 @@ func (p *printer) writeDataChannel(d *result.DataChannel, pol *result.Policy) {
 	case !d.Attempted:
 		p.wrapped("not attempted: ", orNone(d.NotAttempted))
 	default:
-		p.writeTable(nil, p.pal.dataRows(d), tw.Off)
+		p.writeTable(nil, mapRows(dataRows(d), p.paint), tw.Off)
 	}
 	p.line("")
 	p.writePolicy(pol)
@@ -30,30 +30,32 @@ func (p *printer) writeDataChannel(d *result.DataChannel, pol *result.Policy) {
 
 // dataRows is the data connection as rows of two cells; server text is
 // sanitized.
-func (p palette) dataRows(d *result.DataChannel) [][]string {
-	rows := [][]string{
-		{"passive mode", passiveMode(d)},
-		{"address advertised", p.advertised(d)},
-		{"address used", orNone(d.UsedAddress)},
-		{"protection", prefixed("PROT ", d.Prot)},
-		{"listing command", orNone(d.ListCommand)},
+func dataRows(d *result.DataChannel) [][]cell {
+	rows := [][]cell{
+		plainCells("passive mode", passiveMode(d)),
+		{{text: "address advertised"}, advertised(d)},
+		plainCells("address used", orNone(d.UsedAddress)),
+		plainCells("protection", prefixed("PROT ", d.Prot)),
+		plainCells("listing command", orNone(d.ListCommand)),
 	}
-	rows = append(rows, dataTLSRows(d.TLS, d.SameCertificate)...)
-	rows = append(rows, [][]string{
-		{"close_notify", tested(d.CloseNotify)},
-		{"listing", listing(d)},
-		{"final reply", orNone(d.TransferReply)},
-		{"protected listing", p.okFailed(d.OK)},
-	}...)
+	for _, r := range dataTLSRows(d.TLS, d.SameCertificate) {
+		rows = append(rows, plainCells(r...))
+	}
+	rows = append(rows,
+		plainCells("close_notify", tested(d.CloseNotify)),
+		plainCells("listing", listing(d)),
+		plainCells("final reply", orNone(d.TransferReply)),
+		[]cell{{text: "protected listing"}, okCell(d.OK)},
+	)
 	if len(d.Transfers) > 0 {
-		rows = append(rows, []string{"transfers", p.transfers(d.Transfers)})
+		rows = append(rows, []cell{{text: "transfers"}, transfers(d.Transfers)})
 	}
 	return rows
 }
 
 // transfers summarises the session's listings: how many worked, which
 // resumed, and what ended the first that failed.
-func (p palette) transfers(ts []result.Transfer) string {
+func transfers(ts []result.Transfer) cell {
 	ok, resumed := 0, 0
 	failed := ""
 	for i, t := range ts {
@@ -68,9 +70,9 @@ func (p palette) transfers(ts []result.Transfer) string {
 	}
 	s := fmt.Sprintf("%d of %d worked, %d resumed", ok, len(ts), resumed)
 	if failed != "" {
-		return p.critical.Sprint(s + failed)
+		return cell{s + failed, toneCritical}
 	}
-	return s
+	return cell{text: s}
 }
 
 // passiveMode is the passive command used, noting a refused EPSV.
@@ -84,14 +86,14 @@ func passiveMode(d *result.DataChannel) string {
 
 // advertised is the address a 227 reply named, highlighted when it is not
 // the address used; EPSV names only a port.
-func (p palette) advertised(d *result.DataChannel) string {
+func advertised(d *result.DataChannel) cell {
 	switch {
 	case d.AdvertisedAddress == "" && d.PassiveCommand == "EPSV":
-		return "port only (EPSV)"
+		return cell{text: "port only (EPSV)"}
 	case d.AdvertisedAddress == "" || d.UsedAddress == "" || d.AdvertisedAddress == d.UsedAddress:
-		return orNone(d.AdvertisedAddress)
+		return cell{text: orNone(d.AdvertisedAddress)}
 	}
-	return p.warning.Sprint(Sanitize(d.AdvertisedAddress) + " DIFFERS from the address used")
+	return cell{Sanitize(d.AdvertisedAddress) + " DIFFERS from the address used", toneWarning}
 }
 
 // dataTLSRows describe the data connection's handshake.

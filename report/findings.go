@@ -20,35 +20,49 @@ func (p *printer) writeFindings(findings []result.Finding) {
 		p.line("no findings")
 		return
 	}
-	p.writeTable(findingHeader, p.pal.findingRows(findings), tw.On)
+	p.writeTable(findingHeader, mapRows(findingRows(findings), p.paint), tw.On)
 }
 
 // findingRows are the findings as table rows, worst first, keeping the
 // given order within a severity.
-func (p palette) findingRows(findings []result.Finding) [][]string {
-	sorted := slices.Clone(findings)
-	slices.SortStableFunc(sorted, func(a, b result.Finding) int {
-		return cmp.Compare(b.Severity.Rank(), a.Severity.Rank())
-	})
-	rows := make([][]string, len(sorted))
+func findingRows(findings []result.Finding) [][]cell {
+	sorted := sortedFindings(findings)
+	rows := make([][]cell, len(sorted))
 	for i, f := range sorted {
-		rows[i] = p.findingRow(f)
+		rows[i] = findingRow(f)
 	}
 	return rows
 }
 
-// findingRow is one finding as table cells; server text is sanitized line
-// by line so a multi-line reply stays multi-line.
-func (p palette) findingRow(f result.Finding) []string {
+// sortedFindings is findings worst first, keeping the given order within a
+// severity.
+func sortedFindings(findings []result.Finding) []result.Finding {
+	sorted := slices.Clone(findings)
+	slices.SortStableFunc(sorted, func(a, b result.Finding) int {
+		return cmp.Compare(b.Severity.Rank(), a.Severity.Rank())
+	})
+	return sorted
+}
+
+// findingRow is one finding as table cells, the severity in its tone;
+// server text is sanitized line by line so a multi-line reply stays
+// multi-line.
+func findingRow(f result.Finding) []cell {
+	return []cell{
+		{Sanitize(string(f.Severity)), tone(f.Severity)},
+		{text: Sanitize(f.ID) + "\n" + sanitizeLines(f.Title)},
+		{text: findingStage(f)},
+		{text: sanitizeLines(f.Evidence)},
+		{text: sanitizeLines(f.Remedy)},
+	}
+}
+
+// findingStage is where a finding happened and, when it concerns one
+// attempt, that attempt's mode and port.
+func findingStage(f result.Finding) string {
 	stage := Sanitize(f.Stage)
 	if f.Mode != "" {
 		stage += "\n" + Sanitize(string(f.Mode)) + ":" + strconv.Itoa(f.Port)
 	}
-	return []string{
-		p.severity(f.Severity).Sprint(Sanitize(string(f.Severity))),
-		Sanitize(f.ID) + "\n" + sanitizeLines(f.Title),
-		stage,
-		sanitizeLines(f.Evidence),
-		sanitizeLines(f.Remedy),
-	}
+	return stage
 }

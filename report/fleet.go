@@ -18,23 +18,24 @@ func Summary(w io.Writer, results []*result.Result, o Options) error {
 	p := newPrinter(w, o)
 	p.line("")
 	p.rule(fmt.Sprintf("summary: %d targets", len(results)))
-	p.writeTable(summaryHeader, p.pal.summaryRows(results), tw.Off)
+	p.writeTable(summaryHeader, mapRows(summaryRows(results), p.paint), tw.Off)
 	return p.err
 }
 
 // summaryHeader heads the summary table of a run over several targets.
 var summaryHeader = []string{"target", "status", "worst finding", "cert days left", "TLS versions"}
 
-// summaryRows are one row per target for the summary table.
-func (p palette) summaryRows(results []*result.Result) [][]string {
-	rows := make([][]string, len(results))
+// summaryRows are one row per target for the summary table, the status in
+// its tone.
+func summaryRows(results []*result.Result) [][]cell {
+	rows := make([][]cell, len(results))
 	for i, r := range results {
-		rows[i] = []string{
-			Sanitize(r.Target),
-			p.status(r.Status).Sprint(string(r.Status)),
-			worstFinding(r),
-			certDays(r),
-			strings.Join(tlsVersions(r), ", "),
+		rows[i] = []cell{
+			{text: Sanitize(r.Target)},
+			{string(r.Status), tone(statusOf(r))},
+			{text: worstFinding(r)},
+			{text: certDays(r)},
+			{text: strings.Join(tlsVersions(r), ", ")},
 		}
 	}
 	return rows

@@ -2,11 +2,9 @@ package report
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"html"
 	"io"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -24,10 +22,10 @@ import (
 // tables are the text report's, without colour; every text is escaped so
 // that nothing a server sent becomes markup, a link, a mention or HTML.
 func Markdown(w io.Writer, results []*result.Result) error {
-	if len(results) == 0 || slices.Contains(results, nil) {
-		return errors.New("report: no result")
+	if err := checkResults(results); err != nil {
+		return err
 	}
-	m := &mdDoc{pal: newPalette(false)}
+	m := &mdDoc{}
 	if len(results) == 1 {
 		m.heading(2, "FTPS diagnosis: "+Sanitize(results[0].Target))
 		m.result(results[0], 3)
@@ -39,16 +37,13 @@ func Markdown(w io.Writer, results []*result.Result) error {
 }
 
 // mdDoc builds one Markdown document.
-type mdDoc struct {
-	b   strings.Builder
-	pal palette // colourless: the text report's cells without escapes
-}
+type mdDoc struct{ b strings.Builder }
 
 // fleet writes the summary table of several results, then a section per
 // target numbered as in the table.
 func (m *mdDoc) fleet(results []*result.Result) {
 	m.heading(2, fmt.Sprintf("FTPS diagnosis: %d targets", len(results)))
-	rows := m.pal.summaryRows(results)
+	rows := cellTexts(summaryRows(results))
 	for i := range rows {
 		rows[i] = append([]string{strconv.Itoa(i + 1)}, rows[i]...)
 	}
@@ -61,26 +56,26 @@ func (m *mdDoc) fleet(results []*result.Result) {
 
 // result writes one target's report, its sections at heading level h.
 func (m *mdDoc) result(r *result.Result, h int) {
-	m.para("**VERDICT: " + strings.ToUpper(mdEscape(string(status(r)))) + "** — " + mdEscape(Sanitize(r.Verdict)))
+	m.para("**VERDICT: " + strings.ToUpper(mdEscape(string(statusOf(r)))) + "** — " + mdEscape(Sanitize(r.Verdict)))
 	m.para(mdEscape(strings.Join(summaryLines(r), " · ")))
 	if len(r.Clients) > 0 {
 		m.heading(h, "Clients")
-		m.table(clientHeader, m.pal.clientRows(r.Clients))
+		m.table(clientHeader, cellTexts(clientRows(r.Clients)))
 	}
 	m.heading(h, "Findings")
 	if len(r.Findings) == 0 {
 		m.para("No findings.")
 	} else {
-		m.table(findingHeader, m.pal.findingRows(r.Findings))
+		m.table(findingHeader, cellTexts(findingRows(r.Findings)))
 	}
 	if len(r.Ignored) > 0 {
 		m.para("Ignored (--ignore): " + mdEscape(ignoredList(r.Ignored)))
 	}
 	if len(r.NotTested) > 0 {
 		m.heading(h, "Not tested")
-		items := make([][2]string, len(r.NotTested))
-		for i, n := range r.NotTested {
-			items[i] = [2]string{Sanitize(n.ID) + ": ", Sanitize(n.Detail)}
+		items := notTestedPairs(r.NotTested)
+		for i := range items {
+			items[i][0] += ": "
 		}
 		m.list(items)
 	}
@@ -100,9 +95,9 @@ func (m *mdDoc) attempt(r *result.Result, a *result.Attempt, h int) {
 	if a.DetectedBy != "" {
 		lines = append(lines, [2]string{"detected by: ", Sanitize(a.DetectedBy)})
 	}
-	lines = append(lines, listItem(m.pal.outcome(a)))
+	lines = append(lines, listItem(outcomeLine(a)))
 	if a.Login != nil {
-		lines = append(lines, listItem(m.pal.login(a.Login)))
+		lines = append(lines, listItem(loginLine(a.Login)))
 	}
 	m.list(lines)
 	m.heading(h+1, "Timeline")
@@ -119,12 +114,13 @@ func (m *mdDoc) attempt(r *result.Result, a *result.Attempt, h int) {
 	m.dataChannel(a.DataChannel, a.Policy, h+1)
 }
 
-// listItem is a statement's head and text as a list item's label and text.
-func listItem(head, text string) [2]string {
-	if text == "" {
+// listItem is a marked line as a list item's label and text.
+func listItem(l markedLine) [2]string {
+	head := l.head + l.mark.text
+	if l.text == "" {
 		return [2]string{head, ""}
 	}
-	return [2]string{head + " — ", text}
+	return [2]string{head + " — ", l.text}
 }
 
 // certificates writes the chain and our verification of it.
@@ -136,7 +132,7 @@ func (m *mdDoc) certificates(a *result.Attempt, h int) {
 	}
 	m.heading(h, chainTitle(a.Certificates))
 	m.table(certHeader, certRows(a.Certificates))
-	lines := m.pal.verificationLines(a.Verification)
+	lines := verificationLines(a.Verification, plainText)
 	for i := range lines {
 		lines[i][0] = strings.TrimLeft(lines[i][0], " ")
 	}
@@ -150,7 +146,7 @@ func (m *mdDoc) tlsScan(s *result.TLSScan, h int) {
 	}
 	m.heading(h, "TLS scan")
 	versions := scannedVersions(s.Versions)
-	m.table(versionHeader, m.pal.versionRows(versions))
+	m.table(versionHeader, cellTexts(versionRows(versions)))
 	if lacksTLS13(versions) {
 		m.para("Note: the server does not accept TLS 1.3.")
 	}
@@ -158,7 +154,7 @@ func (m *mdDoc) tlsScan(s *result.TLSScan, h int) {
 		if v.Accepted {
 			m.para(mdEscape(suitesCaption(v.VersionScan)))
 			if len(v.Suites) > 0 {
-				m.table(suiteHeader, m.pal.suiteRows(v.VersionScan))
+				m.table(suiteHeader, cellTexts(suiteRows(v.Suites)))
 			}
 		}
 	}
@@ -178,14 +174,14 @@ func (m *mdDoc) dataChannel(d *result.DataChannel, pol *result.Policy, h int) {
 	case !d.Attempted:
 		m.para("Not attempted: " + mdEscape(orNone(d.NotAttempted)))
 	default:
-		m.table([]string{"data connection", "value"}, m.pal.dataRows(d))
+		m.table([]string{"data connection", "value"}, cellTexts(dataRows(d)))
 	}
 	m.heading(h, "Server policy")
 	if pol == nil {
 		m.para("Not tested.")
 		return
 	}
-	m.table(policyHeader, m.pal.policyRows(pol))
+	m.table(policyHeader, cellTexts(policyRows(pol)))
 }
 
 // timeline writes events as a Mermaid sequence diagram followed by the

@@ -177,14 +177,7 @@ func TestMermaidHostileIsInert(t *testing.T) {
 				}
 			}
 		}
-		want := 0
-		for _, a := range r.Attempts {
-			want += len(a.Timeline)
-			for _, au := range a.Audits {
-				want += len(au.Timeline)
-			}
-		}
-		if n != want {
+		if want := eventCount(r); n != want {
 			t.Errorf("%s: %d Mermaid statements for %d events", r.Target, n, want)
 		}
 	}

@@ -34,11 +34,8 @@ func mermaidSequence(events []result.Event) []string {
 	lines := []string{"sequenceDiagram",
 		"    participant " + mmClient + " as client",
 		"    participant " + mmServer + " as server"}
-	for _, e := range events {
-		if e.Conn == result.ConnData {
-			lines = append(lines, "    participant "+mmData+" as data connection")
-			break
-		}
+	if usesDataConn(events) {
+		lines = append(lines, "    participant "+mmData+" as data connection")
 	}
 	for _, s := range mermaidSteps(events) {
 		lines = append(lines, "    "+s.String())
@@ -46,19 +43,15 @@ func mermaidSequence(events []result.Event) []string {
 	return lines
 }
 
-// mermaidSteps are the diagram's statements for events.
+// mermaidSteps are the diagram's statements for events, with the pauses
+// of the text timeline.
 func mermaidSteps(events []result.Event) []mermaidStep {
 	var steps []mermaidStep
-	prev := 0.0
-	if len(events) > 0 {
-		prev = events[0].AtMS
-	}
-	for _, e := range events {
-		if e.AtMS-prev >= gapMS {
-			steps = append(steps, mermaidStep{mmClient, mmServer, "note", fmt.Sprintf("⋯ %.1f s later", (e.AtMS-prev)/1000)})
+	for _, s := range timelineSteps(events) {
+		if s.gap != "" {
+			steps = append(steps, mermaidStep{mmClient, mmServer, "note", s.gap})
 		}
-		prev = e.AtMS
-		steps = append(steps, mermaidEvent(e))
+		steps = append(steps, mermaidEvent(s.event))
 	}
 	return steps
 }

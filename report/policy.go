@@ -21,18 +21,18 @@ func (p *printer) writePolicy(pol *result.Policy) {
 		p.line("server policy: not tested")
 		return
 	}
-	p.writeTable(policyHeader, p.pal.policyRows(pol), tw.Off)
+	p.writeTable(policyHeader, mapRows(policyRows(pol), p.paint), tw.Off)
 }
 
 // policyHeader heads the server policy table.
 var policyHeader = []string{"server policy", "answer", "evidence"}
 
 // policyRows are pol's checks as table rows, evidence sanitized.
-func (p palette) policyRows(pol *result.Policy) [][]string {
+func policyRows(pol *result.Policy) [][]cell {
 	checks := policyChecks(pol)
-	rows := make([][]string, len(checks))
+	rows := make([][]cell, len(checks))
 	for i, c := range checks {
-		rows[i] = []string{c.name, p.answer(c), sanitizeLines(c.evidence)}
+		rows[i] = []cell{{text: c.name}, answer(c), {text: sanitizeLines(c.evidence)}}
 	}
 	return rows
 }
@@ -52,12 +52,12 @@ func policyChecks(pol *result.Policy) []policyCheck {
 	}
 }
 
-// answer is the check's yes, no or "not tested", in the warning colour
-// when the answer weakens security.
-func (p palette) answer(c policyCheck) string {
+// answer is the check's yes, no or "not tested", in the warning tone when
+// the answer weakens security.
+func answer(c policyCheck) cell {
 	s := tested(c.answer)
 	if c.riskyWhenOn && c.answer != nil && *c.answer {
-		return p.warning.Sprint(s)
+		return cell{s, toneWarning}
 	}
-	return s
+	return cell{text: s}
 }

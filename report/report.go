@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -47,6 +48,15 @@ func Text(w io.Writer, r *result.Result, o Options) error {
 	return p.err
 }
 
+// checkResults refuses what the page and the document of several results
+// cannot render: no result at all, or a nil one among them.
+func checkResults(results []*result.Result) error {
+	if len(results) == 0 || slices.Contains(results, nil) {
+		return errors.New("report: no result")
+	}
+	return nil
+}
+
 // writeIgnored lists the findings accepted with --ignore: shown, not
 // counted.
 func (p *printer) writeIgnored(ignored []result.Finding) {
@@ -72,9 +82,19 @@ func (p *printer) writeNotTested(nt []result.NotTested) {
 	}
 	p.line("")
 	p.rule("not tested")
-	for _, n := range nt {
-		p.wrapped(Sanitize(n.ID)+": ", Sanitize(n.Detail))
+	for _, n := range notTestedPairs(nt) {
+		p.wrapped(n[0]+": ", n[1])
 	}
+}
+
+// notTestedPairs are what the run could not show as (ID, detail) pairs,
+// sanitized.
+func notTestedPairs(nt []result.NotTested) [][2]string {
+	pairs := make([][2]string, len(nt))
+	for i, n := range nt {
+		pairs[i] = [2]string{Sanitize(n.ID), Sanitize(n.Detail)}
+	}
+	return pairs
 }
 
 // printer writes one text report, remembering the first write error.
@@ -201,53 +221,46 @@ func (p *printer) subhead(title string) {
 	p.line(p.pal.heading.Sprint(title))
 }
 
-// writeOutcome says whether the attempt worked and, if not, where it stopped.
-func (p *printer) writeOutcome(a *result.Attempt) {
-	p.statement(p.pal.outcome(a))
-}
-
-// outcome is whether the attempt worked and, if not, where it stopped, as
-// a statement's head and text.
-func (p palette) outcome(a *result.Attempt) (head, text string) {
+// outcomeLine is whether the attempt worked and, if not, where it stopped.
+func outcomeLine(a *result.Attempt) markedLine {
 	if a.OK {
-		return "result: " + p.okFailed(true), "TLS on the control connection works"
+		return markedLine{"result: ", okCell(true), "TLS on the control connection works"}
 	}
-	return "result: " + p.okFailed(false), Sanitize(a.Error)
+	return markedLine{"result: ", okCell(false), Sanitize(a.Error)}
 }
 
-// writeLogin says who logged in and what the server answered.
-func (p *printer) writeLogin(l *result.Login) {
-	if l != nil {
-		p.statement(p.pal.login(l))
-	}
-}
-
-// login is who logged in and what the server answered, as a statement's
-// head and text; the password is never in the result.
-func (p palette) login(l *result.Login) (head, text string) {
+// loginLine is who logged in and what the server answered; the password
+// is never in the result.
+func loginLine(l *result.Login) markedLine {
 	user := Sanitize(l.User)
 	if l.Anonymous && l.User != "anonymous" {
 		user += " (anonymous)"
 	}
-	return "login as " + user + ": " + p.okFailed(l.OK), Sanitize(l.Reply)
+	return markedLine{"login as " + user + ": ", okCell(l.OK), Sanitize(l.Reply)}
 }
 
-// okFailed is a coloured "ok" or "FAILED".
-func (p palette) okFailed(ok bool) string {
-	if ok {
-		return p.ok.Sprint("ok")
+// writeOutcome says whether the attempt worked and, if not, where it stopped.
+func (p *printer) writeOutcome(a *result.Attempt) { p.writeMarked(outcomeLine(a)) }
+
+// writeLogin says who logged in and what the server answered.
+func (p *printer) writeLogin(l *result.Login) {
+	if l != nil {
+		p.writeMarked(loginLine(l))
 	}
-	return p.critical.Sprint("FAILED")
 }
+
+// writeMarked writes a marked line as a statement, its mark coloured.
+func (p *printer) writeMarked(m markedLine) { p.statement(m.head+p.paint(m.mark), m.text) }
 
 // writeVerdict writes the verdict: one line unless it is wider than the
 // report.
 func (p *printer) writeVerdict(r *result.Result) {
-	p.statement(p.pal.status(status(r)).Sprint("VERDICT: "+strings.ToUpper(Sanitize(string(status(r))))), Sanitize(r.Verdict))
+	status := statusOf(r)
+	p.statement(p.pal.status(status).Sprint("VERDICT: "+strings.ToUpper(Sanitize(string(status)))), Sanitize(r.Verdict))
 }
 
-// status is r's status, unknown when it has none.
-func status(r *result.Result) result.Status {
+// statusOf is r's status, unknown when unset.
+func statusOf(r *result.Result) result.Status {
 	if r.Status == "" {
 		return result.StatusUnknown
 	}
@@ -293,6 +306,12 @@ func (p *printer) statement(head, text string) {
 // wrapped writes prefix and text wrapped to the width, continuation lines
 // indented under the text.
 func (p *printer) wrapped(prefix, text string) {
+	if width(prefix) > p.width/2 { // a head as long as a line (a long user name): the text goes under it
+		for _, l := range wrapText(prefix, p.width) {
+			p.line(l)
+		}
+		prefix = "    "
+	}
 	indent := strings.Repeat(" ", width(prefix))
 	for i, l := range wrapText(text, p.width-width(prefix)) {
 		if i == 0 {

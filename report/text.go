@@ -29,10 +29,11 @@ func pad(s string, n int) string {
 	return s + strings.Repeat(" ", max(n-width(s), 0))
 }
 
-// wrapText breaks s into lines of at most n columns: at its line breaks, at
-// spaces, and inside a word too long for a line after punctuation where
-// possible, else anywhere.
+// wrapText breaks s into lines of at most n columns (at least one): at its
+// line breaks, at spaces, and inside a word too long for a line after
+// punctuation where possible, else anywhere.
 func wrapText(s string, n int) []string {
+	n = max(n, 1)
 	var lines []string
 	for _, para := range strings.Split(s, "\n") {
 		lines = append(lines, wrapLine(para, n)...)

@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/fatih/color"
@@ -59,19 +60,40 @@ func (p *printer) writeTimeline(events []result.Event) {
 	for _, s := range l.actors() {
 		p.line(s)
 	}
-	prev, prevMS := events[0].AtMS, ""
-	for _, e := range events {
-		if e.AtMS-prev >= gapMS {
-			p.line(l.row("", pause, fmt.Sprintf("⋯ %.1f s later", (e.AtMS-prev)/1000), nil))
+	for _, s := range timelineSteps(events) {
+		if s.gap != "" {
+			p.line(l.row("", pause, s.gap, nil))
+		}
+		p.writeEvent(l, s.ms, s.event)
+	}
+}
+
+// step is one event as a diagram draws it: its time in milliseconds (empty
+// when the row above has the same), and the pause before it ("⋯ 2.5 s
+// later"), empty when it follows within gapMS.
+type step struct {
+	ms, gap string
+	event   result.Event
+}
+
+// timelineSteps are the events as the text and the HTML diagrams both
+// draw them, so the two match event for event.
+func timelineSteps(events []result.Event) []step {
+	steps := make([]step, len(events))
+	prev, prevMS := 0.0, ""
+	for i, e := range events {
+		if i > 0 && e.AtMS-prev >= gapMS {
+			steps[i].gap = fmt.Sprintf("⋯ %.1f s later", (e.AtMS-prev)/1000)
 		}
 		ms := fmt.Sprintf("%.1f", e.AtMS)
-		shown := ms
+		steps[i].ms = ms
 		if ms == prevMS {
-			shown = "" // same instant as the row above: a multi-line reply
+			steps[i].ms = "" // same instant as the row above: a multi-line reply
 		}
 		prev, prevMS = e.AtMS, ms
-		p.writeEvent(l, shown, e)
+		steps[i].event = e
 	}
+	return steps
 }
 
 // writeEvent draws one event: its stroke carrying the first line of its
@@ -144,7 +166,7 @@ func (p *printer) strokeFor(e result.Event) (stroke, *color.Color) {
 	case result.FromClient:
 		return toServer, nil
 	case result.FromServer:
-		if strings.HasPrefix(e.Text, "4") || strings.HasPrefix(e.Text, "5") {
+		if isErrorReply(e) {
 			return toClient, p.pal.errReply
 		}
 		return toClient, nil
@@ -154,6 +176,17 @@ func (p *printer) strokeFor(e result.Event) (stroke, *color.Color) {
 		return netBand, p.pal.net
 	}
 	return note, nil
+}
+
+// isErrorReply reports a server reply line with a 4xx or 5xx code.
+func isErrorReply(e result.Event) bool {
+	return e.From == result.FromServer && (strings.HasPrefix(e.Text, "4") || strings.HasPrefix(e.Text, "5"))
+}
+
+// usesDataConn reports whether any event happened on the data
+// connection, which the diagrams then draw as a lane of its own.
+func usesDataConn(events []result.Event) bool {
+	return slices.ContainsFunc(events, func(e result.Event) bool { return e.Conn == result.ConnData })
 }
 
 // dataTag marks the rows of the data connection; it starts where every

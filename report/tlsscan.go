@@ -33,7 +33,7 @@ func (p *printer) writeTLSScan(s *result.TLSScan) {
 	p.line("")
 	p.subhead("TLS scan")
 	versions := scannedVersions(s.Versions)
-	p.writeTable(versionHeader, p.pal.versionRows(versions), tw.Off)
+	p.writeTable(versionHeader, mapRows(versionRows(versions), p.paint), tw.Off)
 	if lacksTLS13(versions) {
 		p.line("note: the server does not accept TLS 1.3")
 	}
@@ -70,45 +70,45 @@ func scannedVersions(got []result.VersionScan) []scannedVersion {
 var versionHeader = []string{"version", "accepted", "server preference", "groups", "DHE bits"}
 
 // versionRows are the versions as table rows.
-func (p palette) versionRows(versions []scannedVersion) [][]string {
-	rows := make([][]string, len(versions))
+func versionRows(versions []scannedVersion) [][]cell {
+	rows := make([][]cell, len(versions))
 	for i, v := range versions {
-		rows[i] = p.versionRow(v)
+		rows[i] = versionRow(v)
 	}
 	return rows
 }
 
 // versionRow is one version as table cells.
-func (p palette) versionRow(v scannedVersion) []string {
+func versionRow(v scannedVersion) []cell {
 	if !v.probed {
-		return []string{v.Version, "not probed", none, none, none}
+		return plainCells(v.Version, "not probed", none, none, none)
 	}
-	return []string{
-		Sanitize(v.Version),
-		p.acceptedVersion(v.VersionScan),
-		preference(v.ServerPreference),
-		orNone(strings.Join(v.Groups, ", ")),
-		cmp.Or(bits(v.DHBits), none),
+	return []cell{
+		{text: Sanitize(v.Version)},
+		acceptedVersion(v.VersionScan),
+		{text: preference(v.ServerPreference)},
+		{text: orNone(strings.Join(v.Groups, ", "))},
+		{text: cmp.Or(bits(v.DHBits), none)},
 	}
 }
 
 // acceptedVersion is yes or no; an accepted SSL version is red, an
 // accepted TLS 1.0 or 1.1 yellow. A version whose probes did not finish is
 // unknown unless one was accepted, never "no".
-func (p palette) acceptedVersion(v result.VersionScan) string {
+func acceptedVersion(v result.VersionScan) cell {
 	switch {
 	case !v.Accepted && v.Unfinished != "":
-		return p.warning.Sprint("unknown (" + Sanitize(v.Unfinished) + ")")
+		return cell{"unknown (" + Sanitize(v.Unfinished) + ")", toneWarning}
 	case !v.Accepted:
-		return "no"
+		return cell{text: "no"}
 	}
 	switch v.Version {
 	case "SSL 2.0", "SSL 3.0":
-		return p.critical.Sprint("yes")
+		return cell{"yes", toneCritical}
 	case "TLS 1.0", "TLS 1.1":
-		return p.warning.Sprint("yes")
+		return cell{"yes", toneWarning}
 	}
-	return "yes"
+	return cell{text: "yes"}
 }
 
 // lacksTLS13 reports that the scan probed TLS 1.3 to the end and the
@@ -136,17 +136,17 @@ func (p *printer) writeSuites(v result.VersionScan) {
 	if len(v.Suites) == 0 {
 		return
 	}
-	p.writeTable(suiteHeader, p.pal.suiteRows(v), tw.Off)
+	p.writeTable(suiteHeader, mapRows(suiteRows(v.Suites), p.paint), tw.Off)
 }
 
 // suiteHeader heads a table of cipher suites.
 var suiteHeader = []string{"code", "IANA name", "key exchange", "bits", "strength"}
 
-// suiteRows are the cipher suites of v as table rows.
-func (p palette) suiteRows(v result.VersionScan) [][]string {
-	rows := make([][]string, len(v.Suites))
-	for i, s := range v.Suites {
-		rows[i] = []string{Sanitize(s.Code), Sanitize(s.Name), orNone(s.KeyExchange), cmp.Or(bits(s.Bits), none), p.strength(s.Strength)}
+// suiteRows are the cipher suites as table cells.
+func suiteRows(suites []result.Suite) [][]cell {
+	rows := make([][]cell, len(suites))
+	for i, s := range suites {
+		rows[i] = append(plainCells(Sanitize(s.Code), Sanitize(s.Name), orNone(s.KeyExchange), cmp.Or(bits(s.Bits), none)), strength(s.Strength))
 	}
 	return rows
 }
@@ -171,16 +171,16 @@ func suitesCaption(v result.VersionScan) string {
 
 // strength is a suite's rating: insecure red, weak yellow, strong green,
 // anything else plain.
-func (p palette) strength(s string) string {
+func strength(s string) cell {
 	switch s {
 	case "insecure":
-		return p.critical.Sprint(s)
+		return cell{s, toneCritical}
 	case "weak":
-		return p.warning.Sprint(s)
+		return cell{s, toneWarning}
 	case "strong":
-		return p.ok.Sprint(s)
+		return cell{s, toneOK}
 	}
-	return orNone(s)
+	return cell{text: orNone(s)}
 }
 
 // writeScanCost writes what the scan cost and the probes that failed.

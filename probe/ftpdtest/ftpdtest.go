@@ -301,10 +301,27 @@ func readinessTLS() *tls.Config {
 // FTPSDIAG_REAL_SERVERS=1).
 func Require(t testing.TB, kind Kind) {
 	t.Helper()
-	err := Available(kind)
-	if err == nil {
-		return
+	if err := Available(kind); err != nil {
+		missing(t, err)
 	}
+}
+
+// RequireTool is Require for a program the tests run (chromium, openssl):
+// its path, or the test skips or fails as Require says.
+func RequireTool(t testing.TB, name string) string {
+	t.Helper()
+	path, err := exec.LookPath(name)
+	if err != nil {
+		missing(t, err)
+	}
+	return path
+}
+
+// missing skips the test for want of err, or fails it when the
+// environment says everything must be present (CI set, or
+// FTPSDIAG_REAL_SERVERS=1).
+func missing(t testing.TB, err error) {
+	t.Helper()
 	if os.Getenv("CI") != "" || os.Getenv("FTPSDIAG_REAL_SERVERS") == "1" {
 		t.Fatalf("ftpdtest: %v (run testdata/servers/install.sh as root)", err)
 	}

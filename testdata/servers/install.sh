@@ -8,8 +8,9 @@
 # with Apache Commons Net (the Java client is compiled by the test), PHP's
 # command line with its ftp extension, Debian's rclone (an older Go than the
 # test's), and basic-ftp from npm for the Node.js found on PATH (no Node, no
-# basic-ftp: the test then skips the node client, except in CI), and
-# mermaid from npm, whose parser checks the Markdown report's diagrams.
+# basic-ftp: the test then skips the node client, except in CI);
+# Debian's chromium, which renders the HTML report in a test; and mermaid
+# from npm, whose parser checks the Markdown report's diagrams.
 # Idempotent and non-interactive; run as root.
 #
 #   sudo bash testdata/servers/install.sh
@@ -77,6 +78,8 @@ ready() {
 	# Debian's Python modules are for Debian's python3, whatever PATH says.
 	/usr/bin/python3 -c 'import pyftpdlib.handlers, OpenSSL' 2>/dev/null || return 1
 	[[ -n $(vsftpd_bin) ]] || return 1
+	# Debian's chromium renders the HTML report in the tests (issue 18).
+	command -v chromium >/dev/null || return 1
 	local p f
 	for p in "${extracted[@]}"; do
 		f=$(binary_of "$p")
@@ -159,6 +162,10 @@ mkdir -p /usr/share/man/man1
 apt-get install -y -q --no-install-recommends openssl curl sslscan lftp \
 	python3 python3-pyftpdlib python3-openssl default-jdk-headless libcommons-net-java \
 	php-cli rclone "${vsftpd[@]}" "${libs[@]}"
+
+# Debian's chromium, headless, renders the HTML report in the tests (issue
+# 18); nothing downloads a browser. DejaVu gives its diagrams a monospace font.
+apt-get install -y -q --no-install-recommends chromium fonts-dejavu-core
 
 fail=0
 if ! php_ftps; then
