@@ -99,9 +99,10 @@ func (e usageError) Error() string { return e.msg }
 // their own arguments and streams. It parses the flags, hands serve, explain
 // and demo to their own functions, else diagnoses the targets and renders
 // the results. It returns the exit code: 0 ok, 1 warning, 2 critical, 3
-// unknown or a usage error; 130 or 143 when a signal (a signalCause of ctx)
-// interrupted the run.
+// unknown, incomplete or a usage error; 130 or 143 when a signal (a
+// signalCause of ctx) interrupted the run.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	stderr = forNagios(args, stdout, stderr)
 	fs, o := newFlagSet(stdout)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
@@ -422,12 +423,13 @@ func exitFor(results []*result.Result, failOn string) (int, result.Status) {
 	return code, []result.Status{result.StatusOK, result.StatusWarning, result.StatusCritical, result.StatusUnknown}[code]
 }
 
-// exitOf is one result's exit code: unknown without a status, else set by
-// the worst finding (findings come sorted worst first), ok when it is below
-// failOn.
+// exitOf is one result's exit code: unknown without a status or when the
+// status is incomplete (the check could not show what it is for; the
+// server is not at fault, so no warning), else set by the worst finding
+// (findings come sorted worst first), ok when it is below failOn.
 func exitOf(r *result.Result, failOn result.Severity) int {
 	switch {
-	case r.Status == result.StatusUnknown || r.Status == "":
+	case r.Status == result.StatusUnknown || r.Status == result.StatusIncomplete || r.Status == "":
 		return exitUnknown
 	case len(r.Findings) == 0 || r.Findings[0].Severity.Rank() < failOn.Rank():
 		return exitOK
@@ -435,10 +437,4 @@ func exitOf(r *result.Result, failOn result.Severity) int {
 		return exitCritical
 	}
 	return exitWarning // a warning, or an info finding with --fail-on info
-}
-
-// usage prints a one-line error with a hint and returns exit code 3.
-func usage(stderr io.Writer, err error) int {
-	fmt.Fprintf(stderr, "ftpsdiag: error: %v (see ftpsdiag --help)\n", err)
-	return exitUnknown
 }

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 	"go.uber.org/goleak"
@@ -175,30 +176,48 @@ func jsonPath(v any, path string) (any, error) {
 	return v, nil
 }
 
-// cmdServeFTPS starts a correct explicit FTPS server (TLS 1.2+, AUTH TLS,
-// PBSZ, PROT in FEAT) with a certificate for 127.0.0.1 and localhost, valid
-// for a year, from a fresh root written to $WORK/ca.pem. The server lives
-// in the test process until the script ends.
+// cmdServeFTPS starts a correct explicit FTPS server (healthyFTPS) whose
+// certificate is valid for 90 days, with its root in $WORK/ca.pem. The
+// server lives in the test process until the script ends.
 func cmdServeFTPS(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 0 {
 		ts.Fatalf("usage: serve-ftps")
 	}
-	ca, err := testcert.NewRoot("ftpsdiag cli test root")
-	ts.Check(err)
-	cert, err := ca.Issue(testcert.Options{
-		DNSNames: []string{"localhost"},
-		IPs:      []net.IP{net.IPv4(127, 0, 0, 1)},
-	})
-	ts.Check(err)
-	ts.Check(os.WriteFile(ts.MkAbs("ca.pem"), ca.RootPEM(), 0o666))
-	srv, err := ftpstest.NewServer(ftpstest.Config{
-		TLS:               ftpstest.NewTLSConfig(cert),
-		ClearLoginRefusal: ftpstest.VsftpdClearLoginRefusal,
-		ClearDataRefusal:  ftpstest.VsftpdClearDataRefusal,
-	})
+	srv, err := healthyFTPS(ts.MkAbs("ca.pem"), time.Time{})
 	ts.Check(err)
 	ts.Defer(func() { srv.Close() })
 	ts.Setenv("FTPS_PORT", strconv.Itoa(srv.Port))
+}
+
+// healthyFTPS starts a correct explicit FTPS server (TLS 1.2+, AUTH TLS,
+// PBSZ, PROT in FEAT, no clear logins or data) with a certificate for
+// 127.0.0.1 and localhost expiring at notAfter (zero: in 90 days), from a
+// fresh root written to caFile; edits change its configuration.
+func healthyFTPS(caFile string, notAfter time.Time, edits ...func(*ftpstest.Config)) (*ftpstest.Server, error) {
+	ca, err := testcert.NewRoot("ftpsdiag cli test root")
+	if err != nil {
+		return nil, err
+	}
+	cert, err := ca.Issue(testcert.Options{
+		DNSNames: []string{"localhost"},
+		IPs:      []net.IP{net.IPv4(127, 0, 0, 1)},
+		NotAfter: notAfter,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(caFile, ca.RootPEM(), 0o666); err != nil {
+		return nil, err
+	}
+	cfg := ftpstest.Config{
+		TLS:               ftpstest.NewTLSConfig(cert),
+		ClearLoginRefusal: ftpstest.VsftpdClearLoginRefusal,
+		ClearDataRefusal:  ftpstest.VsftpdClearDataRefusal,
+	}
+	for _, e := range edits {
+		e(&cfg)
+	}
+	return ftpstest.NewServer(cfg)
 }
 
 // explain matches at most maxExplainInput bytes, from standard input or

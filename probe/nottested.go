@@ -2,6 +2,7 @@ package probe
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/ftpsdiag/ftpsdiag/probe/result"
 )
@@ -26,6 +27,27 @@ func notTested(cfg Config, res *result.Result) []result.NotTested {
 		out = append(out, result.NotTested{ID: "tls-versions", Detail: "only the handshake crypto/tls negotiates was made: use --scan to enumerate every version, cipher suite and group"})
 	}
 	return out
+}
+
+// dataGap says, in the verdict's words, what a result whose control
+// channel works cannot claim of its data channel: that no attempt tested
+// it (untested; a refused anonymous login says how to test it), or that
+// every protected listing tried failed. It is "" when one worked.
+func dataGap(res *result.Result) (gap string, untested bool) {
+	why, skipped := dataSkipped(res)
+	if !skipped {
+		if slices.ContainsFunc(res.Attempts, func(a result.Attempt) bool { return a.DataChannel != nil && a.DataChannel.OK }) {
+			return "", false
+		}
+		return "the protected data channel fails", false
+	}
+	for _, a := range res.Attempts {
+		// An attempt that failed at login (a connection limit) has Error set.
+		if l := a.Login; a.OK && a.Error == "" && l != nil && l.Anonymous && !l.OK {
+			why = fmt.Sprintf("anonymous login refused (%s), use --user", l.Reply)
+		}
+	}
+	return "the data channel was not tested: " + why, true
 }
 
 // dataSkipped reports that no attempt made a protected listing, and why.

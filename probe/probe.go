@@ -334,7 +334,10 @@ func modeLevel(f result.Finding) bool {
 
 // summarise gives the overall status (the worst finding's severity) and
 // the one-line verdict: which attempts work and the worst problem, with
-// info findings not counted as problems.
+// info findings not counted as problems. A working control channel is not
+// "FTPS works" unless a protected listing worked too: the verdict says
+// what was not shown, and when nothing showed a problem the status is
+// incomplete.
 func summarise(res *result.Result) (result.Status, string) {
 	status := result.StatusOK
 	switch {
@@ -356,7 +359,15 @@ func summarise(res *result.Result) (result.Status, string) {
 			problems++
 		}
 	}
+	gap, untested := dataGap(res)
 	switch {
+	case len(working) > 0 && gap != "" && problems == 0:
+		if untested {
+			status = result.StatusIncomplete
+		}
+		return status, fmt.Sprintf("The control channel works (%s); %s.", joinAnd(working), gap)
+	case len(working) > 0 && gap != "":
+		return status, fmt.Sprintf("The control channel works (%s), with %s; worst: %s; %s.", joinAnd(working), plural(problems, "problem"), res.Findings[0].Title, gap)
 	case len(working) > 0 && problems == 0:
 		return status, "FTPS works: " + joinAnd(working) + "."
 	case len(working) > 0:

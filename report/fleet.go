@@ -103,6 +103,12 @@ func tlsVersions(r *result.Result) []string {
 // Nagios writes the monitoring-plugin form: one status line with
 // performance data, then (for several targets) one line per target.
 // The exit code is the caller's: the same as the status.
+//
+// Performance data follows the plugin guidelines' range syntax: days_left
+// alerts below its thresholds ("30:" is "alert when under 30", as the
+// probe's cert-expiring-soon warns), has no unit (days are none of the
+// guidelines' units) and no minimum (it is negative once expired); the
+// durations are in ms with a minimum of 0.
 func Nagios(w io.Writer, results []*result.Result, status result.Status, warnDays, critDays int) error {
 	summary := nagiosSummary(results)
 	var perf []string
@@ -112,12 +118,12 @@ func Nagios(w io.Writer, results []*result.Result, status result.Status, warnDay
 			prefix = perfLabel(r.Target) + "_"
 		}
 		if d, ok := LeafDaysLeft(r); ok {
-			perf = append(perf, fmt.Sprintf("%sdays_left=%d;%d;%d", prefix, d, warnDays, critDays))
+			perf = append(perf, fmt.Sprintf("%sdays_left=%d;%d:;%d:", prefix, d, warnDays, critDays))
 		}
 		if ms, ok := handshakeMS(r); ok {
-			perf = append(perf, fmt.Sprintf("%shandshake_ms=%.1fms", prefix, ms))
+			perf = append(perf, fmt.Sprintf("%shandshake_ms=%.1fms;;;0", prefix, ms))
 		}
-		perf = append(perf, fmt.Sprintf("%stotal_ms=%.1fms", prefix, r.DurationMS))
+		perf = append(perf, fmt.Sprintf("%stotal_ms=%.1fms;;;0", prefix, r.DurationMS))
 	}
 	if _, err := fmt.Fprintf(w, "FTPS %s - %s | %s\n", nagiosState(status), summary, strings.Join(perf, " ")); err != nil {
 		return err
@@ -140,18 +146,30 @@ func nagiosState(s result.Status) string {
 	return strings.ToUpper(string(s))
 }
 
-// nagiosSummary is the verdict of one target, or counts for several; the
-// plugin line must not contain the "|" that starts performance data.
+// NagiosUnknown writes the plugin line for a run that could not start (a
+// usage error): UNKNOWN and the reason, without performance data.
+func NagiosUnknown(w io.Writer, reason string) error {
+	_, err := fmt.Fprintf(w, "FTPS UNKNOWN - %s\n", nagiosText(reason))
+	return err
+}
+
+// nagiosText is s made safe for the plugin line: sanitised, and without
+// the "|" that starts performance data.
+func nagiosText(s string) string {
+	return strings.ReplaceAll(Sanitize(s), "|", "/")
+}
+
+// nagiosSummary is the verdict of one target, or counts for several.
 func nagiosSummary(results []*result.Result) string {
 	if len(results) == 1 {
-		return strings.ReplaceAll(Sanitize(results[0].Verdict), "|", "/")
+		return nagiosText(results[0].Verdict)
 	}
 	counts := map[result.Status]int{}
 	for _, r := range results {
 		counts[r.Status]++
 	}
 	var parts []string
-	for _, s := range []result.Status{result.StatusCritical, result.StatusWarning, result.StatusUnknown, result.StatusOK} {
+	for _, s := range []result.Status{result.StatusCritical, result.StatusWarning, result.StatusUnknown, result.StatusIncomplete, result.StatusOK} {
 		if counts[s] > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
 		}

@@ -22,6 +22,7 @@ var cases = []struct {
 }{
 	{"healthy_vsftpd", healthyVsftpd},
 	{"login_failed", loginFailed},
+	{"anonymous_refused", anonymousRefused},
 	{"pasv_mismatch", pasvMismatch},
 	{"implicit_plaintext", implicitOnExplicitPort},
 	{"cert_expired_self_signed", expiredSelfSigned},

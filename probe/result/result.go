@@ -5,17 +5,20 @@ package result
 
 import "time"
 
-// SchemaVersion is bumped on any incompatible change to the JSON form.
-const SchemaVersion = 1
+// SchemaVersion is bumped on any incompatible change to the JSON form
+// (2: status "incomplete").
+const SchemaVersion = 2
 
-// Status is the overall verdict, ordered from best to worst.
+// Status is the overall verdict: ok, warning or critical by the worst
+// finding; incomplete or unknown when the diagnosis could not show it all.
 type Status string
 
 const (
-	StatusOK       Status = "ok"
-	StatusWarning  Status = "warning"
-	StatusCritical Status = "critical"
-	StatusUnknown  Status = "unknown"
+	StatusOK         Status = "ok"
+	StatusWarning    Status = "warning"
+	StatusCritical   Status = "critical"
+	StatusUnknown    Status = "unknown"    // nothing could be diagnosed, or our own limit cut the run short
+	StatusIncomplete Status = "incomplete" // no problem found, but the data channel was not tested (e.g. anonymous login refused)
 )
 
 // Severity grades a finding.
@@ -55,7 +58,7 @@ type Result struct {
 	ServerName    string          `json:"server_name"`                // SNI and the name the certificate must match
 	StartedAt     time.Time       `json:"started_at"`                 // wall clock at the start
 	DurationMS    float64         `json:"duration_ms"`                // whole diagnosis, milliseconds
-	Status        Status          `json:"status"`                     // worst severity among findings, or unknown
+	Status        Status          `json:"status"`                     // worst severity among findings; incomplete when none above info and the data channel was not tested; unknown when not diagnosed
 	Verdict       string          `json:"verdict"`                    // one sentence for humans
 	Attempts      []Attempt       `json:"attempts"`                   // one per mode tried, implicit first
 	Findings      []Finding       `json:"findings"`                   // all findings, worst first

@@ -13,13 +13,13 @@ import (
 
 var (
 	successDesc = prometheus.NewDesc("ftps_probe_success",
-		"1 if an attempt reached a working TLS control channel and, where it tried one, a working protected data channel; else 0.",
+		"1 if an FTPS session was established: an attempt reached a working TLS control channel (whatever its certificate) and, where it tried one, a working protected data channel; else 0. Whether the server is healthy is ftps_probe_status.",
 		nil, nil)
 	durationDesc = prometheus.NewDesc("ftps_probe_duration_seconds",
 		"Duration of a stage of the diagnosis: total, connect (TCP connect of the control connection), tls (control TLS handshake), data (protected data connection, from its TCP connect to its close) or scan (TLS audit); the slowest attempt's, as attempts run concurrently. A stage no attempt reached is absent.",
 		[]string{"stage"}, nil)
 	statusDesc = prometheus.NewDesc("ftps_probe_status",
-		"1 for the status of the diagnosis (ok, warning, critical, unknown), 0 for the others.",
+		"1 for the status of the diagnosis, 0 for the others: ok, warning or critical by the worst finding; incomplete when none is above info but the data channel was not tested (anonymous login refused: give the module a user); unknown when the target could not be diagnosed.",
 		[]string{"status"}, nil)
 	controlDesc = prometheus.NewDesc("ftps_control_channel_ok",
 		"1 if the attempt's control channel reached TLS and the server answered inside it; else 0.",
@@ -53,17 +53,17 @@ var (
 // verdicts are the values of ftps_client_verdict's verdict label.
 var verdicts = []string{"works", "at-risk", "fails", "unknown"}
 
-// statuses are the values of ftps_probe_status's label, best first.
-var statuses = []result.Status{result.StatusOK, result.StatusWarning, result.StatusCritical, result.StatusUnknown}
+// statuses are the values of ftps_probe_status's label.
+var statuses = []result.Status{result.StatusOK, result.StatusWarning, result.StatusCritical, result.StatusUnknown, result.StatusIncomplete}
 
 // Collector returns a collector of r's metrics, to register on a registry
 // made for one scrape. The metrics, all gauges, are (mode is implicit or
 // explicit, port the attempt's TCP port; probe.Run never makes two
 // attempts with the same mode and port):
 //
-//	ftps_probe_success                                      1 if an attempt reached a working TLS control channel and, where it tried one, a working protected data channel
+//	ftps_probe_success                                      1 if an attempt reached a working TLS control channel (whatever its certificate) and, where it tried one, a working protected data channel
 //	ftps_probe_duration_seconds{stage}                      total; connect, tls, data, scan (see below)
-//	ftps_probe_status{status}                               1 for the result's status (ok, warning, critical, unknown), 0 for the others
+//	ftps_probe_status{status}                               1 for the result's status (ok, warning, critical, unknown, incomplete), 0 for the others
 //	ftps_control_channel_ok{mode,port}                      the attempt's control channel reached TLS and the server answered inside it
 //	ftps_cert_not_after_timestamp_seconds{mode,port}        expiry of the leaf certificate, Unix seconds
 //	ftps_cert_days_left{mode,port}                          whole days until that expiry, negative once expired

@@ -127,7 +127,7 @@ func TestHealthy(t *testing.T) {
 		"ftps_client_verdict": {"{client=curl,verdict=at-risk} 0", "{client=curl,verdict=fails} 0", "{client=curl,verdict=unknown} 0", "{client=curl,verdict=works} 1",
 			"{client=python-ftplib,verdict=at-risk} 0", "{client=python-ftplib,verdict=fails} 1", "{client=python-ftplib,verdict=unknown} 0", "{client=python-ftplib,verdict=works} 0"},
 		"ftps_probe_duration_seconds":           {"{stage=connect} 0.0105", "{stage=data} 0.0305", "{stage=scan} 0.64", "{stage=tls} 0.0215", "{stage=total} 0.8124"},
-		"ftps_probe_status":                     {"{status=critical} 0", "{status=ok} 0", "{status=unknown} 0", "{status=warning} 1"},
+		"ftps_probe_status":                     {"{status=critical} 0", "{status=incomplete} 0", "{status=ok} 0", "{status=unknown} 0", "{status=warning} 1"},
 		"ftps_control_channel_ok":               {"{mode=explicit,port=21} 1", "{mode=implicit,port=990} 0"},
 		"ftps_cert_not_after_timestamp_seconds": {"{mode=explicit,port=21} 1803902400"},
 		"ftps_cert_days_left":                   {"{mode=explicit,port=21} 12"},
@@ -158,7 +158,7 @@ func TestNoAttempts(t *testing.T) {
 	if got := series(mfs, "ftps_probe_duration_seconds"); !slices.Equal(got, []string{"{stage=total} 0.002"}) {
 		t.Errorf("durations = %q", got)
 	}
-	if got := series(mfs, "ftps_probe_status"); !slices.Equal(got, []string{"{status=critical} 0", "{status=ok} 0", "{status=unknown} 1", "{status=warning} 0"}) {
+	if got := series(mfs, "ftps_probe_status"); !slices.Equal(got, []string{"{status=critical} 0", "{status=incomplete} 0", "{status=ok} 0", "{status=unknown} 1", "{status=warning} 0"}) {
 		t.Errorf("status = %q", got)
 	}
 	if len(mfs) != 3 {

@@ -91,7 +91,7 @@ func TestValidateRejects(t *testing.T) {
 		message  string // a substring of its message
 	}{
 		{"missing schema_version", func(d map[string]any) { delete(d, "schema_version") }, "", "schema_version"},
-		{"another schema_version", func(d map[string]any) { d["schema_version"] = 2 }, "/schema_version", "1"},
+		{"another schema_version", func(d map[string]any) { d["schema_version"] = 1 }, "/schema_version", "2"},
 		{"unknown field", func(d map[string]any) { d["color"] = "red" }, "", "color"},
 		{"unknown nested field", func(d map[string]any) { at(d, "attempts", 0, "tls")["cipher"] = "AES" }, "/attempts/0/tls", "cipher"},
 		{"missing nested field", func(d map[string]any) { delete(at(d, "findings", 0), "remedy") }, "/findings/0", "remedy"},

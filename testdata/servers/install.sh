@@ -68,12 +68,21 @@ mermaid_ready() {
 # missing_libs prints the shared libraries a binary needs that are not installed.
 missing_libs() { ldd "$1" 2>/dev/null | awk '/not found/ {print $1}'; }
 
+# monitoring_ready reports whether the monitoring systems the tests load
+# our output into are installed: Prometheus with promtool, and the Nagios
+# plugin library (Monitoring::Plugin) that parses performance data.
+monitoring_ready() {
+	command -v prometheus >/dev/null && command -v promtool >/dev/null &&
+		perl -MMonitoring::Plugin -e 1 2>/dev/null
+}
+
 ready() {
 	command -v openssl >/dev/null && command -v curl >/dev/null && command -v sslscan >/dev/null || return 1
 	command -v lftp >/dev/null && command -v javac >/dev/null || return 1
 	command -v rclone >/dev/null && php_ftps || return 1
 	node_ready || return 1
 	mermaid_ready || return 1
+	monitoring_ready || return 1
 	[[ -e /usr/share/java/commons-net.jar ]] || return 1
 	# Debian's Python modules are for Debian's python3, whatever PATH says.
 	/usr/bin/python3 -c 'import pyftpdlib.handlers, OpenSSL' 2>/dev/null || return 1
@@ -162,6 +171,9 @@ mkdir -p /usr/share/man/man1
 apt-get install -y -q --no-install-recommends openssl curl sslscan lftp \
 	python3 python3-pyftpdlib python3-openssl default-jdk-headless libcommons-net-java \
 	php-cli rclone "${vsftpd[@]}" "${libs[@]}"
+# Prometheus (its service kept from starting by the policy above) and the
+# Nagios plugin library, for the exporter and --format nagios tests.
+apt-get install -y -q --no-install-recommends prometheus libmonitoring-plugin-perl
 
 # Debian's chromium, headless, renders the HTML report in the tests (issue
 # 18); nothing downloads a browser. DejaVu gives its diagrams a monospace font.
