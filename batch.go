@@ -27,6 +27,10 @@ import (
 func diagnoseAll(ctx context.Context, base probe.Config, specs []targetSpec, o *options, stdout, stderr io.Writer) []*result.Result {
 	results := make([]*result.Result, len(specs))
 	progress := newProgress(stderr, len(specs))
+	stopWatch := func() {}
+	if len(specs) == 1 { // a long --scan: a live status line instead of "0/1"
+		base, stopWatch = watchOne(stderr, base, report.Sanitize(probe.RedactTarget(specs[0].target)))
+	}
 	var mu sync.Mutex // orders JSON Lines output and progress
 	var g errgroup.Group
 	g.SetLimit(o.parallel)
@@ -52,6 +56,7 @@ func diagnoseAll(ctx context.Context, base probe.Config, specs []targetSpec, o *
 		})
 	}
 	g.Wait()
+	stopWatch()
 	progress.done()
 	started := slices.DeleteFunc(results, func(r *result.Result) bool { return r == nil })
 	if ctx.Err() != nil {
@@ -104,19 +109,21 @@ func writeJSONLine(w io.Writer, r *result.Result) {
 }
 
 // renderAll writes the results in the chosen format (JSON Lines were
-// written as they came).
-func renderAll(w io.Writer, results []*result.Result, o *options, status result.Status) error {
+// written as they came). With list, the targets came as a list (--targets,
+// standard input, several arguments): JSON is then an array even of one
+// result, so that a script's jq filter does not break when a fleet shrinks.
+func renderAll(w io.Writer, results []*result.Result, o *options, status result.Status, list bool) error {
 	switch o.format {
 	case "jsonl":
 		return nil
 	case "json":
-		if len(results) == 1 {
-			return report.JSON(w, results[0])
+		if list {
+			return report.JSONList(w, results)
 		}
-		enc := json.NewEncoder(w)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		return enc.Encode(results)
+		if len(results) == 0 {
+			return nil // the only target was interrupted before it started
+		}
+		return report.JSON(w, results[0])
 	case "nagios":
 		return report.Nagios(w, results, status, o.warnDays, o.critDays)
 	case "html":
@@ -124,7 +131,7 @@ func renderAll(w io.Writer, results []*result.Result, o *options, status result.
 	case "markdown":
 		return report.Markdown(w, results)
 	}
-	opts := report.Options{Color: useColor(w, o.noColor)}
+	opts := report.Options{Color: useColor(w, o.noColor), Width: textWidth(w)}
 	for i, r := range results {
 		if i > 0 {
 			fmt.Fprintln(w)

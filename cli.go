@@ -35,14 +35,18 @@ Usage:
   ftpsdiag [flags] TARGET
   ftpsdiag demo [flags]       diagnose a built-in faulty server on 127.0.0.1
   ftpsdiag explain "TEXT"|-   what a client's error message most likely means (-: read it from stdin)
+  ftpsdiag findings           every finding id with its severity, stage and title
+  ftpsdiag completion SHELL   shell completion script for bash, zsh or fish
+  ftpsdiag man                the manual page (roff): ftpsdiag man | man -l -
   ftpsdiag serve [--listen ADDR] [--config FILE] [--max-probes N]
                 [--allow-hosts LIST] [--allow-ports LIST] [--web]
                               Prometheus exporter: /probe?target=HOST&module=NAME
 
-TARGET is HOST, HOST:PORT, [IPv6]:PORT, ftps://HOST[:PORT] (implicit TLS,
-default port 990) or ftpes://HOST[:PORT] / ftp://HOST[:PORT] (explicit TLS,
-default port 21). A bare HOST tries implicit TLS on 990 and explicit TLS on
-21 at the same time; HOST:PORT finds out which kind of port it is.
+TARGET is HOST, HOST:PORT, [IPv6], [IPv6]:PORT, ftps://HOST[:PORT]
+(implicit TLS, default port 990) or ftpes://HOST[:PORT] / ftp://HOST[:PORT]
+(explicit TLS, default port 21). A bare HOST tries implicit TLS on 990
+and explicit TLS on 21 at the same time; HOST:PORT finds out which kind of
+port it is.
 
 Examples:
   ftpsdiag ftp.example.com
@@ -96,11 +100,12 @@ type usageError struct{ msg string }
 func (e usageError) Error() string { return e.msg }
 
 // run is the whole command, kept out of main so tests can call it with
-// their own arguments and streams. It parses the flags, hands serve, explain
-// and demo to their own functions, else diagnoses the targets and renders
-// the results. It returns the exit code: 0 ok, 1 warning, 2 critical, 3
-// unknown, incomplete or a usage error; 130 or 143 when a signal (a
-// signalCause of ctx) interrupted the run.
+// their own arguments and streams. It parses the flags, hands the
+// subcommands to runSubcommand and the demo to runDemo, else diagnoses the
+// targets and renders the results. It returns the exit code: 0 ok, 1
+// warning, 2 critical, 3 unknown, incomplete or a usage error; 130 or 143
+// when a signal (a signalCause of ctx) interrupted the run; 0 for the
+// demo.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	stderr = forNagios(args, stdout, stderr)
 	fs, o := newFlagSet(stdout)
@@ -120,11 +125,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err := o.check(); err != nil {
 		return usage(stderr, err)
 	}
-	switch fs.Arg(0) {
-	case "serve":
-		return runServe(ctx, fs, o, stderr)
-	case "explain":
-		return runExplain(fs, stdin, stdout, stderr)
+	if code, ok := runSubcommand(ctx, fs, o, stdin, stdout, stderr); ok {
+		return code
 	}
 	demo := fs.Arg(0) == "demo"
 	if demo {
@@ -137,6 +139,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return usage(stderr, err)
 	}
 	var results []*result.Result
+	list := false // JSON as an array: see renderAll
 	if demo {
 		ctx, cancel := withDeadline(ctx, o.deadline)
 		defer cancel()
@@ -160,17 +163,40 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		if err := o.checkUsers(cfg, specs); err != nil {
 			return usage(stderr, err)
 		}
+		list = len(specs) != 1 || !specs[0].argument
 		results = diagnoseAll(ctx, cfg, specs, o, stdout, stderr)
 	}
 	code, status := exitFor(results, o.failOn)
-	if err := renderAll(stdout, results, o, status); err != nil {
+	if err := renderAll(stdout, results, o, status, list); err != nil {
 		fmt.Fprintf(stderr, "ftpsdiag: error: writing the report: %v\n", err)
 		return exitUnknown
 	}
 	if sc, ok := errors.AsType[signalCause](context.Cause(ctx)); ok {
 		return sc.exitCode() // what finished is reported; the run was not
 	}
+	if demo { // the demo worked; its findings are the show, not a failure
+		fmt.Fprintf(stderr, "ftpsdiag: demo: a real run with these findings would exit %d (%s); the demo exits 0\n", code, status)
+		return exitOK
+	}
 	return code
+}
+
+// runSubcommand runs the subcommand the first argument names, other than
+// demo (which run renders as a diagnosis); ok is false for a target.
+func runSubcommand(ctx context.Context, fs *pflag.FlagSet, o *options, stdin io.Reader, stdout, stderr io.Writer) (code int, ok bool) {
+	switch fs.Arg(0) {
+	case "serve":
+		return runServe(ctx, fs, o, stderr), true
+	case "explain":
+		return runExplain(fs, stdin, stdout, stderr), true
+	case "findings":
+		return runFindings(fs, o, stdout, stderr), true
+	case "completion":
+		return runCompletion(fs, stdout, stderr), true
+	case "man":
+		return runMan(fs, stdout, stderr), true
+	}
+	return 0, false
 }
 
 // config builds the probe configuration every target starts from.
@@ -254,7 +280,7 @@ func newFlagSet(stdout io.Writer) (*pflag.FlagSet, *options) {
 	fs.DurationVar(&o.timeout, "timeout", defaultTimeout, "limit for each step (connect, each reply, handshake)")
 	fs.DurationVar(&o.deadline, "deadline", 60*time.Second, "limit for each target's whole diagnosis")
 	fs.StringVar(&o.format, "format", "text", "output format: text, json, jsonl (one JSON document per line), nagios, html (one self-contained page) or markdown (for an issue or ticket)")
-	fs.BoolVar(&o.noColor, "no-color", false, "no colour (also off when NO_COLOR is set or output is not a terminal)")
+	fs.BoolVar(&o.noColor, "no-color", false, "no colour (also off when NO_COLOR is set, TERM=dumb, or output is not a terminal)")
 	fs.IntVar(&o.warnDays, "warn-days", probe.DefaultWarnDays, "warn when the certificate expires within this many days")
 	fs.IntVar(&o.critDays, "crit-days", probe.DefaultCritDays, "critical when the certificate expires within this many days")
 	fs.StringVar(&o.failOn, "fail-on", "warning", "lowest severity that makes the exit code non-zero: info, warning or critical")
@@ -275,8 +301,7 @@ func newFlagSet(stdout io.Writer) (*pflag.FlagSet, *options) {
 	fs.IntVar(&o.maxConns, "max-conns", defaultMaxConns, "connections at once for --scan (fewer are used when the server answers 421)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.Usage = func() {
-		fmt.Fprint(stdout, usageText)
-		fs.PrintDefaults()
+		fmt.Fprint(stdout, usageText+flagUsages(fs))
 	}
 	return fs, o
 }
@@ -322,7 +347,7 @@ func (o *options) check() error {
 	}
 	for _, id := range o.ignore {
 		if !cause.Known(id) {
-			return usageError{fmt.Sprintf("--ignore %q: no such finding id (see the README's list)", id)}
+			return usageError{fmt.Sprintf("--ignore %q: no such finding id (ftpsdiag findings lists them)", id)}
 		}
 	}
 	for _, p := range []struct {
@@ -404,9 +429,10 @@ func loadRoots(setting, file string) (*x509.CertPool, error) {
 	return pool, nil
 }
 
-// useColor: only on a terminal, and never when NO_COLOR is set (no-color.org).
+// useColor: only on a terminal, and never when NO_COLOR is set (no-color.org)
+// or TERM=dumb says the terminal has no escapes.
 func useColor(w io.Writer, noColor bool) bool {
-	if noColor || os.Getenv("NO_COLOR") != "" {
+	if noColor || os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
 		return false
 	}
 	f, ok := w.(*os.File)

@@ -52,13 +52,14 @@ type exporterOptions struct {
 	Logf          func(format string, args ...any)                           // one line per probe and per refused scrape; nil = silent
 	Probe         func(ctx context.Context, cfg probe.Config) *result.Result // runs a diagnosis; nil = probe.Run (a seam for tests)
 	Web           bool                                                       // also serve the web page (exporter_page.go): a form answered with the HTML report
+	Reload        func() (modules, error)                                    // reads the modules file again (SIGHUP, POST /-/reload); nil = no reload
 }
 
 // exporter serves diagnoses as Prometheus metrics, in the style of
 // blackbox_exporter: /probe?target=...&module=... runs one. Its handler is
 // safe for concurrent use.
 type exporter struct {
-	mods modules
+	mods *liveModules // replaced whole by a reload (exporter_reload.go)
 	opts exporterOptions
 	sem  *semaphore.Weighted // bounds probes across scrapes
 
@@ -81,7 +82,7 @@ func newExporter(mods modules, opts exporterOptions) *exporter {
 		opts.Probe = probe.Run
 	}
 	s := &exporter{
-		mods:     mods,
+		mods:     newLiveModules(mods),
 		opts:     opts,
 		sem:      semaphore.NewWeighted(int64(opts.MaxConcurrent)),
 		webLimit: newWebLimiter(webEvery, webBurst),
@@ -128,12 +129,14 @@ type refusal struct {
 }
 
 // Handler serves /probe (one diagnosis as metrics), /metrics (the
-// exporter's own) and / (a page listing the modules).
+// exporter's own), / (a page listing the modules) and POST /-/reload
+// (reads the modules file again).
 func (s *exporter) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", s.index)
 	mux.HandleFunc("GET /probe", s.probe)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
+	mux.HandleFunc("POST /-/reload", s.reload)
 	if s.opts.Web {
 		s.webRoutes(mux)
 	}
@@ -184,7 +187,7 @@ func (s *exporter) request(module, raw string, mode probe.ModeChoice, h http.Hea
 	}
 	sr := scrapeRequest{module: cmp.Or(module, defaultModule)}
 	var ok bool
-	if sr.mod, ok = s.mods[sr.module]; !ok {
+	if sr.mod, ok = s.mods.get()[sr.module]; !ok {
 		return bad("unknown module %s", clip(sr.module))
 	}
 	switch {
@@ -348,8 +351,9 @@ func (s *exporter) index(w http.ResponseWriter, _ *http.Request) {
 		Scan    bool
 	}
 	var mods []entry
-	for _, name := range slices.Sorted(maps.Keys(s.mods)) {
-		m := s.mods[name]
+	live := s.mods.get()
+	for _, name := range slices.Sorted(maps.Keys(live)) {
+		m := live[name]
 		mods = append(mods, entry{name, m.Mode, m.Timeout, m.Scan})
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")

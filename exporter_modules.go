@@ -10,7 +10,6 @@ import (
 	"maps"
 	"os"
 	"slices"
-	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -123,10 +122,7 @@ func loadModules(path string) (modules, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(&file); err != nil && !errors.Is(err, io.EOF) {
-		if te, ok := errors.AsType[*yaml.TypeError](err); ok { // yaml puts each mistake on a line of its own
-			return nil, fmt.Errorf("%s: %s", path, strings.Join(te.Errors, "; "))
-		}
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, yamlError(path, b, err)
 	}
 	if len(file.Modules) == 0 {
 		return nil, fmt.Errorf("%s: no modules: want modules: {NAME: {mode: ..., ...}}", path)
@@ -188,7 +184,7 @@ func (m *module) load() error {
 	}
 	for _, id := range m.Ignore {
 		if !cause.Known(id) {
-			return fmt.Errorf("ignore %q: no such finding id (see the README's list)", id)
+			return fmt.Errorf("ignore %q: no such finding id (ftpsdiag findings lists them)", id)
 		}
 	}
 	if m.Timeout == 0 {

@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -100,7 +101,13 @@ func TestLoadModules(t *testing.T) {
 		{"unknown field", "modules:\n  m:\n    passwort_file: x\n", []string{"bad.yml", "line 3", "passwort_file"}},
 		{"unknown top-level field", "modul:\n  m: {}\n", []string{"modul"}},
 		{"password in the file", "modules:\n  m:\n    password: x\n", []string{"password"}},
-		{"bad duration", "modules:\n  m:\n    timeout: 10 sec\n", []string{"line 3", "10 sec", "time.Duration"}},
+		{"bad duration", "modules:\n  m:\n    timeout: 10 sec\n", []string{`line 3: timeout: "10 sec" is not a duration such as 10s`}},
+		{"misspelt key", "modules:\n  m:\n    timout: 5s\n", []string{`bad.yml: line 3: unknown field "timout" (did you mean "timeout"?)`}},
+		{"misspelt allow key", "modules:\n  m:\n    allow:\n      host: [x]\n", []string{`line 4: unknown field "host" (did you mean "hosts"?)`}},
+		{"bad number", "modules:\n  m:\n    warn_days: soon\n", []string{`line 3: warn_days: "soon" is not a whole number`}},
+		{"bad switch", "modules:\n  m:\n    scan: maybe\n", []string{`line 3: scan: "maybe" is not true or false`}},
+		{"list for a mode", "modules:\n  m:\n    mode: [explicit]\n", []string{`line 3: a list is not implicit, explicit, both or auto`}},
+		{"a list for the file", "- modules\n", []string{`line 1: a list is not a mapping of settings`}},
 		{"negative duration", "modules:\n  m:\n    timeout: -1s\n", []string{`module "m"`, "timeout -1s"}},
 		{"negative deadline", "modules:\n  m:\n    deadline: -1s\n", []string{`module "m"`, "deadline -1s"}},
 		{"wildcard host", "modules:\n  m:\n    allow: {hosts: ['*.example.com']}\n", []string{`module "m"`, `allow: hosts: "*.example.com": want a host name`}},
@@ -139,10 +146,34 @@ func TestLoadModules(t *testing.T) {
 			if strings.Contains(err.Error(), password) {
 				t.Errorf("error %q shows the password", err)
 			}
+			if goType.MatchString(err.Error()) {
+				t.Errorf("error %q names a Go type: say it in the file's words", err)
+			}
 		})
 	}
 
 	if _, err := loadModules(filepath.Join(dir, "missing.yml")); err == nil || !strings.Contains(err.Error(), "missing.yml") {
 		t.Errorf("missing file: error %v does not name it", err)
+	}
+}
+
+// goType matches the Go type names the yaml package's own messages carry
+// ("main.moduleFile", "time.Duration", "[]string").
+var goType = regexp.MustCompile(`\b(main|probe|time)\.[A-Za-z]|\[\]string|!!`)
+
+// nearest suggests a key only for a near miss.
+func TestNearestKey(t *testing.T) {
+	keys := []string{"mode", "port", "timeout", "password_file", "warn_days"}
+	for word, want := range map[string]string{
+		"timout":        "timeout",
+		"passwort_file": "password_file",
+		"warn-days":     "warn_days",
+		"Mode":          "mode",
+		"password":      "", // five edits from password_file: no guess
+		"networks":      "",
+	} {
+		if got := nearest(word, keys); got != want {
+			t.Errorf("nearest(%q) = %q, want %q", word, got, want)
+		}
 	}
 }

@@ -188,7 +188,7 @@ func (s *exporter) webPage(w http.ResponseWriter, code int, msg string) {
 		Tool, Error, Action string
 		Modes               []choice
 		Modules             []string
-	}{cmp.Or(s.opts.Tool, "ftpsdiag"), msg, webPath, modes, slices.Sorted(maps.Keys(s.mods))})
+	}{cmp.Or(s.opts.Tool, "ftpsdiag"), msg, webPath, modes, slices.Sorted(maps.Keys(s.mods.get()))})
 	if err != nil {
 		s.opts.Logf("writing the web form: %v", err)
 	}

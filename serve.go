@@ -58,14 +58,25 @@ func runServe(ctx context.Context, fs *pflag.FlagSet, o *options, stderr io.Writ
 		return usage(stderr, usageError{fmt.Sprintf("--listen %s: %v", o.listen, err)})
 	}
 	logf := func(format string, args ...any) { fmt.Fprintf(stderr, "ftpsdiag: "+format+"\n", args...) }
-	e := newExporter(mods, exporterOptions{Tool: "ftpsdiag " + version, MaxConcurrent: o.maxProbes, Allow: allow, Logf: logf, Web: o.web})
+	warnOpen := func(mods modules) {
+		if open := unrestricted(mods, allow); len(open) > 0 && !isLoopback(ln.Addr()) {
+			logf("warning: modules %s have no allow-list: whoever reaches %s can make the exporter connect to any host and port (see --allow-hosts)", strings.Join(open, ", "), ln.Addr())
+		}
+	}
+	reload := func() (modules, error) { // SIGHUP and POST /-/reload
+		mods, err := loadModules(o.modules)
+		if err == nil {
+			warnOpen(mods)
+		}
+		return mods, err
+	}
+	e := newExporter(mods, exporterOptions{Tool: "ftpsdiag " + version, MaxConcurrent: o.maxProbes, Allow: allow, Logf: logf, Reload: reload, Web: o.web})
+	defer e.reloadOnHUP(ctx)()
 	logf("exporter listening on http://%s/ (probe: /probe?target=HOST&module=%s)", ln.Addr(), defaultModule)
 	if o.web {
 		logf("web page on http://%s%s", ln.Addr(), webPath)
 	}
-	if open := unrestricted(mods, allow); len(open) > 0 && !isLoopback(ln.Addr()) {
-		logf("warning: modules %s have no allow-list: whoever reaches %s can make the exporter connect to any host and port (see --allow-hosts)", strings.Join(open, ", "), ln.Addr())
-	}
+	warnOpen(mods)
 	if err := serve(ctx, ln, e.Handler(), defaultLimits, logf); err != nil {
 		fmt.Fprintf(stderr, "ftpsdiag: error: serving: %v\n", err)
 		return exitUnknown

@@ -46,12 +46,18 @@ func collectTargets(args []string, file string, stdin io.Reader) ([]targetSpec, 
 		if err != nil {
 			return nil, err
 		}
+		if len(more) == 0 {
+			return nil, usageError{file + ": no targets in the file (one per line; blank lines and # comments are skipped)"}
+		}
 		specs = append(specs, more...)
 	}
 	if readStdin {
 		more, err := parseTargets(stdin, "standard input")
 		if err != nil {
 			return nil, err
+		}
+		if len(more) == 0 {
+			return nil, usageError{"standard input: no targets (one per line; blank lines and # comments are skipped)"}
 		}
 		specs = append(specs, more...)
 	}

@@ -146,8 +146,11 @@ func (a *attempt) drop(id cause.ID) {
 func (a *attempt) fail(err error) {
 	a.failed = err
 	a.readmit(err)
-	a.res.Error = err.Error()
-	a.event(result.FromNet, "gave up: "+err.Error())
+	a.res.Error = plainErr(err)
+	if err.Error() != a.res.Error {
+		a.res.ErrorDetail = err.Error()
+	}
+	a.event(result.FromNet, "gave up: "+a.res.Error)
 	if !a.hasSeverity(result.SeverityCritical) {
 		if _, alert := receivedAlert(err); lost(err) || alert {
 			a.find(cause.ConnectionLost, errEvidence(err))
@@ -346,6 +349,24 @@ func isTimeout(err error) bool {
 	}
 	ne, ok := errors.AsType[net.Error](err)
 	return ok && ne.Timeout()
+}
+
+// plainErr is err for people: the step that failed, then what happened
+// on the wire in a few words (shortErr), not Go's chain of wrapped errors
+// ("reading the greeting: timeout: no reply", not "...: reading reply:
+// context deadline exceeded: read tcp ...: i/o timeout"). An error
+// shortErr has no words for is shown whole: its text is the evidence.
+func plainErr(err error) string {
+	short, whole := shortErr(err), err.Error()
+	if short == whole {
+		return whole
+	}
+	if inner := errors.Unwrap(err); inner != nil {
+		if step, ok := strings.CutSuffix(whole, ": "+inner.Error()); ok {
+			return step + ": " + short
+		}
+	}
+	return short
 }
 
 // shortErr names what happened on the wire in a few words, for the

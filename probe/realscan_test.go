@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/xml"
-	"os"
 	"os/exec"
 	"slices"
 	"strings"
@@ -41,7 +40,7 @@ func TestRealServerScanMatchesSSLScan(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			ftpdtest.Require(t, tc.kind)
-			requireTool(t, "sslscan")
+			ftpdtest.RequireTool(t, "sslscan")
 			t.Parallel()
 			srv := ftpdtest.Start(t, tc.kind, tc.opts)
 			r := diagnose(t, srv.Addr, func(c *Config) {
@@ -86,17 +85,6 @@ func acceptedVersions(s *result.TLSScan) []string {
 		}
 	}
 	return out
-}
-
-// requireTool is ftpdtest.Require for a reference tool.
-func requireTool(t *testing.T, name string) {
-	t.Helper()
-	if _, err := exec.LookPath(name); err != nil {
-		if os.Getenv("CI") != "" || os.Getenv("FTPSDIAG_REAL_SERVERS") == "1" {
-			t.Fatalf("%s is required here: %v (run testdata/servers/install.sh)", name, err)
-		}
-		t.Skipf("%s not installed: %v", name, err)
-	}
 }
 
 // sslscanResult is sslscan's view: accepted versions and IANA suite names

@@ -31,7 +31,8 @@ var ErrBadTarget = errors.New("bad target")
 
 var errCredentials = fmt.Errorf("%w: credentials do not belong in the target; they would end up in shell history and process lists", ErrBadTarget)
 
-// ParseTarget accepts HOST, HOST:PORT, [IPv6]:PORT, a bare IPv6 address, and
+// ParseTarget accepts HOST, HOST:PORT, [IPv6]:PORT, an IPv6 address bare or
+// in brackets, and
 // the URLs FileZilla users know: ftps:// (implicit, default port 990),
 // ftpes:// and ftp:// (explicit, default port 21).
 func ParseTarget(s string) (Target, error) {
@@ -50,6 +51,12 @@ func ParseTarget(s string) (Target, error) {
 	if addr, err := netip.ParseAddr(s); err == nil { // bare IPv6 (or IPv4)
 		t.Host = addr.String()
 		return t, nil
+	}
+	if inner, ok := strings.CutPrefix(s, "["); ok && strings.HasSuffix(inner, "]") { // [IPv6] without a port, as in a URL
+		if addr, err := netip.ParseAddr(strings.TrimSuffix(inner, "]")); err == nil && addr.Is6() {
+			t.Host = addr.String()
+			return t, nil
+		}
 	}
 	host, port, err := splitHostPort(s)
 	if err != nil {
@@ -110,7 +117,7 @@ func splitHostPort(s string) (string, int, error) {
 	}
 	host, port, err := net.SplitHostPort(s)
 	if err != nil {
-		return "", 0, fmt.Errorf("%w: %q: want HOST, HOST:PORT or [IPv6]:PORT", ErrBadTarget, s)
+		return "", 0, fmt.Errorf("%w: %q: want HOST, HOST:PORT, [IPv6] or [IPv6]:PORT", ErrBadTarget, s)
 	}
 	n, err := parsePort(port)
 	return host, n, err

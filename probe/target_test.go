@@ -23,6 +23,8 @@ func TestParseTarget(t *testing.T) {
 		{"[2001:db8::1]:21", Target{Host: "2001:db8::1", Port: 21}},
 		{"2001:db8::1", Target{Host: "2001:db8::1"}},
 		{"::1", Target{Host: "::1"}},
+		{"[::1]", Target{Host: "::1"}},
+		{"[2001:db8::1]", Target{Host: "2001:db8::1"}},
 		{"ftps://ftp.example.com", Target{Host: "ftp.example.com", Mode: result.ModeImplicit}},
 		{"FTPS://ftp.example.com:8990/", Target{Host: "ftp.example.com", Port: 8990, Mode: result.ModeImplicit}},
 		{"ftpes://ftp.example.com", Target{Host: "ftp.example.com", Mode: result.ModeExplicit}},
@@ -54,6 +56,8 @@ func TestParseTargetErrors(t *testing.T) {
 		"host:",
 		":21",
 		"[::1",
+		"[192.0.2.7]",
+		"[ftp.example.com]",
 		"a:b:c:d",
 		"sftp://host",
 		"https://host",
@@ -88,7 +92,7 @@ func TestRedactTarget(t *testing.T) {
 }
 
 func FuzzParseTarget(f *testing.F) {
-	for _, s := range []string{"ftp.example.com", "host:21", "[::1]:990", "ftps://h:1/", "ftpes://h", "ftp://[::1]"} {
+	for _, s := range []string{"ftp.example.com", "host:21", "[::1]:990", "[::1]", "ftps://h:1/", "ftpes://h", "ftp://[::1]"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

@@ -14,12 +14,24 @@ import (
 // invisible characters encoding/json leaves raw (C1 controls, bidi
 // controls) are written as \u escapes, which decode to the same string but
 // cannot act on a terminal that shows the JSON.
-func JSON(w io.Writer, r *result.Result) error {
+func JSON(w io.Writer, r *result.Result) error { return writeJSON(w, r) }
+
+// JSONList writes results as one indented JSON array, as JSON writes each
+// element: the shape of a run over a list of targets, even of one.
+func JSONList(w io.Writer, results []*result.Result) error {
+	if results == nil {
+		results = []*result.Result{} // [] rather than null: a list with nothing in it
+	}
+	return writeJSON(w, results)
+}
+
+// writeJSON writes v as JSON and JSONList say.
+func writeJSON(w io.Writer, v any) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(r); err != nil {
+	if err := enc.Encode(v); err != nil {
 		return err
 	}
 	_, err := w.Write(escapeInvisible(buf.Bytes()))

@@ -108,7 +108,8 @@ type Attempt struct {
 	RoundTrips     int           `json:"round_trips"`                // round trips along the attempt's critical path, its audits' included (README "Speed" says how they are counted)
 	CriticalPathMS float64       `json:"critical_path_ms,omitempty"` // wall time from the attempt's first TCP connect to the end of the last step it waited for, milliseconds
 	Timeline       []Event       `json:"timeline"`                   // every step, in order
-	Error          string        `json:"error,omitempty"`            // the step that ended the attempt, if it failed
+	Error          string        `json:"error,omitempty"`            // the step that ended the attempt, if it failed, and what happened in a few words
+	ErrorDetail    string        `json:"error_detail,omitempty"`     // the same error as Go words it, whole (addresses, wrapped errors); absent when it says no more than Error
 }
 
 // ConnLimit is the server's limit on sessions at once from this address,

@@ -20,32 +20,52 @@ import (
 //go:embed result.schema.json
 var schemaJSON []byte
 
+// outputJSON is the schema of a whole --format json output: one result or
+// an array of them (output.schema.json).
+//
+//go:embed output.schema.json
+var outputJSON []byte
+
 // Schema returns the JSON Schema of result.Result, as result.schema.json
 // holds it. The caller may modify the returned slice.
 func Schema() []byte { return bytes.Clone(schemaJSON) }
 
-// compiled is the schema compiled once. Its $id is only a name: the
-// compiler is given the document itself, so nothing is ever fetched.
-var compiled = sync.OnceValues(func() (*jsonschema.Schema, error) {
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(schemaJSON))
-	if err != nil {
-		return nil, fmt.Errorf("parsing result.schema.json: %w", err)
-	}
-	id, _ := doc.(map[string]any)["$id"].(string)
-	if id == "" {
-		return nil, errors.New("result.schema.json has no $id")
-	}
+// Output returns the JSON Schema of a whole --format json output, as
+// output.schema.json holds it: one result, or an array of results.
+func Output() []byte { return bytes.Clone(outputJSON) }
+
+// compiledSchemas are both schemas compiled once. Their $ids are only
+// names: the compiler is given the documents themselves, so nothing is
+// ever fetched (output.schema.json refers to result.schema.json by $id).
+var compiledSchemas = sync.OnceValues(func() ([2]*jsonschema.Schema, error) {
+	var out [2]*jsonschema.Schema
 	c := jsonschema.NewCompiler()
 	c.DefaultDraft(jsonschema.Draft2020)
 	c.AssertFormat()
-	if err := c.AddResource(id, doc); err != nil {
-		return nil, fmt.Errorf("loading result.schema.json: %w", err)
+	var ids [2]string
+	for i, f := range []struct {
+		name string
+		doc  []byte
+	}{{"result.schema.json", schemaJSON}, {"output.schema.json", outputJSON}} {
+		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(f.doc))
+		if err != nil {
+			return out, fmt.Errorf("parsing %s: %w", f.name, err)
+		}
+		if ids[i], _ = doc.(map[string]any)["$id"].(string); ids[i] == "" {
+			return out, fmt.Errorf("%s has no $id", f.name)
+		}
+		if err := c.AddResource(ids[i], doc); err != nil {
+			return out, fmt.Errorf("loading %s: %w", f.name, err)
+		}
 	}
-	s, err := c.Compile(id)
-	if err != nil {
-		return nil, fmt.Errorf("compiling result.schema.json: %w", err)
+	for i, id := range ids {
+		s, err := c.Compile(id)
+		if err != nil {
+			return out, fmt.Errorf("compiling %s: %w", id, err)
+		}
+		out[i] = s
 	}
-	return s, nil
+	return out, nil
 })
 
 // A Violation is one place where a document breaks the schema.
@@ -77,13 +97,22 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// Validate checks that doc is one JSON document that follows the schema.
-// A document that breaks it gives an *Error naming every violation.
-func Validate(doc []byte) error {
-	s, err := compiled()
+// Validate checks that doc is one JSON document that follows the schema
+// of one result. A document that breaks it gives an *Error naming every
+// violation.
+func Validate(doc []byte) error { return validate(doc, 0) }
+
+// ValidateOutput checks that doc is a whole --format json output: one
+// result or an array of them. Its errors are Validate's.
+func ValidateOutput(doc []byte) error { return validate(doc, 1) }
+
+// validate checks doc against compiledSchemas()[which].
+func validate(doc []byte, which int) error {
+	schemas, err := compiledSchemas()
 	if err != nil {
 		return err
 	}
+	s := schemas[which]
 	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(doc))
 	if err != nil {
 		return fmt.Errorf("not a JSON document: %w", err)

@@ -83,6 +83,10 @@ ready() {
 	node_ready || return 1
 	mermaid_ready || return 1
 	monitoring_ready || return 1
+	# The CLI tests' own tools: jq runs the README's jq examples, man renders
+	# the man page, zsh and fish load the completion scripts.
+	command -v jq >/dev/null && command -v man >/dev/null || return 1
+	command -v zsh >/dev/null && command -v fish >/dev/null || return 1
 	[[ -e /usr/share/java/commons-net.jar ]] || return 1
 	# Debian's Python modules are for Debian's python3, whatever PATH says.
 	/usr/bin/python3 -c 'import pyftpdlib.handlers, OpenSSL' 2>/dev/null || return 1
@@ -178,6 +182,8 @@ apt-get install -y -q --no-install-recommends prometheus libmonitoring-plugin-pe
 # Debian's chromium, headless, renders the HTML report in the tests (issue
 # 18); nothing downloads a browser. DejaVu gives its diagrams a monospace font.
 apt-get install -y -q --no-install-recommends chromium fonts-dejavu-core
+# The CLI tests' own tools (see ready).
+apt-get install -y -q --no-install-recommends jq man-db zsh fish
 
 fail=0
 if ! php_ftps; then
