@@ -62,7 +62,10 @@ failed=0
 for t in "${targets[@]}"; do
 	read -r pkg name <<<"$t"
 	rc=0
-	go test -run='^$' -fuzz="^${name}\$" -fuzztime="$duration" "$pkg" >"$log" 2>&1 || rc=$?
+	# Go minimizes every new interesting input for up to a minute by default:
+	# FuzzReadResponse spent whole 20 s runs on that (990 executions instead
+	# of 63,000 in 8 s). A second keeps the time for fuzzing.
+	go test -run='^$' -fuzz="^${name}\$" -fuzztime="$duration" -fuzzminimizetime=1s "$pkg" >"$log" 2>&1 || rc=$?
 	# The last progress line has the totals:
 	# "fuzz: elapsed: 20s, execs: 123456 (6172/sec), new interesting: 3 (total: 40)"
 	progress=$(grep -E '^fuzz: elapsed: .*execs: [0-9]+' "$log" | tail -n 1 || true)
