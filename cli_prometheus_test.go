@@ -145,11 +145,10 @@ func startScene(t *testing.T) (api *promAPI, expired, anon, closed string) {
 	caFile := writeFile(t, dir, "ca.pem", string(ca.RootPEM()))
 	pwFile := writeFile(t, dir, "pw", old.Password+"\n")
 	// vsftpd answers a clear USER anonymous with 331 even when anonymous
-	// logins are off, which the audit reports as cleartext-login-allowed:
-	// ignored, so that the default module's target is incomplete and only
-	// that.
+	// logins are off: with the anonymous login refused inside TLS, that
+	// 331 is no finding, and the default module's target is incomplete.
 	modules := writeFile(t, dir, "modules.yml", fmt.Sprintf(`modules:
-  default: {mode: explicit, ca_file: %[1]s, timeout: 3s, ignore: [cleartext-login-allowed]}
+  default: {mode: explicit, ca_file: %[1]s, timeout: 3s}
   login: {mode: explicit, ca_file: %[1]s, timeout: 3s, user: %[2]s, password_file: %[3]s}
 `, caFile, old.User, pwFile))
 	exporter := runExporter(t, modules)

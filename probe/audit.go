@@ -558,7 +558,7 @@ func (aux *attempt) checkCleartextLogin(ctx context.Context) auditOutcome {
 
 // cleartextUser sends USER in clear and says whether the server accepted it.
 func (aux *attempt) cleartextUser(ctx context.Context) auditOutcome {
-	user, _, _ := aux.credentials()
+	user, _, anonymous := aux.credentials()
 	r, err := aux.cmd(ctx, "USER "+user)
 	if err != nil && len(r.Lines) == 0 {
 		return aux.unmeasured(shortErr(err))
@@ -568,7 +568,7 @@ func (aux *attempt) cleartextUser(ctx context.Context) auditOutcome {
 		return aux.unmeasured("refused for the connection limit")
 	}
 	v := verdict{policy: policyCleartextLogin, value: r.Code == rfc2228.CodeNeedPassword || r.Code == rfc2228.CodeLoggedIn,
-		evidence: fmt.Sprintf("USER %s before AUTH: %s", user, r.String())}
+		evidence: fmt.Sprintf("USER %s before AUTH: %s", user, r.String()), anonymousLogin: anonymous}
 	if v.value {
 		// Only USER was shown: a password is never sent in clear.
 		v.finding, v.findingEvidence = cause.CleartextLoginAllowed, "USER accepted before TLS; PASS not tried: "+v.evidence

@@ -49,6 +49,10 @@ type verdict struct {
 	// listing worked; otherwise a failed audit listing says nothing about
 	// the policy.
 	againstMainListing bool
+	// anonymousLogin: the verdict is about the anonymous account, which
+	// the main session's login shows to exist or not (anonymousVerdict).
+	anonymousLogin bool
+	severity       result.Severity // the finding's, when not the catalog's
 }
 
 // policyField names the field pair of result.Policy a verdict sets.
@@ -129,10 +133,29 @@ func (a *attempt) record(o auditOutcome) {
 	}
 	listed := a.res.DataChannel != nil && a.res.DataChannel.OK
 	for _, v := range o.verdicts {
+		if v.anonymousLogin && !a.anonymousVerdict(&v) {
+			continue
+		}
 		if !v.againstMainListing || listed {
 			a.apply(v)
 		}
 	}
+}
+
+// anonymousVerdict weighs a cleartext-login verdict made with USER
+// anonymous by the main session's login. Where that login failed, the
+// 331 says nothing (vsftpd answers it whether or not anonymous logins
+// exist): no verdict. Where it worked, what crosses the network in clear
+// is an anonymous login, no secret: info, not warning.
+func (a *attempt) anonymousVerdict(v *verdict) bool {
+	if l := a.res.Login; l == nil || !l.OK {
+		return false
+	}
+	if v.finding != cause.None {
+		v.severity = result.SeverityInfo
+		v.findingEvidence += "; for the anonymous account, which needs no secret (--user checks a real one)"
+	}
+	return true
 }
 
 // apply records one verdict on the attempt.
@@ -141,6 +164,6 @@ func (a *attempt) apply(v verdict) {
 		v.policy.set(a.policy(), v.value, v.evidence)
 	}
 	if v.finding != cause.None && !a.has(v.finding) {
-		a.find(v.finding, v.findingEvidence)
+		a.findAs(v.finding, v.severity, v.findingEvidence)
 	}
 }

@@ -24,8 +24,13 @@ func TestVerdictDataChannelUntested(t *testing.T) {
 	}{
 		{name: "anonymous refused", cfg: ftpstest.Config{DenyAnonymous: true}, status: result.StatusIncomplete,
 			verdict: "The control channel works (explicit TLS 1.3 on port PORT); the data channel was not tested: anonymous login refused (530 Login incorrect.), use --user."},
-		{name: "anonymous refused, with a warning", cfg: ftpstest.Config{DenyAnonymous: true, ClearLoginRefusal: allow}, status: result.StatusWarning,
-			verdict: "The control channel works (explicit TLS 1.3 on port PORT), with 1 problem; worst: " + cause.CleartextLoginAllowed.Cause().Title + "; the data channel was not tested: anonymous login refused (530 Login incorrect.), use --user."},
+		{name: "anonymous refused, with a warning", cfg: ftpstest.Config{DenyAnonymous: true, Replies: map[string]string{"PBSZ 0": "200 "}}, status: result.StatusWarning,
+			verdict: "The control channel works (explicit TLS 1.3 on port PORT), with 1 problem; worst: " + cause.ReplyTextMissing.Cause().Title + "; the data channel was not tested: anonymous login refused (530 Login incorrect.), use --user."},
+		// vsftpd answers 331 to USER anonymous in clear whether or not
+		// anonymous logins exist: with the anonymous login refused inside
+		// TLS, that 331 shows nothing.
+		{name: "anonymous refused, its USER accepted in clear", cfg: ftpstest.Config{DenyAnonymous: true, ClearLoginRefusal: allow}, status: result.StatusIncomplete,
+			verdict: "The control channel works (explicit TLS 1.3 on port PORT); the data channel was not tested: anonymous login refused (530 Login incorrect.), use --user."},
 		{name: "listing refused", cfg: ftpstest.Config{Replies: map[string]string{"LIST": "550 Permission denied."}}, status: result.StatusCritical,
 			verdict: "The control channel works (explicit TLS 1.3 on port PORT), with 1 problem; worst: " + cause.DataListRefused.Cause().Title + "; the protected data channel fails."},
 		{name: "anonymous allowed", cfg: ftpstest.Config{}, status: result.StatusOK,
