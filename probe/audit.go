@@ -119,12 +119,17 @@ func (a *attempt) startAudits(ctx context.Context, checks []policyCheck) (wait f
 // check began. hold, given that connection once it has measured, returns
 // when the session may end.
 func (a *attempt) runAudit(ctx context.Context, c policyCheck, forked int, audit *result.Audit, hold func(aux *attempt)) (auditOutcome, auditLeaf) {
-	aux := a.early.take(c, forked)
+	aux, done := a.early.take(c, forked)
 	if aux == nil {
 		aux = a.sibling()
 		aux.maxVersion = c.version
 	}
-	o := c.run(aux, ctx)
+	var o auditOutcome
+	if done != nil {
+		o = *done
+	} else {
+		o = c.run(aux, ctx)
+	}
 	o.verdicts = append(o.verdicts, aux.raceVerdicts()...)
 	if a.cfg.cut() { // what it measured may be our own limit's doing
 		o = auditOutcome{state: auditIncomplete, why: "cut short by our own deadline or cancellation"}

@@ -27,11 +27,13 @@ type earlyAudit struct {
 	aux    *attempt
 	opened int // the main session's round trips when it was opened
 	ok     bool
-	ready  chan struct{} // closed once connect returned
+	ready  chan struct{}  // closed once connect (and a check that needs no login) returned
+	done   *auditOutcome // what a check that needs no login measured at once
 }
 
 // openEarly opens a connection for every check the session may run, the
-// ones that need a login included, and reports whether it did. Not once
+// ones that need a login included, and reports whether it did; the checks
+// that need none (cleartext USER, EMS) measure at once. Not once
 // the server has refused one of our connections for its limit: the main
 // session then goes first, and the refused audits one at a time
 // (startAudits).
@@ -53,6 +55,11 @@ func (a *attempt) openEarly(ctx context.Context) bool {
 		e.wg.Go(func() {
 			defer close(ea.ready)
 			ea.ok = aux.connect(ctx, !c.clear) && (!c.login || aux.earlyUser(ctx))
+			if ea.ok && !c.login {
+				aux.connected = &ea.ok
+				o := c.run(aux, ctx)
+				ea.done = &o
+			}
 		})
 	}
 	a.early = e
@@ -73,30 +80,33 @@ func (aux *attempt) earlyUser(ctx context.Context) bool {
 	return true
 }
 
-// take hands check c its early connection once its connect returned; nil
-// when there is none, or when it failed for a guess. forked is the main
+// take hands check c its early connection once its connect returned, and
+// the outcome when the check has measured already; no connection when
+// there is none, or when it failed for a guess. forked is the main
 // session's round trips now: the check's next step waits for both it and
 // the connection's own steps, which ran beside the main session's.
-func (e *earlyAudits) take(c policyCheck, forked int) *attempt {
+func (e *earlyAudits) take(c policyCheck, forked int) (*attempt, *auditOutcome) {
 	if e == nil {
-		return nil
+		return nil, nil
 	}
 	e.mu.Lock()
 	ea := e.open[c.purpose]
 	delete(e.open, c.purpose)
 	e.mu.Unlock()
 	if ea == nil {
-		return nil
+		return nil, nil
 	}
 	<-ea.ready
 	aux := ea.aux
 	if !ea.ok && !aux.limited() {
 		aux.discard()
-		return nil
+		return nil, nil
 	}
-	aux.connected = &ea.ok
+	if ea.done == nil {
+		aux.connected = &ea.ok
+	}
 	aux.res.RoundTrips = max(ea.opened+aux.res.RoundTrips, forked) - forked
-	return aux
+	return aux, ea.done
 }
 
 // keepOnly closes, once connected, the early connections of checks the
