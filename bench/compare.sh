@@ -157,6 +157,7 @@ want sslscan sslscan
 ((testssl)) && want testssl testssl.sh
 want iptables-legacy iptables
 want ip iproute2
+want chrt util-linux
 want ping iputils-ping
 want jq jq
 want openssl openssl
@@ -572,9 +573,17 @@ if [[ $latency != 0 ]]; then
 	ip netns add "$netns"
 	netns_made=1
 	ip -n "$netns" link set lo up
-	ip netns exec "$netns" iptables-legacy -A OUTPUT -o lo -j NFQUEUE --queue-num 50
-	ip netns exec "$netns" ip6tables-legacy -A OUTPUT -o lo -j NFQUEUE --queue-num 50 || true
-	setsid ip netns exec "$netns" "$py" "$nfq_delay" --netns-file "/run/netns/$netns" \
+	# Packets wait on their way in (INPUT), not out (OUTPUT): a packet
+	# held in OUTPUT still counts as unsent on its socket, so TCP
+	# autocorking and small queues hold the next small write back until
+	# the delay line lets the previous one go, half a round trip a real
+	# network never adds (issue 16's captures). Past loopback_xmit the
+	# sender's packet is freed, as a NIC frees it.
+	ip netns exec "$netns" iptables-legacy -A INPUT -i lo -j NFQUEUE --queue-num 50
+	ip netns exec "$netns" ip6tables-legacy -A INPUT -i lo -j NFQUEUE --queue-num 50 || true
+	# Real-time priority: on a busy machine a plain python delay line
+	# added up to 19 ms to a packet, now and then.
+	setsid ip netns exec "$netns" chrt -f 10 "$py" "$nfq_delay" --netns-file "/run/netns/$netns" \
 		--delay-ms "$latency" >"$tmp/nfq_delay.log" 2>&1 </dev/null &
 	delay_pid=$!
 	for ((i = 0; i < 50; i++)); do
@@ -588,7 +597,8 @@ if [[ $latency != 0 ]]; then
 		exit 2
 	fi
 	nsx=(ip netns exec "$netns")
-	ping_out=$("${nsx[@]}" ping -n -c 7 -i 0.2 127.0.0.1 2>&1 || true)
+	# -U: user to user; ping's kernel receive stamp is taken before INPUT
+	ping_out=$("${nsx[@]}" ping -U -n -c 7 -i 0.2 127.0.0.1 2>&1 || true)
 	rtt_note=$(grep -E '^(rtt|round-trip)' <<<"$ping_out" || echo "ping failed: $ping_out")
 	# the median of the replies' "time=T ms": the first ones can wait for
 	# the delay line to warm up, which an average would count

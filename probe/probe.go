@@ -167,6 +167,7 @@ func Run(ctx context.Context, cfg Config) *result.Result {
 		cfg.ServerName = cfg.Target.Host
 	}
 	cfg.stopped = func() bool { return stopped(ctx) }
+	warmRoots(&cfg)
 	start := cfg.Clock()
 	res := &result.Result{
 		SchemaVersion: result.SchemaVersion,
