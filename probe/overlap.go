@@ -27,7 +27,7 @@ type earlyAudit struct {
 	aux    *attempt
 	opened int // the main session's round trips when it was opened
 	ok     bool
-	ready  chan struct{}  // closed once connect (and a check that needs no login) returned
+	ready  chan struct{} // closed once connect (and a check that needs no login) returned
 	done   *auditOutcome // what a check that needs no login measured at once
 }
 
