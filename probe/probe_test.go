@@ -408,6 +408,15 @@ func TestAuthFailures(t *testing.T) {
 	if a := r.Attempts[0]; !a.OK || a.AuthMechanism != "SSL" {
 		t.Errorf("AUTH SSL fallback: ok %v mechanism %q (%v)", a.OK, a.AuthMechanism, findingIDs(r))
 	}
+	// The audit connections, opened before the main session learnt the
+	// mechanism, met the same 504: they connect again with AUTH SSL and
+	// measure what they measure on a server that takes AUTH TLS, but for
+	// PBSZ: the pre-RFC AUTH SSL means protected data, as vsftpd and
+	// ProFTPD read it (and ftpstest), so PROT before PBSZ is no refusal.
+	wantFindings(t, r, info(cause.DataProtRequired))
+	if p := r.Attempts[0].Policy; p == nil || p.SessionReuseRequired == nil || p.ClearDataAllowed == nil || p.DataTLSAfter150 == nil || p.ExtendedMasterSecret == nil || p.CleartextLoginAllowed == nil {
+		t.Errorf("AUTH SSL fallback: policy not measured: %+v", p)
+	}
 
 	nonstandard := serve(t, ftpstest.Config{
 		TLS:     ftpstest.NewTLSConfig(localCert(t, testcert.Options{})),
