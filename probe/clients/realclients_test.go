@@ -317,7 +317,7 @@ func startFake(t *testing.T, cfg ftpstest.Config, cert *tls.Certificate) (addr, 
 // checkClient runs one client and compares what it did with the verdict.
 func checkClient(t *testing.T, scenario string, c realClient, at clientRun, res *result.Result, seen *observed) {
 	if c.tool != "" {
-		requireTool(t, c.tool)
+		ftpdtest.RequireTool(t, c.tool)
 	}
 	var v *result.ClientVerdict
 	for i := range res.Clients {
@@ -409,27 +409,6 @@ func findingIDs(r *result.Result) []string {
 		ids = append(ids, string(f.Severity)+":"+f.ID)
 	}
 	return ids
-}
-
-// requireTool skips a test whose client is not installed, or fails it
-// where real servers and clients must be present (as ftpdtest.Require).
-func requireTool(t *testing.T, name string) {
-	t.Helper()
-	_, err := exec.LookPath(name)
-	requireInstalled(t, err)
-}
-
-// requireInstalled skips the test, or fails it where real servers and
-// clients must be present, when err says a client is missing.
-func requireInstalled(t *testing.T, err error) {
-	t.Helper()
-	if err == nil {
-		return
-	}
-	if os.Getenv("CI") != "" || os.Getenv("FTPSDIAG_REAL_SERVERS") == "1" {
-		t.Fatalf("%v (run testdata/servers/install.sh as root)", err)
-	}
-	t.Skipf("%v (run testdata/servers/install.sh as root to enable)", err)
 }
 
 // listed reports whether out holds every name of the home directory.
@@ -788,7 +767,7 @@ func compileJava(dir string) (string, error) {
 
 // runJava lists the directory with the Commons Net client (FtpsList.java).
 func runJava(ctx context.Context, t *testing.T, at clientRun) outcome {
-	requireInstalled(t, at.javaErr)
+	ftpdtest.RequireInstalled(t, at.javaErr)
 	host, port, _ := net.SplitHostPort(at.addr)
 	mode := "explicit"
 	if at.implicit {
@@ -855,9 +834,9 @@ func runNode(ctx context.Context, t *testing.T, at clientRun) outcome {
 	if _, err := exec.LookPath("node"); err != nil && os.Getenv("CI") == "" {
 		t.Skipf("%v (Node.js is not installed by testdata/servers/install.sh)", err)
 	}
-	requireTool(t, "node")
+	ftpdtest.RequireTool(t, "node")
 	modules, err := basicFTP()
-	requireInstalled(t, err)
+	ftpdtest.RequireInstalled(t, err)
 	script, err := filepath.Abs(filepath.Join("testdata", "ftpslist.js"))
 	if err != nil {
 		t.Fatal(err)

@@ -301,9 +301,7 @@ func readinessTLS() *tls.Config {
 // FTPSDIAG_REAL_SERVERS=1).
 func Require(t testing.TB, kind Kind) {
 	t.Helper()
-	if err := Available(kind); err != nil {
-		missing(t, err)
-	}
+	RequireInstalled(t, Available(kind))
 }
 
 // RequireTool is Require for a program the tests run (chromium, openssl):
@@ -311,17 +309,18 @@ func Require(t testing.TB, kind Kind) {
 func RequireTool(t testing.TB, name string) string {
 	t.Helper()
 	path, err := exec.LookPath(name)
-	if err != nil {
-		missing(t, err)
-	}
+	RequireInstalled(t, err)
 	return path
 }
 
-// missing skips the test for want of err, or fails it when the
-// environment says everything must be present (CI set, or
-// FTPSDIAG_REAL_SERVERS=1).
-func missing(t testing.TB, err error) {
+// RequireInstalled skips the test when err says something it needs is
+// missing, or fails it when the environment says everything must be
+// present (CI set, or FTPSDIAG_REAL_SERVERS=1); nil passes.
+func RequireInstalled(t testing.TB, err error) {
 	t.Helper()
+	if err == nil {
+		return
+	}
 	if os.Getenv("CI") != "" || os.Getenv("FTPSDIAG_REAL_SERVERS") == "1" {
 		t.Fatalf("ftpdtest: %v (run testdata/servers/install.sh as root)", err)
 	}
