@@ -146,26 +146,32 @@ func (c Config) Validate() error {
 	return err
 }
 
+// setDefaults fills in what the caller left zero: the real clock and
+// dialler, the step timeout, the transfers, the server name.
+func (c *Config) setDefaults() {
+	if c.Clock == nil {
+		c.Clock = time.Now
+	}
+	if c.Timeout <= 0 {
+		c.Timeout = 10 * time.Second
+	}
+	if c.Transfers <= 0 {
+		c.Transfers = DefaultTransfers
+	}
+	if c.Dial == nil {
+		d := &net.Dialer{}
+		c.Dial = d.DialContext
+	}
+	if c.ServerName == "" {
+		c.ServerName = c.Target.Host
+	}
+}
+
 // Run diagnoses the target. It always returns a result: failures of the
 // server are findings, and a failure to even resolve the host is an
 // "unknown" result.
 func Run(ctx context.Context, cfg Config) *result.Result {
-	if cfg.Clock == nil {
-		cfg.Clock = time.Now
-	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = 10 * time.Second
-	}
-	if cfg.Transfers <= 0 {
-		cfg.Transfers = DefaultTransfers
-	}
-	if cfg.Dial == nil {
-		d := &net.Dialer{}
-		cfg.Dial = d.DialContext
-	}
-	if cfg.ServerName == "" {
-		cfg.ServerName = cfg.Target.Host
-	}
+	cfg.setDefaults()
 	cfg.stopped = func() bool { return stopped(ctx) }
 	warmRoots(&cfg)
 	start := cfg.Clock()
