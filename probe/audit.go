@@ -296,13 +296,18 @@ func (a *attempt) protect(ctx context.Context, level rfc2228.ProtLevel) (rfc2228
 
 // quit ends a session politely if it is still up (a session refused for
 // the connection limit is already ended), and closes it; once the server
-// has a limit, after it closed its side (awaitClose).
+// has a limit, after it closed its side (awaitClose). The 221 is not
+// awaited: it tells nothing, and at a distance it would be the run's
+// last round trip.
 func (a *attempt) quit(ctx context.Context) {
 	if a.tap == nil {
 		return
 	}
 	if !a.limited() {
-		a.cmd(ctx, "QUIT")
+		ctx, cancel := a.step(ctx)
+		a.event(result.FromClient, "QUIT")
+		_ = a.ctrl.Send(ctx, "%s", "QUIT") // a session already lost ends here all the same
+		cancel()
 	}
 	a.awaitClose(ctx)
 	a.close()
