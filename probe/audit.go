@@ -23,7 +23,10 @@ type policyCheck struct {
 	clear   bool   // its connection stays in clear: no AUTH, no handshake
 	login   bool   // it logs in, which it does only after the main session did
 	version uint16 // the highest TLS version its handshake offers; 0 = TLS 1.3
-	run     func(aux *attempt, ctx context.Context) auditOutcome
+	// featInTLS: opened early, it sends the FEAT inside TLS for the main
+	// session, before its USER (it has time to spare: a shorter check).
+	featInTLS bool
+	run       func(aux *attempt, ctx context.Context) auditOutcome
 }
 
 var (
@@ -33,9 +36,10 @@ var (
 		run:     (*attempt).checkReuse,
 	}
 	checkClearData = policyCheck{
-		purpose: "clear data: PROT before PBSZ, the PASV address, then a PROT C (unprotected) listing",
-		login:   true,
-		run:     (*attempt).checkClearData,
+		purpose:   "clear data: PROT before PBSZ, the PASV address, then a PROT C (unprotected) listing",
+		login:     true,
+		featInTLS: true,
+		run:       (*attempt).checkClearData,
 	}
 	checkEarlyDataTLS = policyCheck{
 		purpose: "data TLS before the transfer command: a protected listing whose data handshake starts before LIST, as curl does",

@@ -28,10 +28,14 @@ func (a *attempt) login(ctx context.Context) bool {
 	l := &result.Login{User: user, Anonymous: anonymous}
 	a.res.Login = l
 	r, err := a.user(ctx)
+	if a.weakCipherRefused(r, err) { // the first command inside TLS may meet the 534
+		return false
+	}
 	if err != nil {
 		a.fail(err)
 		return false
 	}
+	a.res.OK = true // the server answered inside TLS: the control channel works
 	if r.Code == rfc2228.CodeNeedPassword {
 		if r, err = a.cmd(ctx, "PASS "+password); err != nil {
 			a.fail(err)

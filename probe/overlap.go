@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/tls"
 	"sync"
+
+	"github.com/ftpsdiag/ftpsdiag/probe/result"
 )
 
 // earlyAudits are the audit connections opened as soon as the main
@@ -20,6 +22,7 @@ type earlyAudits struct {
 	wg     sync.WaitGroup
 	mu     sync.Mutex
 	open   map[string]*earlyAudit // by check purpose, until taken or closed
+	feat   *earlyAudit            // the one that sends FEAT inside TLS for the main session
 }
 
 // earlyAudit is one early connection and its connect's outcome.
@@ -29,6 +32,8 @@ type earlyAudit struct {
 	ok     bool
 	ready  chan struct{} // closed once connect (and a check that needs no login) returned
 	done   *auditOutcome // what a check that needs no login measured at once
+	// featAfterTLS is its FEAT inside TLS, sent for the main session.
+	featAfterTLS *result.Features
 }
 
 // openEarly opens a connection for every check the session may run, the
@@ -52,9 +57,13 @@ func (a *attempt) openEarly(ctx context.Context) bool {
 		aux.maxVersion = c.version
 		ea := &earlyAudit{aux: aux, opened: a.res.RoundTrips, ready: make(chan struct{})}
 		e.open[c.purpose] = ea
+		feat := c.featInTLS && a.res.Mode == result.ModeExplicit
+		if feat {
+			e.feat = ea
+		}
 		e.wg.Go(func() {
 			defer close(ea.ready)
-			ea.ok = aux.connect(ctx, !c.clear) && (!c.login || aux.earlyUser(ctx))
+			ea.ok = aux.connect(ctx, !c.clear) && (!feat || aux.featInTLS(ctx, ea)) && (!c.login || aux.earlyUser(ctx))
 			if ea.ok && !c.login {
 				aux.connected = &ea.ok
 				o := c.run(aux, ctx)
@@ -64,6 +73,13 @@ func (a *attempt) openEarly(ctx context.Context) bool {
 	}
 	a.early = e
 	return true
+}
+
+// featInTLS sends FEAT inside TLS for the main session, which then needs
+// not: at a distance its round trip is off the main path.
+func (aux *attempt) featInTLS(ctx context.Context, ea *earlyAudit) bool {
+	ea.featAfterTLS = aux.feat(ctx)
+	return ea.featAfterTLS != nil
 }
 
 // earlyUser sends USER, which shows no secret, while the main session
@@ -144,6 +160,20 @@ func (a *attempt) abandonEarly() {
 	e.cancel()
 	e.keepOnly(nil)
 	e.wg.Wait()
+}
+
+// featAfterTLS is the FEAT inside TLS an early connection sent for the
+// main session, once its connect returned; nil when none was sent, or it
+// or the USER after it failed.
+func (e *earlyAudits) featAfterTLS() *result.Features {
+	if e == nil || e.feat == nil {
+		return nil
+	}
+	<-e.feat.ready
+	if !e.feat.ok { // the session did not survive it: let the main one see
+		return nil
+	}
+	return e.feat.featAfterTLS
 }
 
 // endBeside ends what ran beside the session on connections of its own:

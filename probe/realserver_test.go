@@ -271,9 +271,9 @@ func TestRealServerHello(t *testing.T) {
 			if p := a.Policy; p == nil || p.DataTLSAfter150 == nil || !*p.DataTLSAfter150 {
 				t.Errorf("policy = %+v, want data_tls_after_150 true", p)
 			}
-			// TestRoundTrips's 24, one more for the control handshake's
+			// TestRoundTrips's 23, one more for the control handshake's
 			// HelloRetryRequest (the data and audit handshakes pay none).
-			want := 24
+			want := 23
 			if *a.TLS.HelloRetry {
 				want++
 			}

@@ -14,19 +14,19 @@ import (
 // (TLS 1.3, resumed data handshakes):
 //
 // Explicit main session: TCP connect 1, greeting 1, AUTH TLS 1,
-// handshake 1 (+1 for a HelloRetryRequest), FEAT 1, USER 1, PASS 1: 7
-// when the audits log in (the FEAT in clear goes on an audit's
-// connection). Then PBSZ 1, PROT 1 and per listing EPSV 1, data connect
+// handshake 1 (+1 for a HelloRetryRequest), USER 1, PASS 1: 6 when the
+// audits log in (the FEATs in clear and inside TLS go on audits'
+// connections). Then PBSZ 1, PROT 1 and per listing EPSV 1, data connect
 // 1, LIST 1 (its 150 comes back beside the data ClientHello's first
 // flight), the listing after our Finished 1, the 226 once the data
-// connection is closed 1: 9 + 5 per listing.
+// connection is closed 1: 8 + 5 per listing.
 //
-// The audit connections open once the main session was greeted (2), and
-// run beside it until it logged in: connect 1, greeting 1, AUTH TLS 1,
-// handshake 1 (a P-256 key share: no retry), USER 1, done at 7 with the
-// main session. From there the longest audit, data TLS before the
+// The audit connections open once the main session's TCP connect
+// succeeded (1), and run beside it until it logged in: connect 1,
+// greeting 1, AUTH TLS 1, handshake 1 (a P-256 key share: no retry),
+// USER 1, done at 6 with the main session. From there the longest audit, data TLS before the
 // command: PASS 1, PBSZ 1, PROT 1, EPSV 1, data connect 1, two NOOPs 2,
-// LIST 1, listing 1, 226 1: 10, so 17. QUIT is sent without waiting for
+// LIST 1, listing 1, 226 1: 10, so 16. QUIT is sent without waiting for
 // its 221: no round trip.
 //
 // Implicit: connect 1, handshake 1, greeting 1 (sent once our Finished
@@ -41,15 +41,15 @@ func TestRoundTrips(t *testing.T) {
 		p256Only  bool // the server takes only P-256 key shares, as vsftpd 3.0.3 does
 		want      int
 	}{
-		// 7 + 2 + 3×5 = 24 beats 7 + 10 = 17.
-		{name: "explicit, 3 transfers", transfers: 3, want: 24},
-		// 7 + 2 + 5 = 14 loses to 17: the audits are the critical path.
-		{name: "explicit, 1 transfer", transfers: 1, want: 17},
-		// The control handshake's HelloRetryRequest: 8 at the fork, 25. The data handshakes offer the P-256 share the
+		// 6 + 2 + 3×5 = 23 beats 6 + 10 = 16.
+		{name: "explicit, 3 transfers", transfers: 3, want: 23},
+		// 6 + 2 + 5 = 13 loses to 16: the audits are the critical path.
+		{name: "explicit, 1 transfer", transfers: 1, want: 16},
+		// The control handshake's HelloRetryRequest: 7 at the fork, 24. The data handshakes offer the P-256 share the
 		// control one negotiated, the audits' offer it from the start:
 		// no retry.
-		{name: "explicit, 3 transfers, P-256 only", transfers: 3, p256Only: true, want: 25},
-		{name: "explicit, 1 transfer, P-256 only", transfers: 1, p256Only: true, want: 18},
+		{name: "explicit, 3 transfers, P-256 only", transfers: 3, p256Only: true, want: 24},
+		{name: "explicit, 1 transfer, P-256 only", transfers: 1, p256Only: true, want: 17},
 		// 5 + 2 + 3×5 = 22 beats 16.
 		{name: "implicit, 3 transfers", implicit: true, transfers: 3, want: 22},
 		// 5 + 2 + 5 = 12 loses to 16.

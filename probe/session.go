@@ -20,7 +20,11 @@ var authMechanisms = []string{"TLS", "SSL", "TLS-C"}
 // then the secured session. banner is the greeting already read by
 // auto-detection, or nil.
 func (a *attempt) explicit(ctx context.Context, banner *rfc2228.Reply) {
+	var early bool
 	if banner == nil {
+		// The server took our connection: the audits need not wait for
+		// more (their greetings come in the same round trip as ours).
+		early = a.openEarly(ctx)
 		r, ok := a.greeting(ctx)
 		if !ok {
 			return
@@ -28,13 +32,14 @@ func (a *attempt) explicit(ctx context.Context, banner *rfc2228.Reply) {
 		banner = &r
 	} else if !a.checkGreeting(*banner, nil) {
 		return
+	} else {
+		early = a.openEarly(ctx)
 	}
 	a.res.Banner = banner.Lines
-	// The server greets us: the audits need not wait for more. The
-	// cleartext-login audit sends the FEAT in clear, off this session's
-	// path (a server that writes each FEAT line apart makes it take two
-	// round trips); without the audits, this session sends it.
-	if !a.openEarly(ctx) && a.featInClear(ctx) == nil {
+	// The cleartext-login audit sends the FEAT in clear, off this
+	// session's path (a server that writes each FEAT line apart makes it
+	// take two round trips); without the audits, this session sends it.
+	if !early && a.featInClear(ctx) == nil {
 		return
 	}
 	if !a.auth(ctx) {
@@ -220,20 +225,24 @@ func (a *attempt) auth(ctx context.Context) bool {
 	return false
 }
 
-// secured runs the protected session: FEAT again (explicit only), the
+// secured runs the protected session: FEAT again (explicit only; with
+// early audits one of them sends it, off this session's path), the
 // login, PBSZ 0 and PROT P, the protected listing and, beside them, the
 // policy checks on their own connections; then CCC if asked, and QUIT
 // when the audits are done.
 func (a *attempt) secured(ctx context.Context, featAgain bool) {
-	if featAgain {
+	if featAgain && a.early == nil {
 		f := a.feat(ctx)
 		if f == nil {
 			return
 		}
 		a.res.FeatAfterTLS = f
 	}
-	// The server answered inside TLS: the control channel works.
-	a.res.OK = true
+	if !featAgain || a.res.FeatAfterTLS != nil {
+		// The server answered inside TLS (the greeting, or FEAT): the
+		// control channel works. Else the reply to USER shows it.
+		a.res.OK = true
+	}
 	dc := &result.DataChannel{}
 	a.res.DataChannel = dc
 	loggedIn := a.login(ctx)
@@ -247,6 +256,9 @@ func (a *attempt) secured(ctx context.Context, featAgain bool) {
 		a.apply(v)
 	}
 	defer a.startAudits(ctx, a.auditChecks(loggedIn, a.tlsConn.ConnectionState().Version))()
+	if featAgain {
+		defer a.featAfterTLS(ctx) // before the QUIT
+	}
 
 	r, ok, err := a.protect(ctx, rfc2228.ProtPrivate)
 	switch {
@@ -268,6 +280,26 @@ func (a *attempt) secured(ctx context.Context, featAgain bool) {
 		a.ccc(ctx)
 	}
 	// The session ends (QUIT) once every audit has measured: see startAudits.
+}
+
+// featAfterTLS records the FEAT inside TLS an early audit sent for this
+// session. When it failed, or none was sent, this session sends it, last,
+// and a NOOP after it: what it does to a session (a reset, two replies)
+// then shows here.
+func (a *attempt) featAfterTLS(ctx context.Context) {
+	if a.res.FeatAfterTLS != nil { // sent at the start, without early audits
+		return
+	}
+	if a.res.FeatAfterTLS = a.early.featAfterTLS(); a.res.FeatAfterTLS != nil || a.failed != nil || a.tap == nil {
+		return
+	}
+	if a.res.FeatAfterTLS = a.feat(ctx); a.res.FeatAfterTLS == nil {
+		return
+	}
+	// The audit's session ended after its FEAT: does this one live on?
+	if _, err := a.cmd(ctx, "NOOP"); err != nil {
+		a.fail(err)
+	}
 }
 
 // auditChecks are the policy checks for a session in this mode: those
