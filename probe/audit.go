@@ -26,14 +26,19 @@ type policyCheck struct {
 	// featInTLS: opened early, it sends the FEAT inside TLS for the main
 	// session, before its USER (it has time to spare: a shorter check).
 	featInTLS bool
-	run       func(aux *attempt, ctx context.Context) auditOutcome
+	// goShares: opened early, its handshake offers Go's default key
+	// shares, as Go clients do, while the main session's offers P-256
+	// first (no HelloRetryRequest on the main path).
+	goShares bool
+	run      func(aux *attempt, ctx context.Context) auditOutcome
 }
 
 var (
 	checkReuse = policyCheck{
-		purpose: "session reuse: a protected listing that does not resume the control TLS session",
-		login:   true,
-		run:     (*attempt).checkReuse,
+		purpose:  "session reuse: a protected listing that does not resume the control TLS session",
+		login:    true,
+		goShares: true,
+		run:      (*attempt).checkReuse,
 	}
 	checkClearData = policyCheck{
 		purpose:   "clear data: PROT before PBSZ, the PASV address, then a PROT C (unprotected) listing",

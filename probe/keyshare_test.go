@@ -4,13 +4,16 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"errors"
 	"net"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/ftpsdiag/ftpsdiag/probe/cause"
 	"github.com/ftpsdiag/ftpsdiag/probe/ftpdtest"
+	"github.com/ftpsdiag/ftpsdiag/probe/ftpstest"
 	"github.com/ftpsdiag/ftpsdiag/probe/testcert"
 	"github.com/ftpsdiag/ftpsdiag/probe/tlswire"
 )
@@ -93,12 +96,14 @@ func handshakeWith(t *testing.T, conf *tls.Config, cert tls.Certificate, group t
 	return retry, tc.ConnectionState().CurveID
 }
 
-// Against the real servers, only the control handshake pays the
+// Against the real servers no handshake on the main path pays the
 // HelloRetryRequest that vsftpd and Pure-FTPd (P-256 only) send Go's
-// default key shares: every data and audit handshake after it offers
-// P-256, and the data handshakes still resume (vsftpd's
-// require_ssl_reuse=YES refuses the listing otherwise). The server's
-// bytes on every connection are searched for a HelloRetryRequest.
+// default key shares: the main control handshake offers P-256 first, every
+// data and audit handshake the group negotiated, and the data handshakes
+// still resume (vsftpd's require_ssl_reuse=YES refuses the listing
+// otherwise). Only the session-reuse audit's offers Go's default shares:
+// tls.hello_retry is what it met. The server's bytes on every connection
+// are searched for a HelloRetryRequest.
 func TestRealKeyShare(t *testing.T) {
 	want := map[ftpdtest.Kind]struct{ retry, resumed bool }{ // Pure-FTPd leaves nothing to resume at TLS 1.3
 		ftpdtest.Vsftpd:   {retry: true, resumed: true},
@@ -129,24 +134,30 @@ func TestRealKeyShare(t *testing.T) {
 				}
 			}
 			conns := rec.all()
-			if len(conns) == 0 || conns[0].retried() != w.retry {
-				t.Fatalf("the main control connection's bytes: hello retry %v, want %v", len(conns) > 0 && conns[0].retried(), w.retry)
+			if len(conns) == 0 || conns[0].retried() {
+				t.Fatalf("the main control connection got a HelloRetryRequest")
 			}
-			data := 0
+			data, retried := 0, 0
 			for i, c := range conns[1:] {
 				if c.dataTLS() {
 					data++
 				}
 				if c.retried() {
-					t.Errorf("connection %d (data TLS %v) got a HelloRetryRequest", i+1, c.dataTLS())
+					retried++
+					if c.dataTLS() {
+						t.Errorf("data connection %d got a HelloRetryRequest", i+1)
+					}
 				}
+			}
+			if want := map[bool]int{true: 1}[w.retry]; retried != want {
+				t.Errorf("%d connections got a HelloRetryRequest, want %d (the audit offering Go's default shares)", retried, want)
 			}
 			if data < 2 || len(r.Attempts[0].Audits) == 0 {
 				t.Errorf("%d data handshakes, %d audits; want the main listings' and the audits'", data, len(a.Audits))
 			}
 			for _, au := range a.Audits {
 				for _, e := range au.Timeline {
-					if strings.HasPrefix(e.Text, "HelloRetryRequest") {
+					if strings.HasPrefix(e.Text, "HelloRetryRequest") && au.Purpose != checkReuse.purpose {
 						t.Errorf("audit %q: %s", au.Purpose, e.Text)
 					}
 				}
@@ -227,4 +238,35 @@ func (c *recordedConn) dataTLS() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return len(c.sent) > 0 && c.sent[0] == 22
+}
+
+// A server that fails a handshake offering Go's default key shares, and
+// takes one offering P-256 first, works for this diagnosis's main session
+// but not for Go clients: the scout's failure is the finding.
+func TestGoDefaultSharesRefused(t *testing.T) {
+	conf := ftpstest.NewTLSConfig(localCert(t, testcert.Options{}))
+	conf.GetConfigForClient = func(hello *tls.ClientHelloInfo) (*tls.Config, error) {
+		if len(hello.SupportedCurves) > 0 && hello.SupportedCurves[0] == tls.X25519MLKEM768 {
+			return nil, errors.New("no X25519MLKEM768 here")
+		}
+		return nil, nil
+	}
+	srv := serve(t, ftpstest.Config{TLS: conf})
+	r := diagnose(t, srv.Addr, func(c *Config) { c.Mode = ModeExplicit })
+	a := r.Attempts[0]
+	if !a.OK || a.DataChannel == nil || !a.DataChannel.OK {
+		t.Fatalf("ok %v, data channel %+v: the main session should work", a.OK, a.DataChannel)
+	}
+	var evidence string
+	for _, f := range r.Findings {
+		if cause.TLSHandshakeFailed.Is(f) {
+			evidence = f.Evidence
+		}
+	}
+	if !strings.Contains(evidence, "Go's default key shares (X25519MLKEM768, x25519)") || !strings.Contains(evidence, "one offering P-256 first worked") {
+		t.Errorf("tls-handshake-failed evidence = %q", evidence)
+	}
+	if a.TLS.HelloRetry != nil {
+		t.Errorf("hello_retry = %v, want unmeasured", *a.TLS.HelloRetry)
+	}
 }

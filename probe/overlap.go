@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"sync"
 
+	"github.com/ftpsdiag/ftpsdiag/probe/cause"
 	"github.com/ftpsdiag/ftpsdiag/probe/result"
 )
 
@@ -23,6 +24,7 @@ type earlyAudits struct {
 	mu     sync.Mutex
 	open   map[string]*earlyAudit // by check purpose, until taken or closed
 	feat   *earlyAudit            // the one that sends FEAT inside TLS for the main session
+	scout  *earlyAudit            // the one offering Go's default key shares
 }
 
 // earlyAudit is one early connection and its connect's outcome.
@@ -34,6 +36,10 @@ type earlyAudit struct {
 	done   *auditOutcome // what a check that needs no login measured at once
 	// featAfterTLS is its FEAT inside TLS, sent for the main session.
 	featAfterTLS *result.Features
+	// The scout's handshake, with Go's default key shares: whether the
+	// server asked for another share, or what failed it.
+	helloRetry  *bool
+	helloFailed string
 }
 
 // openEarly opens a connection for every check the session may run, the
@@ -57,13 +63,21 @@ func (a *attempt) openEarly(ctx context.Context) bool {
 		aux.maxVersion = c.version
 		ea := &earlyAudit{aux: aux, opened: a.res.RoundTrips, ready: make(chan struct{})}
 		e.open[c.purpose] = ea
-		feat := c.featInTLS && a.res.Mode == result.ModeExplicit
+		explicit := a.res.Mode == result.ModeExplicit // before the main handshake
+		feat, scout := c.featInTLS && explicit, c.goShares && explicit
 		if feat {
 			e.feat = ea
+		}
+		if scout {
+			aux.group, e.scout = 0, ea
+			a.group = tls.CurveP256 // the scout measures what Go's shares meet
 		}
 		e.wg.Go(func() {
 			defer close(ea.ready)
 			ea.ok = aux.connect(ctx, !c.clear) && (!feat || aux.featInTLS(ctx, ea)) && (!c.login || aux.earlyUser(ctx))
+			if scout {
+				ea.helloRetry, ea.helloFailed = aux.helloShown(ctx)
+			}
 			if ea.ok && !c.login {
 				aux.connected = &ea.ok
 				o := c.run(aux, ctx)
@@ -80,6 +94,41 @@ func (a *attempt) openEarly(ctx context.Context) bool {
 func (aux *attempt) featInTLS(ctx context.Context, ea *earlyAudit) bool {
 	ea.featAfterTLS = aux.feat(ctx)
 	return ea.featAfterTLS != nil
+}
+
+// helloShown is what a handshake showed: whether the server asked for
+// another key share, or the evidence of what failed it; nothing when we
+// cut it short (the main session had ended, or a timeout of ours).
+func (aux *attempt) helloShown(ctx context.Context) (retry *bool, failed string) {
+	if aux.res.TLS != nil {
+		return aux.res.TLS.HelloRetry, ""
+	}
+	if ctx.Err() != nil || aux.cfg.cut() || aux.failed == nil || isTimeout(aux.failed) {
+		return nil, ""
+	}
+	aux.mu.Lock()
+	defer aux.mu.Unlock()
+	for _, f := range aux.findings {
+		if f.Stage == cause.StageTLS && f.Severity == result.SeverityCritical {
+			return nil, f.Evidence
+		}
+	}
+	return nil, ""
+}
+
+// recordGoHello takes, once the early connections are done, what the
+// scout's handshake with Go's default key shares showed, where this
+// session offered P-256 first: tls.hello_retry says what Go clients
+// meet, and a handshake only the scout's failed is a finding.
+func (a *attempt) recordGoHello() {
+	e := a.early
+	if e == nil || e.scout == nil || a.res.TLS == nil {
+		return
+	}
+	a.res.TLS.HelloRetry = e.scout.helloRetry
+	if e.scout.helloFailed != "" {
+		a.find(cause.TLSHandshakeFailed, "a ClientHello with Go's default key shares ("+keyShares(nil)+"), as Go clients send it, failed: "+e.scout.helloFailed+"; one offering P-256 first worked")
+	}
 }
 
 // earlyUser sends USER, which shows no secret, while the main session
@@ -180,5 +229,6 @@ func (e *earlyAudits) featAfterTLS() *result.Features {
 // the early audit connections no check took, and the scan.
 func (a *attempt) endBeside() {
 	a.abandonEarly()
+	a.recordGoHello()
 	a.finishScan()
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/tls"
 	"net"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -170,17 +169,15 @@ func TestLoadBalancerHints(t *testing.T) {
 	cert := localCert(t, testcert.Options{})
 	other := localCert(t, testcert.Options{})
 
-	// The main session's connections reach node A, the audits' node B.
-	// They are told apart by their ClientHello: the audits, opened before
-	// the main handshake settled a group, offer a P-256 key share and not
-	// Go's default hybrid (overlap.go).
-	alternating := ftpstest.NewTLSConfig(cert)
-	alternating.Certificates = nil
-	alternating.GetCertificate = func(hello *tls.ClientHelloInfo) (*tls.Certificate, error) {
-		if slices.Contains(hello.SupportedCurves, tls.X25519MLKEM768) {
-			return &cert, nil
+	// The main session's control connection reaches node A, the audits'
+	// node B. The main one is the first the server accepts: the audits
+	// connect once its connect succeeded (overlap.go).
+	nodeA, nodeB := ftpstest.NewTLSConfig(cert), ftpstest.NewTLSConfig(other)
+	alternating := func(n int) *tls.Config {
+		if n == 1 {
+			return nodeA
 		}
-		return &other, nil
+		return nodeB
 	}
 
 	tests := []struct {
@@ -198,7 +195,7 @@ func TestLoadBalancerHints(t *testing.T) {
 					t.Errorf("data channel = %+v", dc)
 				}
 			}},
-		{name: "audit connections on another node", cfg: ftpstest.Config{TLS: alternating},
+		{name: "audit connections on another node", cfg: ftpstest.Config{TLS: nodeA, ControlTLSFor: alternating},
 			want:     strict(warning(cause.LBSplitNodes)),
 			evidence: "audit connections were presented another certificate (SHA-256 " + fingerprint(other.Certificate[0]) + ") than the main connection (" + fingerprint(cert.Certificate[0]) + ")"},
 		{name: "every second data connection on a node without the session", cfg: ftpstest.Config{TLS: ftpstest.NewTLSConfig(cert), DataTLS: noTickets(cert), DataTLSEvery: 2},

@@ -132,6 +132,10 @@ type Config struct {
 	// clear; the server then waits for a new ClientHello on the same connection.
 	// FirstSessions(n) races the first n connections whenever their ClientHello comes.
 	AuthRace func(n int) time.Duration
+	// ControlTLSFor, if set, gives the TLS configuration of the control connection
+	// accepted n-th (counted as for AuthRace) after AUTH, instead of TLS: a load balancer
+	// that sends connections to nodes with other certificates.
+	ControlTLSFor func(n int) *tls.Config
 
 	// MaxSessions, if set, is how many sessions the server holds at once, like vsftpd
 	// max_per_ip: one more gets VsftpdPerIPRefusal instead of the greeting and is closed.

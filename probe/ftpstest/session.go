@@ -330,7 +330,11 @@ func (ss *session) auth(arg string) error {
 // startTLS hand-shakes on the control connection; cleartext the client pipelined behind
 // AUTH is discarded, never read as if it had been protected.
 func (ss *session) startTLS() error {
-	tc := tls.Server(ss.step, ss.cfg.TLS)
+	conf := ss.cfg.TLS
+	if ss.cfg.ControlTLSFor != nil {
+		conf = ss.cfg.ControlTLSFor(ss.num)
+	}
+	tc := tls.Server(ss.step, conf)
 	ss.raw.SetDeadline(time.Now().Add(ss.cfg.IdleTimeout))
 	if err := tc.Handshake(); err != nil {
 		return fmt.Errorf("control TLS handshake: %w", err)
