@@ -129,9 +129,13 @@ func (a *attempt) startAudits(ctx context.Context, checks []policyCheck) (wait f
 // when the session may end.
 func (a *attempt) runAudit(ctx context.Context, c policyCheck, forked int, audit *result.Audit, hold func(aux *attempt)) (auditOutcome, auditLeaf) {
 	aux, done := a.early.take(c, forked)
+	goShares := false // made afresh in the place of the scout, whose connect failed
 	if aux == nil {
 		aux = a.sibling()
 		aux.maxVersion = c.version
+		if goShares = c.goShares && a.early.hasScout(); goShares {
+			aux.group = 0
+		}
 	}
 	var o auditOutcome
 	if done != nil {
@@ -140,6 +144,9 @@ func (a *attempt) runAudit(ctx context.Context, c policyCheck, forked int, audit
 		o = c.run(aux, ctx)
 	}
 	o.verdicts = append(o.verdicts, aux.raceVerdicts()...)
+	if goShares && aux.res.TLS != nil {
+		o.helloRetry = aux.res.TLS.HelloRetry
+	}
 	if a.cfg.cut() { // what it measured may be our own limit's doing
 		o = auditOutcome{state: auditIncomplete, why: "cut short by our own deadline or cancellation"}
 	}

@@ -35,6 +35,7 @@ type auditOutcome struct {
 	pasvRefusal     string         // over IPv4, PASV refused as not implemented (500, 502): the evidence
 
 	featBeforeTLS *result.Features // the cleartext-login check's FEAT in clear, sent for the main session
+	helloRetry    *bool            // what the check offering Go's default key shares met
 }
 
 // A verdict is one thing a check established: a policy value, a finding,
@@ -112,6 +113,9 @@ func (aux *attempt) unmeasured(why string) auditOutcome {
 func (a *attempt) record(o auditOutcome) {
 	if a.res.FeatBeforeTLS == nil {
 		a.res.FeatBeforeTLS = o.featBeforeTLS
+	}
+	if o.helloRetry != nil && a.res.TLS != nil {
+		a.res.TLS.HelloRetry = o.helloRetry
 	}
 	if o.state != auditMeasured {
 		return // its policy stays "not tested"

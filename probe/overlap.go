@@ -116,16 +116,24 @@ func (aux *attempt) helloShown(ctx context.Context) (retry *bool, failed string)
 	return nil, ""
 }
 
+// hasScout reports an early connection offering Go's default key shares,
+// in whose place the main handshake offered P-256 first.
+func (e *earlyAudits) hasScout() bool {
+	return e != nil && e.scout != nil
+}
+
 // recordGoHello takes, once the early connections are done, what the
 // scout's handshake with Go's default key shares showed, where this
 // session offered P-256 first: tls.hello_retry says what Go clients
 // meet, and a handshake only the scout's failed is a finding.
 func (a *attempt) recordGoHello() {
 	e := a.early
-	if e == nil || e.scout == nil || a.res.TLS == nil {
+	if !e.hasScout() || a.res.TLS == nil {
 		return
 	}
-	a.res.TLS.HelloRetry = e.scout.helloRetry
+	if e.scout.helloRetry != nil { // else a check made afresh may have measured it
+		a.res.TLS.HelloRetry = e.scout.helloRetry
+	}
 	if e.scout.helloFailed != "" {
 		a.find(cause.TLSHandshakeFailed, "a ClientHello with Go's default key shares ("+keyShares(nil)+"), as Go clients send it, failed: "+e.scout.helloFailed+"; one offering P-256 first worked")
 	}

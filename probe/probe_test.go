@@ -417,6 +417,11 @@ func TestAuthFailures(t *testing.T) {
 	if p := r.Attempts[0].Policy; p == nil || p.SessionReuseRequired == nil || p.ClearDataAllowed == nil || p.DataTLSAfter150 == nil || p.ExtendedMasterSecret == nil || p.CleartextLoginAllowed == nil {
 		t.Errorf("AUTH SSL fallback: policy not measured: %+v", p)
 	}
+	// The session-reuse audit, made afresh, still offers Go's default
+	// key shares and measures hello_retry (none: a Go server takes them).
+	if tls := r.Attempts[0].TLS; tls == nil || tls.HelloRetry == nil || *tls.HelloRetry {
+		t.Errorf("AUTH SSL fallback: tls = %+v, want hello_retry false", tls)
+	}
 
 	nonstandard := serve(t, ftpstest.Config{
 		TLS:     ftpstest.NewTLSConfig(localCert(t, testcert.Options{})),

@@ -303,7 +303,9 @@ func (a *attempt) recordTLS(cs tls.ConnectionState) {
 	info := a.tlsInfo(cs)
 	a.res.TLS = info
 	if retry, sessionID, ok := parseServerHello(a.tap.serverHello()); ok {
-		info.HelloRetry = &retry
+		if !a.early.hasScout() { // else what Go's default shares meet is measured there
+			info.HelloRetry = &retry
+		}
 		a.sessionID = sessionID && cs.Version < tls.VersionTLS13 // at TLS 1.3 it only echoes ours
 		if retry {
 			a.event(result.FromTLS, "HelloRetryRequest: the server took none of the key shares offered ("+keyShares(sharing(a.group))+") and asked for "+cmp.Or(info.Group, "another group"))
