@@ -20,20 +20,18 @@ var authMechanisms = []string{"TLS", "SSL", "TLS-C"}
 // then the secured session. banner is the greeting already read by
 // auto-detection, or nil.
 func (a *attempt) explicit(ctx context.Context, banner *rfc2228.Reply) {
-	var early bool
+	if banner != nil && !a.checkGreeting(*banner, nil) {
+		return
+	}
+	// The server took our connection: the audits need not wait for its
+	// greeting (theirs come in the same round trip as ours).
+	early := a.openEarly(ctx)
 	if banner == nil {
-		// The server took our connection: the audits need not wait for
-		// more (their greetings come in the same round trip as ours).
-		early = a.openEarly(ctx)
 		r, ok := a.greeting(ctx)
 		if !ok {
 			return
 		}
 		banner = &r
-	} else if !a.checkGreeting(*banner, nil) {
-		return
-	} else {
-		early = a.openEarly(ctx)
 	}
 	a.res.Banner = banner.Lines
 	// The cleartext-login audit sends the FEAT in clear, off this
