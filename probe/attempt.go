@@ -40,6 +40,9 @@ type attempt struct {
 	early      *earlyAudits         // audit connections opened beside this session's own start (overlap.go)
 	connected  *bool                // an early audit connection's connect outcome, for its check's connect
 	userReply  *rfc2228.Reply       // the reply to the USER an early audit connection sent, for its check's login
+	pipelined  bool                 // PBSZ, PROT and the EPSV after them go in one write (audit connections)
+	epsvReply  *rfc2228.Reply       // the reply to an EPSV sent with PBSZ and PROT, for the listing's passive
+	batchLost  bool                 // commands sent in one write were not all answered
 	scanned    chan *result.TLSScan // the --scan running beside this session (scan.go)
 
 	failed   error            // the error that ended the attempt (fail)
@@ -256,6 +259,28 @@ func (a *attempt) cmd(ctx context.Context, line string) (rfc2228.Reply, error) {
 	}
 	a.drawReply(r, maskPassword(line))
 	return r, nil
+}
+
+// cmds sends commands in one write and reads their replies: one round
+// trip for them all. A failure marks the connection (batchLost): a server
+// that mishandles commands sent together is not to be blamed for it.
+func (a *attempt) cmds(ctx context.Context, lines ...string) ([]rfc2228.Reply, error) {
+	ctx, cancel := a.step(ctx)
+	defer cancel()
+	for _, line := range lines {
+		a.event(result.FromClient, maskPassword(line))
+	}
+	a.res.RoundTrips++
+	a.drainUnsolicited(ctx)
+	rs, err := a.ctrl.Pipeline(ctx, lines...)
+	for i, r := range rs {
+		a.drawReply(r, maskPassword(lines[i]))
+	}
+	if err != nil {
+		a.batchLost = true
+		return rs, a.ioError(ctx, err)
+	}
+	return rs, nil
 }
 
 // reply reads one reply within ctx, which the caller bounds.

@@ -24,7 +24,8 @@ type policyCheck struct {
 	login   bool   // it logs in, which it does only after the main session did
 	version uint16 // the highest TLS version its handshake offers; 0 = TLS 1.3
 	// featInTLS: opened early, it sends the FEAT inside TLS for the main
-	// session, before its USER (it has time to spare: a shorter check).
+	// session once its handshake is done: a check that needs no login,
+	// whose round trips are all to spare.
 	featInTLS bool
 	// goShares: opened early, its handshake offers Go's default key
 	// shares, as Go clients do, while the main session's offers P-256
@@ -41,10 +42,9 @@ var (
 		run:      (*attempt).checkReuse,
 	}
 	checkClearData = policyCheck{
-		purpose:   "clear data: PROT before PBSZ, the PASV address, then a PROT C (unprotected) listing",
-		login:     true,
-		featInTLS: true,
-		run:       (*attempt).checkClearData,
+		purpose: "clear data: PROT before PBSZ, the PASV address, then a PROT C (unprotected) listing",
+		login:   true,
+		run:     (*attempt).checkClearData,
 	}
 	checkEarlyDataTLS = policyCheck{
 		purpose: "data TLS before the transfer command: a protected listing whose data handshake starts before LIST, as curl does",
@@ -57,9 +57,10 @@ var (
 		run:     (*attempt).checkDataTLSAfter150,
 	}
 	checkEMS = policyCheck{
-		purpose: "Extended Master Secret: a TLS 1.2 handshake",
-		version: tls.VersionTLS12,
-		run:     (*attempt).checkEMS,
+		purpose:   "Extended Master Secret: a TLS 1.2 handshake",
+		version:   tls.VersionTLS12,
+		featInTLS: true,
+		run:       (*attempt).checkEMS,
 	}
 	checkCleartextLogin = policyCheck{
 		purpose: "cleartext login: USER before AUTH TLS (no password is sent)",
@@ -143,6 +144,17 @@ func (a *attempt) runAudit(ctx context.Context, c policyCheck, forked int, audit
 	} else {
 		o = c.run(aux, ctx)
 	}
+	if aux.batchLost && !a.cfg.cut() {
+		// Not the server's failure but ours, for sending commands
+		// together: the check is made again, one command at a time.
+		aux.event(result.FromNet, "the commands sent together were not all answered: the check is made again, a command at a time")
+		aux.quit(ctx)
+		audit.Timeline = append(audit.Timeline, aux.res.Timeline...)
+		retry := a.sibling()
+		retry.maxVersion, retry.group, retry.pipelined = c.version, aux.group, false
+		retry.res.RoundTrips = aux.res.RoundTrips // it runs after the first
+		aux, o = retry, c.run(retry, ctx)
+	}
 	o.verdicts = append(o.verdicts, aux.raceVerdicts()...)
 	if goShares && aux.res.TLS != nil {
 		o.helloRetry = aux.res.TLS.HelloRetry
@@ -158,11 +170,14 @@ func (a *attempt) runAudit(ctx context.Context, c policyCheck, forked int, audit
 }
 
 // sibling prepares another session to the same server, which logs in as
-// the main one did and offers the key share its handshake settled on.
+// the main one did and offers the key share its handshake settled on. It
+// is an audit's: it sends PBSZ, PROT and EPSV in one write (the main
+// session, whose listing is the reference, sends them as clients do).
 func (a *attempt) sibling() *attempt {
 	s := newAttempt(a.cfg, a.start, a.res.Mode, a.addr)
 	s.res.AuthMechanism = a.res.AuthMechanism
 	s.group = a.group
+	s.pipelined = true
 	return s
 }
 
@@ -302,12 +317,35 @@ func (aux *attempt) connect(ctx context.Context, secure bool) bool {
 // protect sends PBSZ 0 and PROT level. It reports whether the server
 // accepted both; err is a broken connection, not a refusal.
 func (a *attempt) protect(ctx context.Context, level rfc2228.ProtLevel) (rfc2228.Reply, bool, error) {
+	if a.pipelined {
+		return a.protectWithEPSV(ctx, level)
+	}
 	r, err := a.cmd(ctx, rfc2228.PBSZ0)
 	if err != nil || r.Code/100 != 2 {
 		return r, false, err
 	}
 	r, err = a.cmd(ctx, rfc2228.Prot(level))
 	return r, err == nil && r.Code/100 == 2, err
+}
+
+// protectWithEPSV sends PBSZ 0, PROT and the EPSV of the listing that
+// follows in one write, saving two round trips; the EPSV's reply waits
+// for that listing (passive). vsftpd, ProFTPD, Pure-FTPd and pyftpdlib
+// answer each in turn (TestPipelinedAudits); a server that does not
+// makes the check run again, a command at a time (runAudit).
+func (a *attempt) protectWithEPSV(ctx context.Context, level rfc2228.ProtLevel) (rfc2228.Reply, bool, error) {
+	rs, err := a.cmds(ctx, rfc2228.PBSZ0, rfc2228.Prot(level), "EPSV")
+	switch {
+	case err != nil:
+		return rfc2228.Reply{}, false, err
+	case rs[0].Code/100 != 2:
+		return rs[0], false, nil
+	}
+	ok := rs[1].Code/100 == 2
+	if ok {
+		a.epsvReply = &rs[2]
+	}
+	return rs[1], ok, nil
 }
 
 // quit ends a session politely if it is still up (a session refused for

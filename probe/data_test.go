@@ -405,3 +405,45 @@ func TestDataTLSAfter150(t *testing.T) {
 		})
 	}
 }
+
+// The data-TLS-before-the-command audit spends one NOOP between its
+// ClientHello and LIST, as curl spends TYPE A, when that round trip gave
+// the server time to turn (serverTurn); on a faster link, two, so that a
+// server resetting the early data connection (pyftpdlib) does it on every
+// run. Either way the reset is found, and a server without it is clean.
+func TestEarlyDataTLSNOOPs(t *testing.T) {
+	cert := localCert(t, testcert.Options{})
+	for _, tt := range []struct {
+		name  string
+		delay time.Duration
+		reset bool
+		noops int
+	}{
+		{name: "fast link", noops: 2},
+		{name: "fast link, reset", reset: true, noops: 2},
+		{name: "slow replies", delay: serverTurn + 5*time.Millisecond, noops: 1},
+		{name: "slow replies, reset", delay: serverTurn + 5*time.Millisecond, reset: true, noops: 1},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := serve(t, ftpstest.Config{TLS: ftpstest.NewTLSConfig(cert), ReplyDelay: tt.delay, ResetEarlyData: tt.reset})
+			r := diagnose(t, srv.Addr, func(c *Config) { c.Mode, c.Transfers = ModeExplicit, 1 })
+			want := strict()
+			if tt.reset {
+				want = strict(warning(cause.DataTLSEarlyRefused))
+			}
+			wantFindings(t, r, want...)
+			noops := 0
+			for _, au := range r.Attempts[0].Audits {
+				for _, e := range au.Timeline {
+					if au.Purpose == checkEarlyDataTLS.purpose && e.From == result.FromClient && e.Text == "NOOP" {
+						noops++
+					}
+				}
+			}
+			if noops != tt.noops {
+				t.Errorf("%d NOOPs, want %d", noops, tt.noops)
+			}
+		})
+	}
+}

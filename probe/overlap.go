@@ -90,10 +90,20 @@ func (a *attempt) openEarly(ctx context.Context) bool {
 }
 
 // featInTLS sends FEAT inside TLS for the main session, which then needs
-// not: at a distance its round trip is off the main path.
+// not: at a distance its round trips are off the main path. A NOOP
+// follows, so that a session the FEAT broke (a reset, two replies) shows
+// here; the main session then sends FEAT itself, and meets it.
 func (aux *attempt) featInTLS(ctx context.Context, ea *earlyAudit) bool {
-	ea.featAfterTLS = aux.feat(ctx)
-	return ea.featAfterTLS != nil
+	feat := aux.feat(ctx)
+	if feat == nil {
+		return false
+	}
+	if _, err := aux.cmd(ctx, "NOOP"); err != nil {
+		aux.fail(err)
+		return false
+	}
+	ea.featAfterTLS = feat
+	return true
 }
 
 // helloShown is what a handshake showed: whether the server asked for
@@ -221,7 +231,7 @@ func (a *attempt) abandonEarly() {
 
 // featAfterTLS is the FEAT inside TLS an early connection sent for the
 // main session, once its connect returned; nil when none was sent, or it
-// or the USER after it failed.
+// failed.
 func (e *earlyAudits) featAfterTLS() *result.Features {
 	if e == nil || e.feat == nil {
 		return nil

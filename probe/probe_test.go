@@ -229,7 +229,7 @@ func TestExplicitHealthy(t *testing.T) {
 	}
 	// The seed's explicit diagram: connect, 220, AUTH, 234, TLS, then the
 	// protected session. The FEAT in clear went on the cleartext-login
-	// audit's connection, the FEAT inside TLS on the clear-data one's.
+	// audit's connection, the FEAT inside TLS on the EMS one's.
 	var got []string
 	for _, e := range a.Timeline {
 		if e.From == result.FromClient {

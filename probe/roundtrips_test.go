@@ -25,14 +25,15 @@ import (
 // succeeded (1), and run beside it until it logged in: connect 1,
 // greeting 1, AUTH TLS 1, handshake 1 (a P-256 key share: no retry),
 // USER 1, done at 6 with the main session. From there the longest
-// audit, data TLS before the command: PASS 1, PBSZ 1, PROT 1, EPSV 1, data connect 1, two NOOPs 2,
-// LIST 1, listing 1, 226 1: 10, so 16. QUIT is sent without waiting for
-// its 221: no round trip.
+// audit, data TLS before the command: PASS 1, PBSZ, PROT and EPSV in one
+// write 1, data connect 1, two NOOPs 2 (on loopback: one where a round
+// trip takes serverTurn or more), LIST 1, listing 1, 226 1: 8, so 14.
+// QUIT is sent without waiting for its 221: no round trip.
 //
 // Implicit: connect 1, handshake 1, greeting 1 (sent once our Finished
 // arrived), USER 1, PASS 1: 5 when the main session logged in. The
 // audits, opened after the main handshake (2), have their reply to USER
-// at 6; then the longest takes the same 10: 16.
+// at 6; then the longest takes the same 8: 14.
 func TestRoundTrips(t *testing.T) {
 	tests := []struct {
 		name      string
@@ -41,20 +42,20 @@ func TestRoundTrips(t *testing.T) {
 		p256Only  bool // the server takes only P-256 key shares, as vsftpd 3.0.3 does
 		want      int
 	}{
-		// 6 + 2 + 3×5 = 23 beats 6 + 10 = 16.
+		// 6 + 2 + 3×5 = 23 beats 6 + 8 = 14.
 		{name: "explicit, 3 transfers", transfers: 3, want: 23},
-		// 6 + 2 + 5 = 13 loses to 16: the audits are the critical path.
-		{name: "explicit, 1 transfer", transfers: 1, want: 16},
+		// 6 + 2 + 5 = 13 loses to 14: the audits are the critical path.
+		{name: "explicit, 1 transfer", transfers: 1, want: 14},
 		// The same: the control and audit handshakes offer P-256 first,
 		// the data handshakes the group negotiated; only the
 		// session-reuse audit's, offering Go's default shares to measure
 		// hello_retry, pays the retry, off the critical path.
 		{name: "explicit, 3 transfers, P-256 only", transfers: 3, p256Only: true, want: 23},
-		{name: "explicit, 1 transfer, P-256 only", transfers: 1, p256Only: true, want: 16},
-		// 5 + 2 + 3×5 = 22 beats 16.
+		{name: "explicit, 1 transfer, P-256 only", transfers: 1, p256Only: true, want: 14},
+		// 5 + 2 + 3×5 = 22 beats 14.
 		{name: "implicit, 3 transfers", implicit: true, transfers: 3, want: 22},
-		// 5 + 2 + 5 = 12 loses to 16.
-		{name: "implicit, 1 transfer", implicit: true, transfers: 1, want: 16},
+		// 5 + 2 + 5 = 12 loses to 14.
+		{name: "implicit, 1 transfer", implicit: true, transfers: 1, want: 14},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -133,6 +133,45 @@ func (c *Conn) Cmd(ctx context.Context, format string, args ...any) (Reply, erro
 	return r, fmt.Errorf("reading reply to %s: %w", verb(line), err)
 }
 
+// Pipeline sends commands in one write and reads a reply to each, in
+// order: at a distance, one round trip for them all. Only commands whose
+// replies the caller does not need before the next is sent belong in one
+// pipeline, and only on servers known to read a command at a time (RFC
+// 959 does not require them to). On error the replies read so far are
+// returned, and the error names the command whose reply failed.
+func (c *Conn) Pipeline(ctx context.Context, commands ...string) ([]Reply, error) {
+	replies := make([]Reply, 0, len(commands))
+	var b strings.Builder
+	for _, line := range commands {
+		if strings.ContainsAny(line, "\r\n\x00") {
+			return nil, fmt.Errorf("sending %s: %w", verb(line), ErrInvalidCommand)
+		}
+		b.WriteString(line + "\r\n")
+	}
+	sent := false
+	err := c.exchange(ctx, func() error {
+		if _, err := io.WriteString(c.nc, b.String()); err != nil {
+			return err
+		}
+		sent = true
+		for range commands {
+			r, err := c.readReply()
+			if err != nil {
+				return err
+			}
+			replies = append(replies, r)
+		}
+		return nil
+	})
+	switch {
+	case err == nil:
+		return replies, nil
+	case !sent:
+		return nil, fmt.Errorf("sending %s: %w", verb(commands[0]), err)
+	}
+	return replies, fmt.Errorf("reading reply to %s: %w", verb(commands[len(replies)]), err)
+}
+
 // verb returns the command name, to label errors without the arguments.
 func verb(line string) string {
 	if i := strings.IndexAny(line, " \r\n\x00"); i >= 0 {

@@ -496,3 +496,48 @@ func TestUpgradeTLS(t *testing.T) {
 		t.Errorf("server: %v", err)
 	}
 }
+
+func TestPipeline(t *testing.T) {
+	tests := []struct {
+		name    string
+		answer  string // what the server writes once it has read the commands
+		replies int
+		err     string // in the error; "" for none
+	}{
+		{name: "every reply", answer: "200 PBSZ=0\r\n200 Protection set to Private\r\n229 Entering Extended Passive Mode (|||4242|)\r\n", replies: 3},
+		// A server that read the first command and dropped the others.
+		{name: "only the first reply", answer: "200 PBSZ=0\r\n", replies: 1, err: "reading reply to PROT"},
+		{name: "none", replies: 0, err: "reading reply to PBSZ"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			client, server := net.Pipe()
+			t.Cleanup(func() { client.Close(); server.Close() })
+			writes := make(chan string, 1)
+			go func() {
+				buf := make([]byte, 512)
+				n, _ := server.Read(buf) // net.Pipe: one Read per Write
+				writes <- string(buf[:n])
+				io.WriteString(server, tt.answer)
+			}()
+			ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+			defer cancel()
+			replies, err := NewConn(client).Pipeline(ctx, PBSZ0, Prot(ProtPrivate), "EPSV")
+			if got, want := <-writes, "PBSZ 0\r\nPROT P\r\nEPSV\r\n"; got != want {
+				t.Errorf("one write of %q, want %q", got, want)
+			}
+			if len(replies) != tt.replies {
+				t.Errorf("%d replies, want %d: %v", len(replies), tt.replies, replies)
+			}
+			if tt.err == "" && err != nil || tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)) {
+				t.Errorf("err = %v, want %q", err, tt.err)
+			}
+		})
+	}
+	t.Run("injection", func(t *testing.T) {
+		c := serve(t, "", 0)
+		if _, err := c.Pipeline(context.Background(), PBSZ0, "PROT P\r\nDELE x"); !errors.Is(err, ErrInvalidCommand) {
+			t.Errorf("err = %v, want ErrInvalidCommand", err)
+		}
+	})
+}

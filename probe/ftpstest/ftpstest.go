@@ -107,6 +107,10 @@ type Config struct {
 	// measured in issue 15: clients that wait for the 150 before their
 	// handshake wait until it gives up.
 	Mark150AfterDataTLS bool
+	// OneCommandPerRead drops what a read brought beyond the first command,
+	// like a server that reads into a buffer and parses one line of it:
+	// commands sent together (pipelined) go unanswered.
+	OneCommandPerRead bool
 	// SkipCloseNotify ends protected data connections without a TLS close_notify.
 	SkipCloseNotify bool
 	// TransferComplete is the reply after a successful transfer; default "226 Transfer complete.".

@@ -157,7 +157,11 @@ func (ss *session) readLine() (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("reading command: %w", err)
 	}
-	return strings.TrimRight(string(b), "\r\n"), nil
+	line := strings.TrimRight(string(b), "\r\n")
+	if ss.cfg.OneCommandPerRead {
+		ss.r.Discard(ss.r.Buffered())
+	}
+	return line, nil
 }
 
 // reply sends text after the configured reply delay.
