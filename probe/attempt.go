@@ -40,7 +40,7 @@ type attempt struct {
 	early      *earlyAudits         // audit connections opened beside this session's own start (overlap.go)
 	connected  *bool                // an early audit connection's connect outcome, for its check's connect
 	userReply  *rfc2228.Reply       // the reply to the USER an early audit connection sent, for its check's login
-	pipelined  bool                 // PBSZ, PROT and the EPSV after them go in one write (audit connections)
+	pipelined  bool                 // PBSZ, PROT and the EPSV after them go in one write
 	epsvReply  *rfc2228.Reply       // the reply to an EPSV sent with PBSZ and PROT, for the listing's passive
 	batchLost  bool                 // commands sent in one write were not all answered
 	scanned    chan *result.TLSScan // the --scan running beside this session (scan.go)
@@ -59,6 +59,8 @@ func newAttempt(cfg *Config, start time.Time, mode result.Mode, addr netip.AddrP
 		start: start,
 		addr:  addr,
 		res:   result.Attempt{Mode: mode, Port: int(addr.Port()), Timeline: []result.Event{}},
+		// Until a server is seen to drop commands sent together.
+		pipelined: true,
 	}
 }
 

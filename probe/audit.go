@@ -170,14 +170,12 @@ func (a *attempt) runAudit(ctx context.Context, c policyCheck, forked int, audit
 }
 
 // sibling prepares another session to the same server, which logs in as
-// the main one did and offers the key share its handshake settled on. It
-// is an audit's: it sends PBSZ, PROT and EPSV in one write (the main
-// session, whose listing is the reference, sends them as clients do).
+// the main one did, offers the key share its handshake settled on and
+// sends commands together where the main one does.
 func (a *attempt) sibling() *attempt {
 	s := newAttempt(a.cfg, a.start, a.res.Mode, a.addr)
 	s.res.AuthMechanism = a.res.AuthMechanism
-	s.group = a.group
-	s.pipelined = true
+	s.group, s.pipelined = a.group, a.pipelined
 	return s
 }
 
@@ -318,7 +316,12 @@ func (aux *attempt) connect(ctx context.Context, secure bool) bool {
 // accepted both; err is a broken connection, not a refusal.
 func (a *attempt) protect(ctx context.Context, level rfc2228.ProtLevel) (rfc2228.Reply, bool, error) {
 	if a.pipelined {
-		return a.protectWithEPSV(ctx, level)
+		r, ok, err := a.protectWithEPSV(ctx, level)
+		if ok || err != nil {
+			return r, ok, err
+		}
+		// A refusal is shown by a command sent alone, as clients send it.
+		a.event(result.FromNet, "PBSZ or PROT refused while sent together: asked again, a command at a time")
 	}
 	r, err := a.cmd(ctx, rfc2228.PBSZ0)
 	if err != nil || r.Code/100 != 2 {
@@ -329,23 +332,27 @@ func (a *attempt) protect(ctx context.Context, level rfc2228.ProtLevel) (rfc2228
 }
 
 // protectWithEPSV sends PBSZ 0, PROT and the EPSV of the listing that
-// follows in one write, saving two round trips; the EPSV's reply waits
-// for that listing (passive). vsftpd, ProFTPD, Pure-FTPd and pyftpdlib
-// answer each in turn (TestPipelinedAudits); a server that does not
-// makes the check run again, a command at a time (runAudit).
+// follows in one write, saving two round trips, and reports whether PBSZ
+// and PROT were accepted; the EPSV's reply then waits for that listing
+// (passive). vsftpd, ProFTPD, Pure-FTPd and pyftpdlib answer each in
+// turn (TestPipelined); a server that leaves one unanswered has the
+// session made again, a command at a time (runAudit, runPlan), and one
+// whose 229 answers PBSZ or PROT answered out of order.
 func (a *attempt) protectWithEPSV(ctx context.Context, level rfc2228.ProtLevel) (rfc2228.Reply, bool, error) {
 	rs, err := a.cmds(ctx, rfc2228.PBSZ0, rfc2228.Prot(level), "EPSV")
 	switch {
 	case err != nil:
 		return rfc2228.Reply{}, false, err
-	case rs[0].Code/100 != 2:
-		return rs[0], false, nil
+	case rs[0].Code == rfc2228.CodeExtendedPassive || rs[1].Code == rfc2228.CodeExtendedPassive:
+		a.batchLost = true
+		err = fmt.Errorf("replies out of order: %s to %s, %s to %s", firstLine(rs[0]), rfc2228.PBSZ0, firstLine(rs[1]), rfc2228.Prot(level))
+		a.event(result.FromNet, err.Error())
+		return rfc2228.Reply{}, false, err
+	case rs[0].Code/100 != 2 || rs[1].Code/100 != 2:
+		return rs[1], false, nil
 	}
-	ok := rs[1].Code/100 == 2
-	if ok {
-		a.epsvReply = &rs[2]
-	}
-	return rs[1], ok, nil
+	a.epsvReply = &rs[2]
+	return rs[1], true, nil
 }
 
 // quit ends a session politely if it is still up (a session refused for

@@ -12,34 +12,52 @@ import (
 	"github.com/ftpsdiag/ftpsdiag/probe/testcert"
 )
 
-// madeAgain is the event of an audit whose commands sent together were
-// not all answered.
-const madeAgain = "the commands sent together were not all answered"
+// The events of a session whose commands sent together were not all
+// answered, made again a command at a time.
+const (
+	sessionMadeAgain = "the session is made again, a command at a time"
+	checkMadeAgain   = "the check is made again, a command at a time"
+)
 
-// The audits that list send PBSZ, PROT and EPSV in one write, which every
-// real server here answers in turn; a server that reads one command and
-// drops the rest of what it read costs a step timeout, then the check is
+// After the login, the main session and the audits that list send PBSZ,
+// PROT and EPSV in one write, which every real server here answers in
+// turn. A server that reads one command and drops the rest of what it
+// read costs a step timeout, then the session (or the audit check) is
 // made again a command at a time and measures what it would have: no
 // finding comes from our pipelining.
-func TestPipelinedAudits(t *testing.T) {
+func TestPipelined(t *testing.T) {
 	cert := localCert(t, testcert.Options{})
-	t.Run("fake", func(t *testing.T) {
-		srv := serve(t, ftpstest.Config{TLS: ftpstest.NewTLSConfig(cert)})
-		r := diagnose(t, srv.Addr, explicitOnly)
-		wantFindings(t, r, strict()...)
-		checkPipelined(t, r.Attempts[0], false)
-	})
-	t.Run("one command per read", func(t *testing.T) {
-		srv := serve(t, ftpstest.Config{TLS: ftpstest.NewTLSConfig(cert), OneCommandPerRead: true})
-		r := diagnose(t, srv.Addr, func(c *Config) { c.Mode, c.Timeout = ModeExplicit, time.Second })
-		wantFindings(t, r, strict()...)
-		a := r.Attempts[0]
-		checkPipelined(t, a, true)
-		p := a.Policy
-		if p == nil || p.SessionReuseRequired == nil || p.DataTLSBeforeCommand == nil || p.DataTLSAfter150 == nil || p.ClearDataAllowed == nil {
-			t.Errorf("policy = %+v: every listing audit should have measured, one command at a time", p)
-		}
-	})
+	every := func(int) bool { return true }
+	auditsOnly := func(n int) bool { return n > 1 } // the main connection is accepted first
+	for _, tt := range []struct {
+		name       string
+		dropping   func(n int) bool
+		mainAgain  bool // the main session was made again
+		auditAgain bool // the listing audits were
+	}{
+		{name: "in turn"},
+		{name: "one command per read", dropping: every, mainAgain: true},
+		{name: "one command per read on the audits' node", dropping: auditsOnly, auditAgain: true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := serve(t, ftpstest.Config{TLS: ftpstest.NewTLSConfig(cert), OneCommandPerRead: tt.dropping})
+			r := diagnose(t, srv.Addr, func(c *Config) { c.Mode, c.Timeout = ModeExplicit, time.Second })
+			wantFindings(t, r, strict()...)
+			a := r.Attempts[0]
+			if got := slices.ContainsFunc(timelineTexts(a), func(s string) bool { return strings.Contains(s, sessionMadeAgain) }); got != tt.mainAgain {
+				t.Errorf("main session made again = %v, want %v:\n%s", got, tt.mainAgain, strings.Join(timelineTexts(a), "\n"))
+			}
+			if !tt.mainAgain {
+				checkTogether(t, "main session", a.Timeline)
+			}
+			checkAudits(t, a, !tt.mainAgain, tt.auditAgain)
+			p := a.Policy
+			if !a.DataChannel.OK || p == nil || p.SessionReuseRequired == nil || p.DataTLSBeforeCommand == nil || p.DataTLSAfter150 == nil || p.ClearDataAllowed == nil {
+				t.Errorf("data channel %+v, policy %+v: every listing audit should have measured", a.DataChannel, p)
+			}
+		})
+	}
 	for _, kind := range append(slices.Clone(ftpdtest.Kinds), ftpdtest.Pyftpdlib) {
 		t.Run(string(kind), func(t *testing.T) {
 			ftpdtest.Require(t, kind)
@@ -49,35 +67,49 @@ func TestPipelinedAudits(t *testing.T) {
 			if a.DataChannel == nil || !a.DataChannel.OK {
 				t.Fatalf("data channel = %+v", a.DataChannel)
 			}
-			checkPipelined(t, a, false)
+			if slices.ContainsFunc(timelineTexts(a), func(s string) bool { return strings.Contains(s, sessionMadeAgain) }) {
+				t.Errorf("main session made again:\n%s", strings.Join(timelineTexts(a), "\n"))
+			}
+			checkTogether(t, "main session", a.Timeline)
+			checkAudits(t, a, true, false)
 		})
 	}
 }
 
-// checkPipelined checks that every audit that lists sent PBSZ, PROT and
-// EPSV before the first of their replies, and whether it then had to make
-// the check again.
-func checkPipelined(t *testing.T, a result.Attempt, again bool) {
+// checkAudits checks the four audits that list: whether they sent PBSZ,
+// PROT and EPSV together, and whether their check was made again.
+func checkAudits(t *testing.T, a result.Attempt, together, again bool) {
 	t.Helper()
 	listing := 0
 	for _, au := range a.Audits {
-		var texts []string
-		for _, e := range au.Timeline {
-			texts = append(texts, string(e.From)+": "+e.Text)
-		}
-		i := slices.Index(texts, "client: PBSZ 0")
+		i := slices.IndexFunc(au.Timeline, func(e result.Event) bool { return e.Text == "PBSZ 0" })
 		if i < 0 {
 			continue
 		}
 		listing++
-		if i+2 >= len(texts) || !strings.HasPrefix(texts[i+1], "client: PROT ") || texts[i+2] != "client: EPSV" {
-			t.Errorf("%s: PBSZ, PROT and EPSV not sent together:\n%s", au.Purpose, strings.Join(texts, "\n"))
+		if together {
+			checkTogether(t, au.Purpose, au.Timeline)
 		}
-		if got := slices.ContainsFunc(texts, func(s string) bool { return strings.Contains(s, madeAgain) }); got != again {
-			t.Errorf("%s: made again = %v, want %v:\n%s", au.Purpose, got, again, strings.Join(texts, "\n"))
+		got := slices.ContainsFunc(au.Timeline, func(e result.Event) bool { return strings.Contains(e.Text, checkMadeAgain) })
+		if got != again {
+			t.Errorf("%s: made again = %v, want %v", au.Purpose, got, again)
 		}
 	}
 	if listing != 4 { // session reuse, clear data, data TLS before the command, after the 150
 		t.Errorf("%d audits sent PBSZ, want 4", listing)
+	}
+}
+
+// checkTogether checks that PBSZ, PROT and EPSV went out before the first
+// of their replies.
+func checkTogether(t *testing.T, who string, tl []result.Event) {
+	t.Helper()
+	var texts []string
+	for _, e := range tl {
+		texts = append(texts, string(e.From)+": "+e.Text)
+	}
+	i := slices.Index(texts, "client: PBSZ 0")
+	if i < 0 || i+2 >= len(texts) || !strings.HasPrefix(texts[i+1], "client: PROT ") || texts[i+2] != "client: EPSV" {
+		t.Errorf("%s: PBSZ, PROT and EPSV not sent together:\n%s", who, strings.Join(texts, "\n"))
 	}
 }

@@ -241,12 +241,15 @@ func Run(ctx context.Context, cfg Config) *result.Result {
 // runPlan makes one attempt in mode, or auto-detects the mode when it is
 // empty. An attempt the server refused for its connection limit is made
 // again after a pause: our other connections (the other detection leg,
-// those of a run just before) may still count on the server. The refused
-// tries stay at the start of the timeline.
+// those of a run just before) may still count on the server; one whose
+// commands sent together went unanswered, at once and a command at a
+// time. The earlier tries stay at the start of the timeline.
 func runPlan(ctx context.Context, cfg *Config, start time.Time, mode result.Mode, addr netip.AddrPort) *attempt {
 	var prior *attempt
+	pipelined := true
 	for try := 0; ; try++ {
 		a := newAttempt(cfg, start, mode, addr)
+		a.pipelined = pipelined
 		if mode == "" {
 			var decided bool
 			if a, decided = detect(ctx, cfg, start, addr); decided {
@@ -263,6 +266,13 @@ func runPlan(ctx context.Context, cfg *Config, start time.Time, mode result.Mode
 		}
 		if !a.dialedAt.IsZero() {
 			a.res.CriticalPathMS = ms(cfg.Clock().Sub(a.dialedAt))
+		}
+		if a.batchLost && a.pipelined && !cfg.cut() {
+			// Commands sent together went unanswered: ours to blame, not
+			// the server's. The session is made again, as clients make it.
+			a.event(result.FromNet, "the commands sent together were not all answered: the session is made again, a command at a time")
+			prior, pipelined = a, false
+			continue
 		}
 		if !a.limited() || !pause(ctx, reapPauses, try) {
 			return a

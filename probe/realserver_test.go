@@ -271,9 +271,9 @@ func TestRealServerHello(t *testing.T) {
 			if p := a.Policy; p == nil || p.DataTLSAfter150 == nil || !*p.DataTLSAfter150 {
 				t.Errorf("policy = %+v, want data_tls_after_150 true", p)
 			}
-			// TestRoundTrips's 23: the control handshake offers P-256
+			// TestRoundTrips's 21: the control handshake offers P-256
 			// first, so no server here sends it a HelloRetryRequest.
-			if want := 23; a.RoundTrips != want {
+			if want := 21; a.RoundTrips != want {
 				t.Errorf("round trips = %d, want %d", a.RoundTrips, want)
 			}
 		})

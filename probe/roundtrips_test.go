@@ -16,10 +16,11 @@ import (
 // Explicit main session: TCP connect 1, greeting 1, AUTH TLS 1,
 // handshake 1 (a P-256 key share first: no retry), USER 1, PASS 1: 6
 // when the audits log in (the FEATs in clear and inside TLS go on audits'
-// connections). Then PBSZ 1, PROT 1 and per listing EPSV 1, data connect
-// 1, LIST 1 (its 150 comes back beside the data ClientHello's first
-// flight), the listing after our Finished 1, the 226 once the data
-// connection is closed 1: 8 + 5 per listing.
+// connections). Then PBSZ, PROT and the first listing's EPSV in one write
+// 1, and per listing EPSV 1 (but the first), data connect 1, LIST 1 (its
+// 150 comes back beside the data ClientHello's first flight), the listing
+// after our Finished 1, the 226 once the data connection is closed 1:
+// 6 + 5 per listing.
 //
 // The audit connections open once the main session's TCP connect
 // succeeded (1), and run beside it until it logged in: connect 1,
@@ -42,19 +43,19 @@ func TestRoundTrips(t *testing.T) {
 		p256Only  bool // the server takes only P-256 key shares, as vsftpd 3.0.3 does
 		want      int
 	}{
-		// 6 + 2 + 3×5 = 23 beats 6 + 8 = 14.
-		{name: "explicit, 3 transfers", transfers: 3, want: 23},
-		// 6 + 2 + 5 = 13 loses to 14: the audits are the critical path.
+		// 6 + 3×5 = 21 beats 6 + 8 = 14.
+		{name: "explicit, 3 transfers", transfers: 3, want: 21},
+		// 6 + 5 = 11 loses to 14: the audits are the critical path.
 		{name: "explicit, 1 transfer", transfers: 1, want: 14},
 		// The same: the control and audit handshakes offer P-256 first,
 		// the data handshakes the group negotiated; only the
 		// session-reuse audit's, offering Go's default shares to measure
 		// hello_retry, pays the retry, off the critical path.
-		{name: "explicit, 3 transfers, P-256 only", transfers: 3, p256Only: true, want: 23},
+		{name: "explicit, 3 transfers, P-256 only", transfers: 3, p256Only: true, want: 21},
 		{name: "explicit, 1 transfer, P-256 only", transfers: 1, p256Only: true, want: 14},
-		// 5 + 2 + 3×5 = 22 beats 14.
-		{name: "implicit, 3 transfers", implicit: true, transfers: 3, want: 22},
-		// 5 + 2 + 5 = 12 loses to 14.
+		// 5 + 3×5 = 20 beats 14.
+		{name: "implicit, 3 transfers", implicit: true, transfers: 3, want: 20},
+		// 5 + 5 = 10 loses to 14.
 		{name: "implicit, 1 transfer", implicit: true, transfers: 1, want: 14},
 	}
 	for _, tt := range tests {

@@ -107,10 +107,12 @@ type Config struct {
 	// measured in issue 15: clients that wait for the 150 before their
 	// handshake wait until it gives up.
 	Mark150AfterDataTLS bool
-	// OneCommandPerRead drops what a read brought beyond the first command,
-	// like a server that reads into a buffer and parses one line of it:
-	// commands sent together (pipelined) go unanswered.
-	OneCommandPerRead bool
+	// OneCommandPerRead, if set, says whether the control connection
+	// accepted n-th (counted as for AuthRace) drops what a read brought
+	// beyond the first command, like a server that reads into a buffer and
+	// parses one line of it: commands sent together (pipelined) go
+	// unanswered.
+	OneCommandPerRead func(n int) bool
 	// SkipCloseNotify ends protected data connections without a TLS close_notify.
 	SkipCloseNotify bool
 	// TransferComplete is the reply after a successful transfer; default "226 Transfer complete.".

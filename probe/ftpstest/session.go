@@ -158,7 +158,7 @@ func (ss *session) readLine() (string, error) {
 		return "", fmt.Errorf("reading command: %w", err)
 	}
 	line := strings.TrimRight(string(b), "\r\n")
-	if ss.cfg.OneCommandPerRead {
+	if ss.cfg.OneCommandPerRead != nil && ss.cfg.OneCommandPerRead(ss.num) {
 		ss.r.Discard(ss.r.Buffered())
 	}
 	return line, nil
