@@ -26,24 +26,25 @@ type attempt struct {
 	res      result.Attempt
 	findings []result.Finding
 
-	tap        *tapConn             // the TCP connection, recording what the server sent
-	ctrl       *rfc2228.Conn        // control channel, plaintext or TLS
-	tlsConn    *tls.Conn            // nil until the handshake
-	tickets    *ticketWatcher       // sees session tickets arrive
-	certAsked  bool                 // the server sent a CertificateRequest
-	sessionID  bool                 // the control ServerHello, below TLS 1.3, carried a session ID to resume by
-	tlsAt      time.Time            // when the handshake started
-	dialedAt   time.Time            // when the first TCP connect started: the critical path's start
-	maxVersion uint16               // highest TLS version offered; 0 = TLS 1.3
-	group      tls.CurveID          // the group a TLS 1.3 handshake to this server negotiated, offered first by later ones; 0 before
-	raced      string               // the reply to a ClientHello the server read as a command: this connection is the retry (race.go)
-	early      *earlyAudits         // audit connections opened beside this session's own start (overlap.go)
-	connected  *bool                // an early audit connection's connect outcome, for its check's connect
-	userReply  *rfc2228.Reply       // the reply to the USER an early audit connection sent, for its check's login
-	pipelined  bool                 // PBSZ, PROT and the EPSV after them go in one write
-	epsvReply  *rfc2228.Reply       // the reply to an EPSV sent with PBSZ and PROT, for the listing's passive
-	batchLost  bool                 // commands sent in one write were not all answered
-	scanned    chan *result.TLSScan // the --scan running beside this session (scan.go)
+	tap            *tapConn             // the TCP connection, recording what the server sent
+	ctrl           *rfc2228.Conn        // control channel, plaintext or TLS
+	tlsConn        *tls.Conn            // nil until the handshake
+	tickets        *ticketWatcher       // sees session tickets arrive
+	certAsked      bool                 // the server sent a CertificateRequest
+	sessionID      bool                 // the control ServerHello, below TLS 1.3, carried a session ID to resume by
+	tlsAt          time.Time            // when the handshake started
+	dialedAt       time.Time            // when the first TCP connect started: the critical path's start
+	maxVersion     uint16               // highest TLS version offered; 0 = TLS 1.3
+	group          tls.CurveID          // the group a TLS 1.3 handshake to this server negotiated, offered first by later ones; 0 before
+	raced          string               // the reply to a ClientHello the server read as a command: this connection is the retry (race.go)
+	early          *earlyAudits         // audit connections opened beside this session's own start (overlap.go)
+	connected      *bool                // an early audit connection's connect outcome, for its check's connect
+	userReply      *rfc2228.Reply       // the reply to the USER an early audit connection sent, for its check's login
+	pipelined      bool                 // PBSZ, PROT and the EPSV after them go in one write
+	epsvReply      *rfc2228.Reply       // the reply to an EPSV sent with PBSZ and PROT, for the listing's passive
+	protectReplies []rfc2228.Reply      // the replies to PBSZ 0, PROT P and EPSV sent with PASS, for protect
+	batchLost      bool                 // commands sent in one write were not all answered
+	scanned        chan *result.TLSScan // the --scan running beside this session (scan.go)
 
 	failed   error            // the error that ended the attempt (fail)
 	withheld []result.Finding // made once Run's own limit had fired (interrupt.go)

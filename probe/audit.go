@@ -339,7 +339,10 @@ func (a *attempt) protect(ctx context.Context, level rfc2228.ProtLevel) (rfc2228
 // session made again, a command at a time (runAudit, runPlan), and one
 // whose 229 answers PBSZ or PROT answered out of order.
 func (a *attempt) protectWithEPSV(ctx context.Context, level rfc2228.ProtLevel) (rfc2228.Reply, bool, error) {
-	rs, err := a.cmds(ctx, rfc2228.PBSZ0, rfc2228.Prot(level), "EPSV")
+	rs, err := a.protectReplies, error(nil)
+	if a.protectReplies = nil; rs == nil || level != rfc2228.ProtPrivate { // else sent with PASS (loginWith)
+		rs, err = a.cmds(ctx, rfc2228.PBSZ0, rfc2228.Prot(level), "EPSV")
+	}
 	switch {
 	case err != nil:
 		return rfc2228.Reply{}, false, err
@@ -404,7 +407,7 @@ func (aux *attempt) checkReuse(ctx context.Context) auditOutcome {
 // listing, resuming the control session or not, with the data handshake
 // started at moment. ok is false when the audit could not get that far.
 func (aux *attempt) protectedListing(ctx context.Context, resume bool, moment dataMoment) (t transfer, ok bool) {
-	if !aux.connect(ctx, true) || !aux.login(ctx) {
+	if !aux.connect(ctx, true) || !aux.loginWith(ctx, true) {
 		return t, false
 	}
 	if _, ok, _ := aux.protect(ctx, rfc2228.ProtPrivate); !ok {

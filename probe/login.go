@@ -24,6 +24,14 @@ func (a *attempt) credentials() (user, password string, anonymous bool) {
 // login sends USER and PASS inside TLS. The password never reaches the
 // timeline: cmd masks PASS.
 func (a *attempt) login(ctx context.Context) bool {
+	return a.loginWith(ctx, false)
+}
+
+// loginWith logs in as login does; withProtection, on a connection that
+// sends commands together, PBSZ 0, PROT P and EPSV go in the PASS's write
+// and protect takes their replies: a round trip less for an audit, whose
+// password the main session has shown to work.
+func (a *attempt) loginWith(ctx context.Context, withProtection bool) bool {
 	user, password, anonymous := a.credentials()
 	l := &result.Login{User: user, Anonymous: anonymous}
 	a.res.Login = l
@@ -37,7 +45,7 @@ func (a *attempt) login(ctx context.Context) bool {
 	}
 	a.res.OK = true // the server answered inside TLS: the control channel works
 	if r.Code == rfc2228.CodeNeedPassword {
-		if r, err = a.cmd(ctx, "PASS "+password); err != nil {
+		if r, err = a.pass(ctx, password, withProtection); err != nil {
 			a.fail(err)
 			return false
 		}
@@ -68,4 +76,29 @@ func (a *attempt) user(ctx context.Context) (rfc2228.Reply, error) {
 	}
 	user, _, _ := a.credentials()
 	return a.cmd(ctx, "USER "+user)
+}
+
+// pass sends PASS, withProtection as loginWith says. A first reply that
+// cannot answer PASS means the server answered out of order (pyftpdlib
+// answers the commands after a wrong password before its delayed 530):
+// the connection is then one whose commands sent together were not
+// answered in turn (batchLost).
+func (a *attempt) pass(ctx context.Context, password string, withProtection bool) (rfc2228.Reply, error) {
+	if !withProtection || !a.pipelined {
+		return a.cmd(ctx, "PASS "+password)
+	}
+	rs, err := a.cmds(ctx, "PASS "+password, rfc2228.PBSZ0, rfc2228.Prot(rfc2228.ProtPrivate), "EPSV")
+	if err != nil {
+		return rfc2228.Reply{}, err
+	}
+	if r := rs[0]; r.Code/100 == 1 || r.Code/100 == 2 && r.Code != rfc2228.CodeLoggedIn && r.Code != rfc2228.CodeSuperfluous {
+		a.batchLost = true
+		err = fmt.Errorf("replies out of order: %s to PASS", firstLine(r))
+		a.event(result.FromNet, err.Error())
+		return r, err
+	}
+	if rs[0].Code == rfc2228.CodeLoggedIn {
+		a.protectReplies = rs[1:]
+	}
+	return rs[0], nil
 }

@@ -76,6 +76,49 @@ func TestPipelined(t *testing.T) {
 	}
 }
 
+// pyftpdlib delays its reply to a wrong password and meanwhile answers
+// the commands sent after it: here it refuses every login after the main
+// session's, so the audits' PASS, sent with PBSZ, PROT and EPSV, meets
+// replies out of order. Each check is then made again a command at a
+// time, its login fails, and no audit claims what it did not measure.
+func TestPipelinedPassOutOfOrder(t *testing.T) {
+	ftpdtest.Require(t, ftpdtest.Pyftpdlib)
+	srv := ftpdtest.Start(t, ftpdtest.Pyftpdlib, ftpdtest.Options{TLS: true, Cert: localCert(t, testcert.Options{}), Extra: []string{
+		"from pyftpdlib.authorizers import AuthenticationFailed",
+		"_logins = [0]",
+		"_validate = authorizer.validate_authentication",
+		"def _first_only(user, password, h):",
+		"    _logins[0] += 1",
+		"    if _logins[0] > 1:",
+		"        raise AuthenticationFailed('only the first login')",
+		"    return _validate(user, password, h)",
+		"authorizer.validate_authentication = _first_only",
+		"handler.auth_failed_timeout = 0.3",
+	}})
+	r := diagnose(t, srv.Addr, func(c *Config) { c.Mode, c.User, c.Password = ModeExplicit, srv.User, srv.Password })
+	a := r.Attempts[0]
+	if a.DataChannel == nil || !a.DataChannel.OK {
+		t.Fatalf("data channel = %+v", a.DataChannel)
+	}
+	if p := a.Policy; p != nil && (p.SessionReuseRequired != nil || p.DataTLSBeforeCommand != nil || p.DataTLSAfter150 != nil || p.ClearDataAllowed != nil) {
+		t.Errorf("policy = %+v: no listing audit could log in", p)
+	}
+	again := 0
+	for _, au := range a.Audits {
+		texts := make([]string, len(au.Timeline))
+		for i, e := range au.Timeline {
+			texts[i] = e.Text
+		}
+		joined := strings.Join(texts, "\n")
+		if strings.Contains(joined, "replies out of order") && strings.Contains(joined, checkMadeAgain) {
+			again++
+		}
+	}
+	if again != 3 { // session reuse, data TLS before the command, after the 150
+		t.Errorf("%d audits made again after replies out of order, want 3", again)
+	}
+}
+
 // checkAudits checks the four audits that list: whether they sent PBSZ,
 // PROT and EPSV together, and whether their check was made again.
 func checkAudits(t *testing.T, a result.Attempt, together, again bool) {

@@ -26,15 +26,16 @@ import (
 // succeeded (1), and run beside it until it logged in: connect 1,
 // greeting 1, AUTH TLS 1, handshake 1 (a P-256 key share: no retry),
 // USER 1, done at 6 with the main session. From there the longest
-// audit, data TLS before the command: PASS 1, PBSZ, PROT and EPSV in one
-// write 1, data connect 1, two NOOPs 2 (on loopback: one where a round
-// trip takes serverTurn or more), LIST 1, listing 1, 226 1: 8, so 14.
+// audit, data TLS before the command: PASS with PBSZ, PROT and EPSV in
+// one write 1, data connect 1, two NOOPs 2 (on loopback: one where a
+// round trip takes serverTurn or more), LIST 1, listing 1, 226 1: 7, so
+// 13.
 // QUIT is sent without waiting for its 221: no round trip.
 //
 // Implicit: connect 1, handshake 1, greeting 1 (sent once our Finished
 // arrived), USER 1, PASS 1: 5 when the main session logged in. The
 // audits, opened after the main handshake (2), have their reply to USER
-// at 6; then the longest takes the same 8: 14.
+// at 6; then the longest takes the same 7: 13.
 func TestRoundTrips(t *testing.T) {
 	tests := []struct {
 		name      string
@@ -43,20 +44,20 @@ func TestRoundTrips(t *testing.T) {
 		p256Only  bool // the server takes only P-256 key shares, as vsftpd 3.0.3 does
 		want      int
 	}{
-		// 6 + 3×5 = 21 beats 6 + 8 = 14.
+		// 6 + 3×5 = 21 beats 6 + 7 = 13.
 		{name: "explicit, 3 transfers", transfers: 3, want: 21},
-		// 6 + 5 = 11 loses to 14: the audits are the critical path.
-		{name: "explicit, 1 transfer", transfers: 1, want: 14},
+		// 6 + 5 = 11 loses to 13: the audits are the critical path.
+		{name: "explicit, 1 transfer", transfers: 1, want: 13},
 		// The same: the control and audit handshakes offer P-256 first,
 		// the data handshakes the group negotiated; only the
 		// session-reuse audit's, offering Go's default shares to measure
 		// hello_retry, pays the retry, off the critical path.
 		{name: "explicit, 3 transfers, P-256 only", transfers: 3, p256Only: true, want: 21},
-		{name: "explicit, 1 transfer, P-256 only", transfers: 1, p256Only: true, want: 14},
-		// 5 + 3×5 = 20 beats 14.
+		{name: "explicit, 1 transfer, P-256 only", transfers: 1, p256Only: true, want: 13},
+		// 5 + 3×5 = 20 beats 13.
 		{name: "implicit, 3 transfers", implicit: true, transfers: 3, want: 20},
-		// 5 + 5 = 10 loses to 14.
-		{name: "implicit, 1 transfer", implicit: true, transfers: 1, want: 14},
+		// 5 + 5 = 10 loses to 13.
+		{name: "implicit, 1 transfer", implicit: true, transfers: 1, want: 13},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
