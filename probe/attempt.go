@@ -40,10 +40,10 @@ type attempt struct {
 	early          *earlyAudits         // audit connections opened beside this session's own start (overlap.go)
 	connected      *bool                // an early audit connection's connect outcome, for its check's connect
 	userReply      *rfc2228.Reply       // the reply to the USER an early audit connection sent, for its check's login
-	pipelined      bool                 // PBSZ, PROT and the EPSV after them go in one write
+	pipelined      bool                 // PBSZ, PROT and EPSV (and an audit's PASS) go in one write
 	epsvReply      *rfc2228.Reply       // the reply to an EPSV sent with PBSZ and PROT, for the listing's passive
 	protectReplies []rfc2228.Reply      // the replies to PBSZ 0, PROT P and EPSV sent with PASS, for protect
-	batchLost      bool                 // commands sent in one write were not all answered
+	batchLost      bool                 // commands sent in one write were not all answered, or out of order
 	scanned        chan *result.TLSScan // the --scan running beside this session (scan.go)
 
 	failed   error            // the error that ended the attempt (fail)
@@ -284,6 +284,16 @@ func (a *attempt) cmds(ctx context.Context, lines ...string) ([]rfc2228.Reply, e
 		return rs, a.ioError(ctx, err)
 	}
 	return rs, nil
+}
+
+// outOfOrder notes replies to commands sent together that cannot answer
+// them in turn: the connection is then one whose commands were not
+// answered (batchLost).
+func (a *attempt) outOfOrder(what string) error {
+	a.batchLost = true
+	err := errors.New("replies out of order: " + what)
+	a.event(result.FromNet, err.Error())
+	return err
 }
 
 // reply reads one reply within ctx, which the caller bounds.

@@ -339,18 +339,17 @@ func (a *attempt) protect(ctx context.Context, level rfc2228.ProtLevel) (rfc2228
 // session made again, a command at a time (runAudit, runPlan), and one
 // whose 229 answers PBSZ or PROT answered out of order.
 func (a *attempt) protectWithEPSV(ctx context.Context, level rfc2228.ProtLevel) (rfc2228.Reply, bool, error) {
-	rs, err := a.protectReplies, error(nil)
-	if a.protectReplies = nil; rs == nil || level != rfc2228.ProtPrivate { // else sent with PASS (loginWith)
-		rs, err = a.cmds(ctx, rfc2228.PBSZ0, rfc2228.Prot(level), "EPSV")
+	rs := a.protectReplies // sent with PASS (loginWith)
+	a.protectReplies = nil
+	if rs == nil {
+		var err error
+		if rs, err = a.cmds(ctx, rfc2228.PBSZ0, rfc2228.Prot(level), "EPSV"); err != nil {
+			return rfc2228.Reply{}, false, err
+		}
 	}
 	switch {
-	case err != nil:
-		return rfc2228.Reply{}, false, err
 	case rs[0].Code == rfc2228.CodeExtendedPassive || rs[1].Code == rfc2228.CodeExtendedPassive:
-		a.batchLost = true
-		err = fmt.Errorf("replies out of order: %s to %s, %s to %s", firstLine(rs[0]), rfc2228.PBSZ0, firstLine(rs[1]), rfc2228.Prot(level))
-		a.event(result.FromNet, err.Error())
-		return rfc2228.Reply{}, false, err
+		return rfc2228.Reply{}, false, a.outOfOrder(fmt.Sprintf("%s to %s, %s to %s", firstLine(rs[0]), rfc2228.PBSZ0, firstLine(rs[1]), rfc2228.Prot(level)))
 	case rs[0].Code/100 != 2 || rs[1].Code/100 != 2:
 		return rs[1], false, nil
 	}

@@ -92,10 +92,7 @@ func (a *attempt) pass(ctx context.Context, password string, withProtection bool
 		return rfc2228.Reply{}, err
 	}
 	if r := rs[0]; r.Code/100 == 1 || r.Code/100 == 2 && r.Code != rfc2228.CodeLoggedIn && r.Code != rfc2228.CodeSuperfluous {
-		a.batchLost = true
-		err = fmt.Errorf("replies out of order: %s to PASS", firstLine(r))
-		a.event(result.FromNet, err.Error())
-		return r, err
+		return r, a.outOfOrder(firstLine(r) + " to PASS")
 	}
 	if rs[0].Code == rfc2228.CodeLoggedIn {
 		a.protectReplies = rs[1:]
