@@ -275,7 +275,7 @@ func (a *attempt) cmds(ctx context.Context, lines ...string) ([]rfc2228.Reply, e
 	}
 	a.res.RoundTrips++
 	a.drainUnsolicited(ctx)
-	rs, err := a.ctrl.Pipeline(ctx, lines...)
+	rs, err := a.ctrl.Pipeline(ctx, restOfBatch, lines...)
 	for i, r := range rs {
 		a.drawReply(r, maskPassword(lines[i]))
 	}
@@ -284,6 +284,15 @@ func (a *attempt) cmds(ctx context.Context, lines ...string) ([]rfc2228.Reply, e
 		return rs, a.ioError(ctx, err)
 	}
 	return rs, nil
+}
+
+// restOfBatch is how long the replies after the first to commands sent
+// together are awaited, the first having taken first: a server that
+// answers in turn sends them at once, and one that dropped them then
+// costs seconds, not a whole --timeout (a server merely slower than this
+// has its session made again, a command at a time: slower, never wrong).
+func restOfBatch(first time.Duration) time.Duration {
+	return max(4*first, 2*time.Second)
 }
 
 // outOfOrder notes replies to commands sent together that cannot answer

@@ -137,9 +137,13 @@ func (c *Conn) Cmd(ctx context.Context, format string, args ...any) (Reply, erro
 // order: at a distance, one round trip for them all. Only commands whose
 // replies the caller does not need before the next is sent belong in one
 // pipeline, and only on servers known to read a command at a time (RFC
-// 959 does not require them to). On error the replies read so far are
-// returned, and the error names the command whose reply failed.
-func (c *Conn) Pipeline(ctx context.Context, commands ...string) ([]Reply, error) {
+// 959 does not require them to). The first reply is awaited within ctx;
+// the others, which a server that answers in turn sends right after it,
+// within patience(how long the first took) as well, so that a server
+// that dropped them is not waited for until ctx ends. On error the
+// replies read so far are returned, and the error names the command
+// whose reply failed.
+func (c *Conn) Pipeline(ctx context.Context, patience func(first time.Duration) time.Duration, commands ...string) ([]Reply, error) {
 	replies := make([]Reply, 0, len(commands))
 	var b strings.Builder
 	for _, line := range commands {
@@ -150,16 +154,23 @@ func (c *Conn) Pipeline(ctx context.Context, commands ...string) ([]Reply, error
 	}
 	sent := false
 	err := c.exchange(ctx, func() error {
+		start := time.Now()
 		if _, err := io.WriteString(c.nc, b.String()); err != nil {
 			return err
 		}
 		sent = true
-		for range commands {
+		for i := range commands {
 			r, err := c.readReply()
 			if err != nil {
 				return err
 			}
 			replies = append(replies, r)
+			if i == 0 {
+				rest := time.Now().Add(patience(time.Since(start)))
+				if d, ok := ctx.Deadline(); !ok || rest.Before(d) {
+					_ = c.nc.SetReadDeadline(rest)
+				}
+			}
 		}
 		return nil
 	})

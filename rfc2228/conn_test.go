@@ -520,9 +520,19 @@ func TestPipeline(t *testing.T) {
 				writes <- string(buf[:n])
 				io.WriteString(server, tt.answer)
 			}()
+			// The replies after the first are awaited 50 ms, not until
+			// ctx ends.
 			ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 			defer cancel()
-			replies, err := NewConn(client).Pipeline(ctx, PBSZ0, Prot(ProtPrivate), "EPSV")
+			if tt.replies > 0 {
+				ctx, cancel = context.WithTimeout(context.Background(), time.Minute)
+				defer cancel()
+			}
+			begin := time.Now()
+			replies, err := NewConn(client).Pipeline(ctx, func(time.Duration) time.Duration { return 50 * time.Millisecond }, PBSZ0, Prot(ProtPrivate), "EPSV")
+			if took := time.Since(begin); tt.replies > 0 && took > 10*time.Second {
+				t.Errorf("took %s: the replies after the first were awaited past their patience", took)
+			}
 			if got, want := <-writes, "PBSZ 0\r\nPROT P\r\nEPSV\r\n"; got != want {
 				t.Errorf("one write of %q, want %q", got, want)
 			}
@@ -536,7 +546,7 @@ func TestPipeline(t *testing.T) {
 	}
 	t.Run("injection", func(t *testing.T) {
 		c := serve(t, "", 0)
-		if _, err := c.Pipeline(context.Background(), PBSZ0, "PROT P\r\nDELE x"); !errors.Is(err, ErrInvalidCommand) {
+		if _, err := c.Pipeline(context.Background(), nil, PBSZ0, "PROT P\r\nDELE x"); !errors.Is(err, ErrInvalidCommand) {
 			t.Errorf("err = %v, want ErrInvalidCommand", err)
 		}
 	})
