@@ -139,10 +139,10 @@ func (c *Conn) Cmd(ctx context.Context, format string, args ...any) (Reply, erro
 // pipeline, and only on servers known to read a command at a time (RFC
 // 959 does not require them to). The first reply is awaited within ctx;
 // the others, which a server that answers in turn sends right after it,
-// within patience(how long the first took) as well, so that a server
-// that dropped them is not waited for until ctx ends. On error the
-// replies read so far are returned, and the error names the command
-// whose reply failed.
+// within patience(how long the first took) as well, if patience is set,
+// so that a server that dropped them is not waited for until ctx ends.
+// On error the replies read so far are returned, and the error names the
+// command whose reply failed.
 func (c *Conn) Pipeline(ctx context.Context, patience func(first time.Duration) time.Duration, commands ...string) ([]Reply, error) {
 	replies := make([]Reply, 0, len(commands))
 	var b strings.Builder
@@ -165,7 +165,7 @@ func (c *Conn) Pipeline(ctx context.Context, patience func(first time.Duration) 
 				return err
 			}
 			replies = append(replies, r)
-			if i == 0 {
+			if i == 0 && patience != nil {
 				rest := time.Now().Add(patience(time.Since(start)))
 				if d, ok := ctx.Deadline(); !ok || rest.Before(d) {
 					_ = c.nc.SetReadDeadline(rest)
