@@ -265,8 +265,9 @@ func (a *attempt) cmd(ctx context.Context, line string) (rfc2228.Reply, error) {
 }
 
 // cmds sends commands in one write and reads their replies: one round
-// trip for them all. A failure marks the connection (batchLost): a server
-// that mishandles commands sent together is not to be blamed for it.
+// trip for them all. Its caller says whether a failure is ours
+// (lostBatch): a server that mishandles commands sent together is not to
+// be blamed for it.
 func (a *attempt) cmds(ctx context.Context, lines ...string) ([]rfc2228.Reply, error) {
 	ctx, cancel := a.step(ctx)
 	defer cancel()
@@ -280,7 +281,6 @@ func (a *attempt) cmds(ctx context.Context, lines ...string) ([]rfc2228.Reply, e
 		a.drawReply(r, maskPassword(lines[i]))
 	}
 	if err != nil {
-		a.batchLost = true
 		return rs, a.ioError(ctx, err)
 	}
 	return rs, nil
@@ -296,12 +296,17 @@ func restOfBatch(first time.Duration) time.Duration {
 }
 
 // outOfOrder notes replies to commands sent together that cannot answer
-// them in turn: the connection is then one whose commands were not
-// answered (batchLost).
+// them in turn, and returns the error that says so.
 func (a *attempt) outOfOrder(what string) error {
-	a.batchLost = true
 	err := errors.New("replies out of order: " + what)
 	a.event(result.FromNet, err.Error())
+	return err
+}
+
+// lostBatch marks the connection as one whose commands sent together
+// were not all answered in turn (batchLost), and returns err.
+func (a *attempt) lostBatch(err error) error {
+	a.batchLost = true
 	return err
 }
 

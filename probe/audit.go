@@ -344,12 +344,12 @@ func (a *attempt) protectWithEPSV(ctx context.Context, level rfc2228.ProtLevel) 
 	if rs == nil {
 		var err error
 		if rs, err = a.cmds(ctx, rfc2228.PBSZ0, rfc2228.Prot(level), "EPSV"); err != nil {
-			return rfc2228.Reply{}, false, err
+			return rfc2228.Reply{}, false, a.lostBatch(err)
 		}
 	}
 	switch {
 	case rs[0].Code == rfc2228.CodeExtendedPassive || rs[1].Code == rfc2228.CodeExtendedPassive:
-		return rfc2228.Reply{}, false, a.outOfOrder(fmt.Sprintf("%s to %s, %s to %s", firstLine(rs[0]), rfc2228.PBSZ0, firstLine(rs[1]), rfc2228.Prot(level)))
+		return rfc2228.Reply{}, false, a.lostBatch(a.outOfOrder(fmt.Sprintf("%s to %s, %s to %s", firstLine(rs[0]), rfc2228.PBSZ0, firstLine(rs[1]), rfc2228.Prot(level))))
 	case rs[0].Code/100 != 2 || rs[1].Code/100 != 2:
 		return rs[1], false, nil
 	}

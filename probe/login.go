@@ -68,7 +68,11 @@ func (a *attempt) loginWith(ctx context.Context, withProtection bool) bool {
 }
 
 // user sends USER, or returns the reply to the USER an early audit
-// connection sent while the main session logged in (overlap.go).
+// connection sent while the main session logged in (overlap.go). PASS
+// never goes with it: a server may take seconds to refuse a password
+// (pyftpdlib 3 s, Pure-FTPd 4.5 s, measured), which commands sent
+// together cannot tell from one that dropped the PASS, and a PASS sent
+// again would be a second try of a wrong password.
 func (a *attempt) user(ctx context.Context) (rfc2228.Reply, error) {
 	if r := a.userReply; r != nil {
 		a.userReply = nil
@@ -79,17 +83,17 @@ func (a *attempt) user(ctx context.Context) (rfc2228.Reply, error) {
 }
 
 // pass sends PASS, withProtection as loginWith says. A first reply that
-// cannot answer PASS means the server answered out of order (pyftpdlib
-// answers the commands after a wrong password before its delayed 530):
-// the connection is then one whose commands sent together were not
-// answered in turn (batchLost).
+// cannot answer PASS means the server answered out of order: pyftpdlib
+// answers the commands after a refused password before its delayed 530.
+// The login then fails with that evidence, and the check is not made
+// again: that would try a refused password a second time.
 func (a *attempt) pass(ctx context.Context, password string, withProtection bool) (rfc2228.Reply, error) {
 	if !withProtection || !a.pipelined {
 		return a.cmd(ctx, "PASS "+password)
 	}
 	rs, err := a.cmds(ctx, "PASS "+password, rfc2228.PBSZ0, rfc2228.Prot(rfc2228.ProtPrivate), "EPSV")
 	if err != nil {
-		return rfc2228.Reply{}, err
+		return rfc2228.Reply{}, a.lostBatch(err)
 	}
 	if r := rs[0]; r.Code/100 == 1 || r.Code/100 == 2 && r.Code != rfc2228.CodeLoggedIn && r.Code != rfc2228.CodeSuperfluous {
 		return r, a.outOfOrder(firstLine(r) + " to PASS")
