@@ -16,16 +16,6 @@ import (
 // caps its clients at half of it.
 const passivePorts = 32
 
-// freePort returns a loopback TCP port that was free a moment ago.
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("finding a free port: %w", err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
 // freeRange returns the first port of n consecutive loopback ports that
 // were all free a moment ago. It searches below Linux's default ephemeral
 // range (32768-60999) from a random start, so that parallel test binaries

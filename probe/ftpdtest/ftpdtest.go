@@ -99,11 +99,29 @@ CipherString = DEFAULT:@SECLEVEL=0
 // readyTimeout bounds how long Start waits for the first 220.
 const readyTimeout = 10 * time.Second
 
+// startTries is how many times Start runs a server that exits before it
+// greets: its ports were free a moment before, and another test binary
+// may have taken one since.
+const startTries = 3
+
 // Start runs a server of the given kind in the foreground as a child
 // process and returns once it greets with 220. The server is killed, with
 // every process it forked, when the test ends. Start calls t.Fatal if the
 // server cannot run or does not come up.
 func Start(t testing.TB, kind Kind, o Options) *Server {
+	t.Helper()
+	for try := 1; ; try++ {
+		s, exitedEarly := start(t, kind, o, try == startTries)
+		if !exitedEarly {
+			return s
+		}
+		t.Logf("ftpdtest: %s on %s exited before greeting (try %d of %d), starting it again on other ports:\n%s", kind, s.Addr, try, startTries, s.Logs())
+	}
+}
+
+// start runs a server once, as Start says; exitedEarly reports one that
+// exited before it greeted, when this is not the last try.
+func start(t testing.TB, kind Kind, o Options, last bool) (s *Server, exitedEarly bool) {
 	t.Helper()
 	s, cmd, err := prepare(kind, o, t.TempDir())
 	if err != nil {
@@ -140,6 +158,9 @@ func Start(t testing.TB, kind Kind, o Options) *Server {
 	if err := waitReady(s.Addr, o.Implicit, exited); err != nil {
 		select {
 		case <-exited:
+			if !last {
+				return s, true
+			}
 			err = fmt.Errorf("%w (exited: %v)", err, waitErr)
 		default:
 		}
@@ -147,7 +168,7 @@ func Start(t testing.TB, kind Kind, o Options) *Server {
 	}
 	t.Logf("ftpdtest: %s listening on %s, ready after %v",
 		kind, s.Addr, time.Since(began).Round(time.Millisecond))
-	return s
+	return s, false
 }
 
 // prepare writes the configuration of a server into dir and returns the
@@ -173,7 +194,7 @@ func prepare(kind Kind, o Options, dir string) (*Server, *exec.Cmd, error) {
 			return nil, nil, err
 		}
 	}
-	if in.port, err = freePort(); err != nil {
+	if in.port, err = freeRange(1); err != nil {
 		return nil, nil, err
 	}
 	if in.pasvLo, err = freeRange(passivePorts); err != nil {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -331,5 +332,47 @@ func TestPyftpdlib(t *testing.T) {
 func TestPyftpdlibImplicitUnsupported(t *testing.T) {
 	if err := check(Pyftpdlib, Options{TLS: true, Implicit: true}); err == nil {
 		t.Error("implicit pyftpdlib accepted")
+	}
+}
+
+// fatalRecorder records what Start logs and the Fatalf that ends it,
+// leaving the real test running.
+type fatalRecorder struct {
+	testing.TB
+	logs  []string
+	fatal string
+}
+
+func (r *fatalRecorder) Helper() {}
+
+func (r *fatalRecorder) Logf(format string, args ...any) {
+	r.logs = append(r.logs, fmt.Sprintf(format, args...))
+}
+
+func (r *fatalRecorder) Fatalf(format string, args ...any) {
+	r.fatal = fmt.Sprintf(format, args...)
+	runtime.Goexit()
+}
+
+// A server that exits before it greets (its port taken since it was
+// found free, or here a configuration it refuses) is started again on
+// other ports, startTries times in all, before the test fails.
+func TestStartRetriesAServerThatExits(t *testing.T) {
+	Require(t, Vsftpd)
+	r := &fatalRecorder{TB: t}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		Start(r, Vsftpd, Options{Extra: []string{"no_such_vsftpd_option=YES"}})
+	}()
+	<-done
+	retried := 0
+	for _, l := range r.logs {
+		if strings.Contains(l, "exited before greeting") {
+			retried++
+		}
+	}
+	if retried != startTries-1 || !strings.Contains(r.fatal, "did not come up") {
+		t.Errorf("%d retries (want %d), then %q", retried, startTries-1, r.fatal)
 	}
 }
