@@ -408,20 +408,22 @@ func (a *attempt) listOnce(ctx context.Context, dc *result.DataChannel, tlsConf 
 		// (TYPE A) before the transfer command; a NOOP does the same.
 		// pyftpdlib resets a data connection whose ClientHello came
 		// before it started TLS itself, once its event loop turns: a
-		// round trip gives it time, except on a link so fast that LIST
-		// can arrive first (18 runs in 40 on loopback). There a second
-		// NOOP, sent after the first was answered, makes sure it turned.
+		// network round trip gives it time, but on a fast link LIST can
+		// arrive first (18 runs in 40 on loopback). There a second NOOP,
+		// sent after the first was answered, makes sure it turned. The
+		// link is judged by the kernel's round trip, not by how long the
+		// NOOP took: a busy server is slow to answer, not slow to turn.
+		noops := 2
+		if rtt, ok := a.cfg.rtt(conn); ok && rtt >= serverTurn {
+			noops = 1
+		}
 		data, hs = a.startDataTLS(ctx, raw, tlsConf, "ClientHello on the data connection, before "+command+" (as curl does)")
-		for n := 0; n < 2; n++ {
-			sent := a.cfg.Clock()
+		for range noops {
 			if _, err := a.cmd(ctx, "NOOP"); err != nil {
 				t.replyErr = err
 				raw.Close()
 				<-hs
 				return t
-			}
-			if a.cfg.Clock().Sub(sent) >= serverTurn {
-				break
 			}
 		}
 	}
@@ -466,8 +468,9 @@ func (a *attempt) listOnce(ctx context.Context, dc *result.DataChannel, tlsConf 
 	return t
 }
 
-// serverTurn is a round trip long enough for a server's event loop to
-// have handled what came with the command before the reply to it.
+// serverTurn is a network round trip long enough for a server's event
+// loop to have handled what came with a command before the next one
+// arrives.
 const serverTurn = 20 * time.Millisecond
 
 // holdDataTLS holds the data handshake back while the reply to command is

@@ -407,27 +407,32 @@ func TestDataTLSAfter150(t *testing.T) {
 }
 
 // The data-TLS-before-the-command audit spends one NOOP between its
-// ClientHello and LIST, as curl spends TYPE A, when that round trip gave
-// the server time to turn (serverTurn); on a faster link, two, so that a
-// server resetting the early data connection (pyftpdlib) does it on every
-// run. Either way the reset is found, and a server without it is clean.
+// ClientHello and LIST, as curl spends TYPE A, where the network's round
+// trip (the kernel's, TCP_INFO) gives the server time to turn
+// (serverTurn); on a faster link, two, so that a server resetting the
+// early data connection (pyftpdlib) does it on every run. A server slow
+// to reply on a fast link still gets two: it is slow to answer, not to
+// turn. Either way the reset is found, and a server without it is clean.
 func TestEarlyDataTLSNOOPs(t *testing.T) {
 	cert := localCert(t, testcert.Options{})
+	slowLink := func(net.Conn) (time.Duration, bool) { return serverTurn + 5*time.Millisecond, true }
 	for _, tt := range []struct {
 		name  string
-		delay time.Duration
+		link  func(net.Conn) (time.Duration, bool) // nil: the kernel's (loopback)
+		delay time.Duration                        // before every reply
 		reset bool
 		noops int
 	}{
 		{name: "fast link", noops: 2},
 		{name: "fast link, reset", reset: true, noops: 2},
-		{name: "slow replies", delay: serverTurn + 5*time.Millisecond, noops: 1},
-		{name: "slow replies, reset", delay: serverTurn + 5*time.Millisecond, reset: true, noops: 1},
+		{name: "fast link, slow replies", delay: serverTurn + 5*time.Millisecond, noops: 2},
+		{name: "slow link", link: slowLink, noops: 1},
+		{name: "slow link, reset", link: slowLink, reset: true, noops: 1},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			srv := serve(t, ftpstest.Config{TLS: ftpstest.NewTLSConfig(cert), ReplyDelay: tt.delay, ResetEarlyData: tt.reset})
-			r := diagnose(t, srv.Addr, func(c *Config) { c.Mode, c.Transfers = ModeExplicit, 1 })
+			r := diagnose(t, srv.Addr, func(c *Config) { c.Mode, c.Transfers, c.rtt = ModeExplicit, 1, tt.link })
 			want := strict()
 			if tt.reset {
 				want = strict(warning(cause.DataTLSEarlyRefused))

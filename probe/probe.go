@@ -58,6 +58,8 @@ type Config struct {
 	stopped func() bool   // Run's own deadline or cancellation has fired (interrupt.go)
 	conns   *budget       // this diagnosis's control connections (limit.go)
 	wait150 time.Duration // how long the after-150 audit waits for a 1xx (data.go); 0 = min(Timeout, 3 s)
+	// rtt is a connection's network round-trip time; nil = kernelRTT.
+	rtt func(net.Conn) (time.Duration, bool)
 }
 
 // DefaultTransfers is how many protected listings a session makes: TLS
@@ -149,6 +151,9 @@ func (c Config) Validate() error {
 // setDefaults fills in what the caller left zero: the real clock and
 // dialler, the step timeout, the transfers, the server name.
 func (c *Config) setDefaults() {
+	if c.rtt == nil {
+		c.rtt = kernelRTT
+	}
 	if c.Clock == nil {
 		c.Clock = time.Now
 	}
