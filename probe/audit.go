@@ -335,9 +335,9 @@ func (a *attempt) protect(ctx context.Context, level rfc2228.ProtLevel) (rfc2228
 // follows in one write, saving two round trips, and reports whether PBSZ
 // and PROT were accepted; the EPSV's reply then waits for that listing
 // (passive). vsftpd, ProFTPD, Pure-FTPd and pyftpdlib answer each in
-// turn (TestPipelined); a server that leaves one unanswered has the
-// session made again, a command at a time (runAudit, runPlan), and one
-// whose 229 answers PBSZ or PROT answered out of order.
+// turn (TestPipelined). A server that leaves one unanswered, or whose 229
+// comes in the place of PBSZ's or PROT's reply (out of order), has the
+// session made again, a command at a time (runAudit, runPlan).
 func (a *attempt) protectWithEPSV(ctx context.Context, level rfc2228.ProtLevel) (rfc2228.Reply, bool, error) {
 	rs := a.protectReplies // sent with PASS (loginWith)
 	a.protectReplies = nil
